@@ -1,0 +1,52 @@
+# Anju 安居 — the two commands a new developer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test unit e2e bench lint format browser install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,prod]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: create .venv, install, migrate, load demo data and serve on http://127.0.0.1:5000
+run: $(STAMP)
+	ANJU_ENV=development $(BIN)/flask --app app db upgrade
+	ANJU_ENV=development $(BIN)/flask --app app seed-demo
+	ANJU_ENV=development $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+## make test: install what the tests need (incl. Debian's Chromium), lint, run every test
+test: $(STAMP) browser
+	$(BIN)/ruff check app tests e2e bench
+	$(BIN)/ruff format --check app tests e2e bench
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests
+
+e2e: $(STAMP) browser
+	$(BIN)/pytest e2e
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_eligibility.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests e2e bench
+
+format: $(STAMP)
+	$(BIN)/ruff format app tests e2e bench
+	$(BIN)/ruff check --fix app tests e2e bench
+
+clean:
+	rm -rf $(VENV) instance/anju.sqlite3*

@@ -1,0 +1,155 @@
+"""Anju 安居: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app import assets, security
+from app.auth.sms import make_gateway
+from app.config import INSTANCE_DIR, config_class
+from app.core.pii import PiiVault
+from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
+
+
+def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` is a config name or a mapping of overrides on 'testing'."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    if isinstance(config, Mapping):
+        app.config.from_object(config_class("testing"))
+        app.config.update(config)
+    else:
+        app.config.from_object(config_class(config))
+    _refuse_unsafe_production(app)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_cli(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable) to run in production")
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    app.extensions["pii_vault"] = PiiVault(app.config.get("PII_KEY") or app.config["SECRET_KEY"])
+    app.extensions["sms_gateway"] = make_gateway(app.config["SMS_GATEWAY"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_pragmas(app)
+    security.init_app(app)
+    assets.init_app(app)
+
+
+def _enable_sqlite_pragmas(app: Flask) -> None:
+    """WAL for concurrent readers, and foreign keys enforced as on PostgreSQL."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if ":memory:" not in str(engine.url) and str(engine.url) != "sqlite://":
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.home import bp as home_bp
+    from app.messages import bp as messages_bp
+    from app.pwa import bp as pwa_bp
+
+    for blueprint in (home_bp, auth_bp, messages_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+    # Models of every area must be imported so migrations and create_all see them.
+    import app.audit.models
+    import app.housing.models
+    import app.messages.models
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.core.clock import to_china_time
+    from app.core.money import format_yuan
+    from app.messages.services import unread_count
+
+    app.jinja_env.filters["yuan"] = format_yuan
+    app.jinja_env.filters["china_time"] = lambda value: to_china_time(value).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+
+    @app.context_processor
+    def shell_context() -> dict[str, Any]:
+        signed_in = current_user.is_authenticated
+        elder = current_user.elder_mode if signed_in else request.cookies.get("elder") == "1"
+        return {
+            "elder_mode": elder,
+            "unread_messages": unread_count(current_user.id) if signed_in else 0,
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("请求有误", "请返回上一页重新操作。"),
+        403: ("无权访问", "您没有权限查看此页面。"),
+        404: ("页面不存在", "您访问的页面不存在或已被删除，请检查链接。"),
+        405: ("操作方式不正确", "请从页面上的按钮进行操作。"),
+        413: ("文件过大", "上传的内容超过 10MB，请压缩或分开上传。"),
+        429: ("操作过于频繁", "请稍等一会儿再试。"),
+        500: ("系统繁忙", "服务暂时出现问题，请稍后再试；您已填写的内容已暂存。"),
+    }
+
+    def handler(error: Any):
+        code = getattr(error, "code", 500) or 500
+        heading, detail = messages.get(code, messages[500])
+        return render_template(
+            "errors/error.html", title=heading, heading=heading, detail=detail, code=code
+        ), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return render_template(
+            "errors/error.html",
+            title="页面已过期",
+            heading="页面已过期",
+            detail="为保护您的账号安全，请刷新页面后重新提交。您填写的内容未被保存。",
+            code=400,
+        ), 400
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

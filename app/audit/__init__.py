@@ -1,0 +1,1 @@
+"""Audit log: who did what to whose data, kept for staff accountability."""

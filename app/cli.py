@@ -1,0 +1,74 @@
+"""Command-line tools: ``flask --app app seed-demo`` and ``create-staff``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app.auth.phone import is_mainland_mobile, normalise_phone
+from app.auth.roles import Role
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_staff_command)
+    try:
+        from app.eligibility.cli import eligibility_cli
+    except ImportError:  # pragma: no cover - the eligibility area is optional at import time
+        return
+    app.cli.add_command(eligibility_cli)
+
+
+@click.command("seed-demo")
+@click.option("--allow-production", is_flag=True, help="也在生产配置下写入演示数据（慎用）")
+def seed_demo_command(allow_production: bool) -> None:
+    """写入演示数据（可重复执行，不会重复创建）。"""
+    from flask import current_app
+
+    from app.demo import seed_demo
+
+    if current_app.config["ENV_NAME"] == "production" and not allow_production:
+        raise click.UsageError("生产环境不写入演示数据；确需写入请加 --allow-production")
+    summary = seed_demo()
+    click.echo(f"演示数据已就绪：{summary}")
+
+
+def _validate_phone(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    phone = normalise_phone(value)
+    if not is_mainland_mobile(phone):
+        raise click.BadParameter("请输入正确的11位手机号码")
+    return phone
+
+
+@click.command("create-staff")
+@click.argument("phone", callback=_validate_phone)
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role if role.is_staff]),
+    required=True,
+    help="工作人员角色",
+)
+@click.option("--district", "district_code", default=None, help="所属区划代码（如 360403）")
+@click.password_option("--password", prompt="初始密码", help="初始密码")
+def create_staff_command(phone: str, role: str, district_code: str | None, password: str) -> None:
+    """创建工作人员账号。"""
+    from sqlalchemy import select
+
+    from app.auth.passwords import password_problem
+    from app.auth.services import create_user, phone_registered
+    from app.extensions import db
+    from app.housing.models import District
+
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    if phone_registered(phone):
+        raise click.BadParameter("该手机号已注册", param_hint="PHONE")
+    district_id = None
+    if district_code:
+        district_id = db.session.scalar(select(District.id).where(District.code == district_code))
+        if district_id is None:
+            raise click.BadParameter(f"没有代码为 {district_code} 的区", param_hint="--district")
+    create_user(phone, password, Role(role), district_id=district_id)
+    db.session.commit()
+    click.echo(f"已创建{Role(role).label}账号 {phone}")

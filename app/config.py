@@ -1,0 +1,102 @@
+"""Configuration classes, read from the environment.
+
+``create_app`` picks one by name (``development``, ``testing``, ``production``) or
+takes a mapping of overrides. Production refuses to start without ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import ClassVar
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy wants the dialect name.
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{INSTANCE_DIR / 'anju.sqlite3'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    # Key for encrypting ID numbers at rest; derived from SECRET_KEY when unset.
+    PII_KEY: str | None = os.environ.get("PII_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    WTF_CSRF_HEADERS: ClassVar[list[str]] = ["X-CSRFToken"]
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_NAME = "anju_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
+    SMS_CODE_TTL = timedelta(minutes=5)
+    SMS_RESEND_INTERVAL = timedelta(seconds=60)
+    SMS_MAX_PER_HOUR = 5
+    SMS_MAX_ATTEMPTS = 5
+    SHOW_SMS_CODE_ON_SCREEN = False
+    POLICY_REGION = "jiujiang"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
+    SHOW_SMS_CODE_ON_SCREEN = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SHOW_SMS_CODE_ON_SCREEN = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SHOW_SMS_CODE_ON_SCREEN = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name: str | None) -> type[Config]:
+    """Return the config class for ``name`` (default: ``ANJU_ENV`` or production)."""
+    name = name or os.environ.get("ANJU_ENV", "production")
+    if name not in CONFIGS:
+        raise ValueError(f"unknown config {name!r}; choose one of {sorted(CONFIGS)}")
+    return CONFIGS[name]

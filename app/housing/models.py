@@ -1,0 +1,191 @@
+"""Regions, housing stock and leases.
+
+District (区) > Street (街道) > Community (小区) > Building (楼栋) > Unit (房屋).
+A Lease binds a tenant to a unit; its terms (LeaseTerm) are the history of periods
+and prices, the newest being the current one. Money is integer fen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import TimestampMixin
+from app.extensions import db
+
+
+class GuaranteeType(StrEnum):
+    GONGZU = "gongzu"
+    LIANZU = "lianzu"
+
+    @property
+    def label(self) -> str:
+        return {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}[self.value]
+
+
+class LeaseStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        return {"active": "履约中", "ended": "已到期", "terminated": "已解除"}[self.value]
+
+
+class District(db.Model):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.code")
+
+
+class Street(db.Model):
+    __tablename__ = "streets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), nullable=False)
+    district: Mapped[District] = relationship(back_populates="streets")
+
+
+class Community(db.Model):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), nullable=False)
+    address: Mapped[str] = mapped_column(String(200), nullable=False)
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), nullable=False)
+    street: Mapped[Street] = relationship()
+    buildings: Mapped[list[Building]] = relationship(back_populates="community")
+
+    __table_args__ = (UniqueConstraint("street_id", "name"),)
+
+
+class Building(db.Model):
+    __tablename__ = "buildings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(20), nullable=False)  # e.g. "3栋"
+    floors: Mapped[int] = mapped_column(Integer, nullable=False)
+    has_lift: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    community: Mapped[Community] = relationship(back_populates="buildings")
+    units: Mapped[list[Unit]] = relationship(back_populates="building")
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), nullable=False)
+    number: Mapped[str] = mapped_column(String(20), nullable=False)  # e.g. "502"
+    floor: Mapped[int] = mapped_column(Integer, nullable=False)
+    area_m2: Mapped[Decimal] = mapped_column(Numeric(7, 2), nullable=False)
+    bedrooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    living_rooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    bathrooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    orientation: Mapped[str] = mapped_column(String(10), nullable=False)  # 南北 / 东 ...
+    building: Mapped[Building] = relationship(back_populates="units")
+
+    __table_args__ = (
+        UniqueConstraint("building_id", "number"),
+        CheckConstraint("area_m2 > 0", name="area_positive"),
+    )
+
+    @property
+    def layout(self) -> str:
+        return f"{self.bedrooms}室{self.living_rooms}厅{self.bathrooms}卫"
+
+    @property
+    def address(self) -> str:
+        community = self.building.community
+        return f"{community.name}{self.building.name}{self.number}室"
+
+
+class Lease(TimestampMixin, db.Model):
+    __tablename__ = "leases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    guarantee_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default=LeaseStatus.ACTIVE, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    unit: Mapped[Unit] = relationship()
+    terms: Mapped[list[LeaseTerm]] = relationship(
+        back_populates="lease", order_by="LeaseTerm.start_date", cascade="all, delete-orphan"
+    )
+    residents: Mapped[list[LeaseResident]] = relationship(
+        back_populates="lease", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def current_term(self) -> LeaseTerm:
+        """The newest term; a lease always has at least one."""
+        return self.terms[-1]
+
+    @property
+    def guarantee(self) -> GuaranteeType:
+        return GuaranteeType(self.guarantee_type)
+
+    @property
+    def status_enum(self) -> LeaseStatus:
+        return LeaseStatus(self.status)
+
+
+class LeaseTerm(TimestampMixin, db.Model):
+    """One period of a lease with its prices; renewals add a term."""
+
+    __tablename__ = "lease_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date] = mapped_column(Date, nullable=False)
+    monthly_rent_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    property_fee_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    monthly_subsidy_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    lease: Mapped[Lease] = relationship(back_populates="terms")
+
+    __table_args__ = (
+        CheckConstraint("end_date > start_date", name="term_order"),
+        CheckConstraint("monthly_rent_fen >= 0", name="rent_not_negative"),
+        CheckConstraint("property_fee_fen >= 0", name="fee_not_negative"),
+        CheckConstraint("monthly_subsidy_fen >= 0", name="subsidy_not_negative"),
+    )
+
+
+class LeaseResident(db.Model):
+    """Someone living in the unit besides the tenant (其他入住人); minimal data."""
+
+    __tablename__ = "lease_residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    relation: Mapped[str] = mapped_column(String(20), nullable=False)
+    id_number_masked: Mapped[str] = mapped_column(String(18), nullable=False)
+    lease: Mapped[Lease] = relationship(back_populates="residents")

@@ -1,0 +1,27 @@
+"""Rules about lease periods. Pure module, no Flask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+RENEWAL_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalWindow:
+    opens_on: date
+    lease_ends_on: date
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.lease_ends_on
+
+    def days_left(self, today: date) -> int:
+        return (self.lease_ends_on - today).days
+
+
+def renewal_window(lease_ends_on: date, window_days: int = RENEWAL_WINDOW_DAYS) -> RenewalWindow:
+    """Renewal may be applied for from ``window_days`` before the lease ends."""
+    return RenewalWindow(
+        opens_on=lease_ends_on - timedelta(days=window_days), lease_ends_on=lease_ends_on
+    )

@@ -1,0 +1,37 @@
+"""One place decides whether a response is a full page or an htmx fragment.
+
+A template is one page; the region htmx swaps is a ``{% block %}`` in it, rendered
+alone with jinja2-fragments. Boosted navigations and history restores get the full
+page, so back, refresh and deep links always work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, redirect, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of a page (not boosted, not a restore)."""
+    hx = getattr(request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def render(
+    template: str, block: str | None = None, *, status: int = 200, **context: Any
+) -> Response:
+    """Render ``template`` as a full page, or only ``block`` for an htmx fragment request."""
+    if block and wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def see_other(location: str) -> Response:
+    """303 after a POST. htmx follows it and, for boosted forms, pushes the final URL."""
+    return redirect(location, code=303)

@@ -1,0 +1,78 @@
+"""Response headers that every page gets, and session lifetime enforcement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, Response, request, session
+from flask_login import current_user, logout_user
+
+from app.core.clock import utcnow
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.before_request(enforce_session_timeouts)
+
+
+def add_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    if _is_personal(response):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _is_personal(response: Response) -> bool:
+    """Anything rendered for a signed-in user, or any non-static HTML, is not cached."""
+    if request.endpoint in {"static", "pwa.service_worker", "pwa.manifest", "pwa.icon"}:
+        return False
+    return response.mimetype in {"text/html", "application/json"} or current_user.is_authenticated
+
+
+def enforce_session_timeouts() -> None:
+    """Sign out after 30 idle minutes or 8 hours in all (drafts autosave, so nothing is lost)."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    from flask import current_app
+
+    now = utcnow()
+    started = _read_time(session.get("signed_in_at"))
+    seen = _read_time(session.get("last_seen_at"))
+    idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]
+    absolute_limit = current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    if (seen and now - seen > idle_limit) or (started and now - started > absolute_limit):
+        logout_user()
+        session.clear()
+        session["timed_out"] = True
+        return
+    session["last_seen_at"] = now.isoformat()
+
+
+def _read_time(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None

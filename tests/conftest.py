@@ -1,0 +1,107 @@
+"""Fixtures: an app on a clean database per test, a client, and helpers.
+
+The database is ``TEST_DATABASE_URL`` (in-memory SQLite by default; PostgreSQL in
+the CI pass). On a server database the schema is created once per session and every
+table is emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+_schema_ready = False
+
+
+def _prepare_schema() -> None:
+    global _schema_ready
+    if TEST_DATABASE_URL.startswith("sqlite"):
+        db.create_all()
+        return
+    if not _schema_ready:
+        db.drop_all()
+        db.create_all()
+        _schema_ready = True
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    if TEST_DATABASE_URL.startswith("sqlite"):
+        db.drop_all()
+        return
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own ``g``
+    (Flask-Login and CSRF caches) and its own database session. Afterwards the test's
+    session is expired so it reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SMS_GATEWAY": "memory",
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _prepare_schema()
+        yield app
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """The CSRF token of the client's session, read from a rendered page."""
+    html = client.get(path).get_data(as_text=True)
+    match = _TOKEN.search(html) or re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
+    """POST with the session's CSRF token, as a browser form would."""
+    payload = {"csrf_token": csrf_token(client), **(data or {})}
+    return client.post(path, data=payload, **kwargs)
+
+
+def login(client: FlaskClient, phone: str, password: str):
+    return post(client, "/auth/login", {"phone": phone, "password": password})
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
