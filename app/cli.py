@@ -12,11 +12,7 @@ from app.auth.roles import Role
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
-    try:
-        from app.eligibility.cli import eligibility_cli
-    except ImportError:  # pragma: no cover - the eligibility area is optional at import time
-        return
-    app.cli.add_command(eligibility_cli)
+    # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
 
 
 @click.command("seed-demo")
