@@ -14,7 +14,7 @@ from app import assets, security
 from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
-from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import csrf, db, htmx_extension, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
 
@@ -48,7 +48,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
-    htmx.init_app(app)
+    htmx_extension.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -85,17 +85,20 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per product area; importing each area also registers its models."""
-    from app.auth import bp as auth_bp
-    from app.home import bp as home_bp
-    from app.messages import bp as messages_bp
-    from app.pwa import bp as pwa_bp
+    # Each area's package holds only its blueprint; importing ``routes`` attaches the views.
+    from app.apply.routes import bp as apply_bp
+    from app.auth.routes import bp as auth_bp
+    from app.eligibility.routes import bp as eligibility_bp
+    from app.home.routes import bp as home_bp
+    from app.messages.routes import bp as messages_bp
+    from app.pwa.routes import bp as pwa_bp
 
-    blueprints = [home_bp, auth_bp, messages_bp, pwa_bp]
+    blueprints = [home_bp, auth_bp, messages_bp, pwa_bp, eligibility_bp, apply_bp]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Tables without a blueprint of their own.
     import app.audit.models
-    import app.housing.models  # noqa: F401
+    import app.housing.models
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -114,7 +114,8 @@ def _sign_in(user) -> None:
     """Start a fresh session for ``user`` (a new session, so no fixation)."""
     from app.core.clock import utcnow
 
-    keep = {key: session[key] for key in ("elder",) if key in session}
+    # Carry over what a signed-out visitor did: 长辈模式 and questionnaire answers.
+    keep = {key: session[key] for key in ("elder", "eligibility_answers") if key in session}
     session.clear()
     session.update(keep)
     login_user(user)
