@@ -177,3 +177,41 @@ def test_help_describes_the_command() -> None:
 def test_group_is_named_for_registration() -> None:
     assert eligibility_cli.name == "eligibility"
     assert "check" in eligibility_cli.commands
+
+
+def test_the_installed_flask_command_answers_every_case(tmp_path) -> None:
+    """The contract's own command line, as a new user would run it (no app config needed)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cases = Path(__file__).with_name("cases.jsonl")
+    expected = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line]
+    households = tmp_path / "households.jsonl"
+    households.write_text(
+        "\n".join(json.dumps(case["input"], ensure_ascii=False) for case in expected),
+        encoding="utf-8",
+    )
+    flask = Path(sys.executable).with_name("flask")
+    env = {k: v for k, v in os.environ.items() if k not in {"ANJU_ENV", "SECRET_KEY"}}
+    result = subprocess.run(  # noqa: S603
+        [str(flask), "--app", "app", "eligibility", "check", "--jsonl", str(households)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(expected)
+    for case, output in zip(expected, lines, strict=True):
+        if "error_field" in case:
+            assert output["error"]["field"] == case["error_field"]
+        else:
+            for programme in ("gongzu", "lianzu"):
+                assert output[programme]["failed"] == case["expect"][programme]["failed"]
+            assert output["priority"] == case["expect"]["priority"]
+    has_errors = any("error_field" in case for case in expected)
+    assert result.returncode == (2 if has_errors else 0)

@@ -1,0 +1,93 @@
+"""Handoff states, the face-step lockout and phone detection. Pure: no Flask, no database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class TokenStatus(StrEnum):
+    """Stored on the token; changed only by ``handoff.services``."""
+
+    PENDING = "pending"  # shown on the desktop, not yet redeemed
+    OPENED = "opened"  # redeemed: one phone holds a grant for the face step
+    COMPLETED = "completed"  # the face step passed
+    CANCELLED = "cancelled"  # the desktop pressed 取消
+    REPLACED = "replaced"  # the desktop asked for a new code
+
+
+class DesktopState(StrEnum):
+    """What the desktop widget shows."""
+
+    WAITING = "waiting"
+    SCANNED = "scanned"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+    @property
+    def label(self) -> str:
+        return DESKTOP_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self not in {DesktopState.WAITING, DesktopState.SCANNED}
+
+
+DESKTOP_LABELS = {
+    DesktopState.WAITING: "等待扫码",
+    DesktopState.SCANNED: "已扫码，请在手机上继续",
+    DesktopState.COMPLETED: "已完成",
+    DesktopState.EXPIRED: "已过期",
+    DesktopState.CANCELLED: "已取消",
+    DesktopState.REPLACED: "已作废（已生成新的二维码）",
+}
+
+
+def desktop_state(
+    status: TokenStatus, *, scanned: bool, expires_at: datetime, now: datetime
+) -> DesktopState:
+    """The widget's state from the stored token: done and void beat expiry, expiry beats scan."""
+    if status is TokenStatus.COMPLETED:
+        return DesktopState.COMPLETED
+    if status is TokenStatus.CANCELLED:
+        return DesktopState.CANCELLED
+    if status is TokenStatus.REPLACED:
+        return DesktopState.REPLACED
+    if now >= expires_at:
+        return DesktopState.EXPIRED
+    if scanned or status is TokenStatus.OPENED:
+        return DesktopState.SCANNED
+    return DesktopState.WAITING
+
+
+def locked_until(
+    failures: Iterable[datetime],
+    now: datetime,
+    *,
+    max_failures: int = 5,
+    window: timedelta = timedelta(minutes=10),
+    lock: timedelta = timedelta(minutes=10),
+) -> datetime | None:
+    """When the face step opens again, if ``max_failures`` failures fell within ``window``
+    and the lock that the last of them started is still running; else None."""
+    times = sorted(failures)
+    until = None
+    for index in range(max_failures - 1, len(times)):
+        if times[index] - times[index - max_failures + 1] <= window:
+            candidate = times[index] + lock
+            if candidate > now and (until is None or candidate > until):
+                until = candidate
+    return until
+
+
+_MOBILE = re.compile(r"Mobi|Android|iPhone|iPad|iPod|HarmonyOS|OpenHarmony|Windows Phone", re.I)
+
+
+def is_mobile_user_agent(user_agent: str | None) -> bool:
+    """Phones and tablets (which have a front camera); iPadOS posing as a Mac is missed,
+    which is why the desktop widget always offers 在本机继续 as well."""
+    return bool(user_agent and _MOBILE.search(user_agent))
