@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app import assets, security
+from app import assets, security, storage
 from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
         _enable_sqlite_pragmas(app)
     security.init_app(app)
     assets.init_app(app)
+    storage.init_app(app)
 
 
 def _enable_sqlite_pragmas(app: Flask) -> None:

@@ -61,7 +61,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from app.demo import seed_demo
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SMS_GATEWAY": "memory"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SMS_GATEWAY": "memory",
+            "UPLOAD_ROOT": str(database.parent / "uploads"),
+        }
+    )
     with app.app_context():
         upgrade()
         seed_demo()

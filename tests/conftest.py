@@ -57,11 +57,12 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
+def app(tmp_path) -> Iterator[Flask]:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
             "SMS_GATEWAY": "memory",
+            "UPLOAD_ROOT": str(tmp_path / "uploads"),
         }
     )
     app.test_client_class = IsolatedClient

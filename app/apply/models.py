@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
@@ -16,29 +16,84 @@ from app.extensions import db
 class ApplicationStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    CORRECTION_REQUESTED = "correction_requested"
+    NOT_ACCEPTED = "not_accepted"
+    STREET_PUBLICITY = "street_publicity"
+    CIVIL_CHECK = "civil_check"
+    FINAL_REVIEW = "final_review"
+    RESULT_PUBLICITY = "result_publicity"
+    QUALIFIED = "qualified"
+    REJECTED = "rejected"
+    STOPPED = "stopped"
     WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
-        return {"draft": "草稿（暂存）", "submitted": "已提交", "withdrawn": "已放弃"}[self.value]
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Still in the resident's hands or under review (counts as the one active application)."""
+        return self not in CLOSED_STATUSES
+
+
+STATUS_LABELS: dict[ApplicationStatus, str] = {
+    ApplicationStatus.DRAFT: "草稿（暂存）",
+    ApplicationStatus.SUBMITTED: "已提交，待街道受理",
+    ApplicationStatus.CORRECTION_REQUESTED: "待补正材料",
+    ApplicationStatus.NOT_ACCEPTED: "不予受理",
+    ApplicationStatus.STREET_PUBLICITY: "一榜公示中",
+    ApplicationStatus.CIVIL_CHECK: "民政经济状况核对中",
+    ApplicationStatus.FINAL_REVIEW: "市住房保障部门终审中",
+    ApplicationStatus.RESULT_PUBLICITY: "结果公示中",
+    ApplicationStatus.QUALIFIED: "已取得保障资格",
+    ApplicationStatus.REJECTED: "审核未通过",
+    ApplicationStatus.STOPPED: "已终止",
+    ApplicationStatus.WITHDRAWN: "已放弃",
+}
+CLOSED_STATUSES = frozenset(
+    {
+        ApplicationStatus.NOT_ACCEPTED,
+        ApplicationStatus.QUALIFIED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.STOPPED,
+        ApplicationStatus.WITHDRAWN,
+    }
+)
 
 
 class Application(TimestampMixin, db.Model):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)  # given at submission
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.DRAFT, nullable=False)
-    # 1 while the application is active, NULL once closed: at most one active per resident.
+    status: Mapped[str] = mapped_column(String(24), default=ApplicationStatus.DRAFT, nullable=False)
+    # 1 while the application is open, NULL once closed: at most one open per resident.
     active_slot: Mapped[int | None] = mapped_column(Integer, default=1)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
+    region_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     category: Mapped[str | None] = mapped_column(String(30))
     guarantee_mode: Mapped[str | None] = mapped_column(String(20))
-    # The wizard's answers by section (members, assets ...), saved as the resident types.
+    # The wizard's answers by section (applicant, members, assets ...), saved as typed.
     data: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
-    current_step: Mapped[str] = mapped_column(String(30), default="entry", nullable=False)
+    current_step: Mapped[str] = mapped_column(String(30), default="consent", nullable=False)
+    furthest_step: Mapped[str] = mapped_column(String(30), default="consent", nullable=False)
+    # 大数据资格预审: the rules engine's output at submission, for reviewers only.
+    precheck: Mapped[dict | None] = mapped_column(JSON)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    files: Mapped[list[ApplicationFile]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationFile.id"
+    )
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationEvent.id"
     )
 
     __table_args__ = (UniqueConstraint("applicant_id", "active_slot"),)
@@ -47,3 +102,59 @@ class Application(TimestampMixin, db.Model):
     @property
     def status_enum(self) -> ApplicationStatus:
         return ApplicationStatus(self.status)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION_REQUESTED)
+
+
+class ApplicationFile(TimestampMixin, db.Model):
+    """An uploaded material (or the signature); the bytes live in storage."""
+
+    __tablename__ = "application_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True, nullable=False
+    )
+    material_key: Mapped[str] = mapped_column(String(60), nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(120), nullable=False)
+    thumbnail_key: Mapped[str | None] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    application: Mapped[Application] = relationship(back_populates="files")
+
+
+class ApplicationEvent(TimestampMixin, db.Model):
+    """One step of the application's history: who did what, when and why."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True, nullable=False
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24), nullable=False)
+    note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # e.g. the list of items to fix for a 补正 request
+    details: Mapped[dict | None] = mapped_column(JSON)
+    application: Mapped[Application] = relationship(back_populates="events")
+
+
+class Consent(TimestampMixin, db.Model):
+    """A recorded authorisation (PIPL): which agreement version, which scopes, when."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    agreement: Mapped[str] = mapped_column(String(40), nullable=False)
+    version: Mapped[str] = mapped_column(String(20), nullable=False)
+    scopes: Mapped[list] = mapped_column(JSON, nullable=False)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -40,7 +40,7 @@ def start_from_eligibility(applicant_id: int, answers: Answers) -> tuple[Applica
         applicant_id=applicant_id,
         category=category_from_answers(answers),
         data=draft_data_from_answers(answers),
-        current_step="entry",
+        current_step="consent",
     )
     db.session.add(application)
     db.session.flush()
