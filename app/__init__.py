@@ -90,11 +90,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.apply.routes import bp as apply_bp
     from app.auth.routes import bp as auth_bp
     from app.eligibility.routes import bp as eligibility_bp
+    from app.handoff.routes import bp as handoff_bp
     from app.home.routes import bp as home_bp
     from app.messages.routes import bp as messages_bp
     from app.pwa.routes import bp as pwa_bp
 
-    blueprints = [home_bp, auth_bp, messages_bp, pwa_bp, eligibility_bp, apply_bp]
+    blueprints = [home_bp, auth_bp, messages_bp, pwa_bp, eligibility_bp, apply_bp, handoff_bp]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Tables without a blueprint of their own.
@@ -107,7 +108,10 @@ def _register_template_helpers(app: Flask) -> None:
     from app.core.money import format_yuan
     from app.messages.services import unread_count
 
+    from app.htmx import wants_fragment
+
     app.jinja_env.filters["yuan"] = format_yuan
+    app.jinja_env.globals["wants_fragment"] = wants_fragment
     app.jinja_env.filters["china_time"] = lambda value: to_china_time(value).strftime(
         "%Y-%m-%d %H:%M"
     )
@@ -128,7 +132,7 @@ def _register_error_pages(app: Flask) -> None:
         403: ("无权访问", "您没有权限查看此页面。"),
         404: ("页面不存在", "您访问的页面不存在或已被删除，请检查链接。"),
         405: ("操作方式不正确", "请从页面上的按钮进行操作。"),
-        413: ("文件过大", "上传的内容超过 10MB，请压缩或分开上传。"),
+        413: ("文件过大", "上传的内容超过 12MB，请压缩或分开上传。"),
         429: ("操作过于频繁", "请稍等一会儿再试。"),
         500: ("系统繁忙", "服务暂时出现问题，请稍后再试；您已填写的内容已暂存。"),
     }

@@ -40,7 +40,8 @@ class Config:
     PII_KEY: str | None = os.environ.get("PII_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # a little above the 10 MB per-file limit, so an oversized file gets a message in the page
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     WTF_CSRF_HEADERS: ClassVar[list[str]] = ["X-CSRFToken"]
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

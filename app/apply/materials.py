@@ -22,11 +22,16 @@ def required_materials(category: str | None, data: dict[str, Any]) -> list[Mater
     """The list for this household, in the guide's order; keys are stable per person."""
     applicant = data.get("applicant", {})
     members = data.get("members", [])
-    items = [Material("id_applicant", "申请人身份证（正反面）", "人像面和国徽面各拍一张，或合成一张")]
+    items = [
+        Material("id_applicant", "申请人身份证（正反面）", "人像面和国徽面各拍一张，或合成一张")
+    ]
     for member in members:
         if (member.get("age") or 0) >= ADULT_AGE:
             items.append(
-                Material(f"id_member_{member['uid']}", f"{member.get('name') or '共同申请人'}的身份证（正反面）")
+                Material(
+                    f"id_member_{member['uid']}",
+                    f"{member.get('name') or '共同申请人'}的身份证（正反面）",
+                )
             )
     items.append(Material("hukou_book", "户口簿（户主页及本人页）"))
     items.append(_marriage_material(applicant.get("marital_status")))
@@ -58,7 +63,9 @@ def _marriage_material(marital_status: str | None) -> Material:
         return Material("marriage_proof", "结婚证", "离异再婚的，还需提交离婚证、离婚协议")
     if marital_status == "divorced":
         return Material("marriage_proof", "离婚证及离婚协议（或法院判决书）和婚姻状况承诺书")
-    return Material("marriage_proof", "婚姻状况承诺书", "单身未婚、丧偶未再婚的提交本人签字的承诺书")
+    return Material(
+        "marriage_proof", "婚姻状况承诺书", "单身未婚、丧偶未再婚的提交本人签字的承诺书"
+    )
 
 
 def missing_materials(required: list[Material], uploaded_keys: set[str]) -> list[Material]:

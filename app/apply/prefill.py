@@ -37,7 +37,7 @@ def draft_data_from_answers(answers: Answers) -> dict[str, Any]:
         "applicant": {
             "marital_status": applicant["marital_status"],
             "hukou": applicant["hukou"],
-            "work": applicant["work"],
+            "hukou_years": applicant["hukou_years"],
         },
         "members": [
             {"relation": member["relation"], "age": member["age"]}
@@ -48,6 +48,10 @@ def draft_data_from_answers(answers: Answers) -> dict[str, Any]:
             "real_estate": real_estate,
             "businesses": [{"kind": "工商注册企业"}] if household["owns_company"] else [],
         },
-        "civil_status": household["civil_status"],
+        "category_details": {
+            "civil_status": household["civil_status"],
+            "residence_permit": applicant["residence_permit"],
+            "pension_months": applicant["pension_months"],
+        },
         "priority_groups": household["priority_groups"],
     }

@@ -1,14 +1,63 @@
-"""Creating and finding applications."""
+"""State changes of an application: draft saving, members, files, submission, withdrawal.
+
+Every change checks the version the page was rendered with, so two devices editing
+the same draft never silently overwrite each other.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+import secrets
+import uuid
+from typing import Any
 
-from app.apply.models import Application
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+from werkzeug.datastructures import FileStorage
+
+from app.apply import steps
+from app.apply.household import household_from_application
+from app.apply.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationFile,
+    ApplicationStatus,
+    Consent,
+)
 from app.apply.prefill import category_from_answers, draft_data_from_answers
 from app.audit.services import record
+from app.auth.models import User
+from app.core.clock import today_in_china, utcnow
+from app.core.masking import mask_id_number
+from app.eligibility.household import HouseholdError, parse_household
 from app.eligibility.questionnaire import Answers
+from app.eligibility.rules import assess
 from app.extensions import db
+from app.housing.models import Street
+from app.messages.services import post_message
+from app.storage import storage
+from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
+
+CONSENT_AGREEMENT = "service_authorisation"
+CONSENT_VERSION = "2025-07"
+CONSENT_SCOPES = ("identity", "face", "finances")
+SIGNATURE_KEY = "signature"
+
+
+class VersionConflict(Exception):
+    """The draft was saved elsewhere after this page was loaded."""
+
+    message = "此申请已在其他页面或设备上更新。为避免覆盖，本次修改未保存；请刷新页面后再改。"
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- finding -----------------------------------------------------------------------
 
 
 def active_application(applicant_id: int) -> Application | None:
@@ -16,6 +65,15 @@ def active_application(applicant_id: int) -> Application | None:
         select(Application).where(
             Application.applicant_id == applicant_id, Application.active_slot == 1
         )
+    )
+
+
+def latest_application(applicant_id: int) -> Application | None:
+    return db.session.scalar(
+        select(Application)
+        .where(Application.applicant_id == applicant_id)
+        .order_by(Application.id.desc())
+        .limit(1)
     )
 
 
@@ -28,28 +86,441 @@ def application_for(applicant_id: int, application_id: int) -> Application | Non
     )
 
 
-def start_from_eligibility(applicant_id: int, answers: Answers) -> tuple[Application, bool]:
-    """A new draft prefilled from the questionnaire, or the existing active one.
+def file_for(applicant_id: int, file_id: int) -> ApplicationFile | None:
+    return db.session.scalar(
+        select(ApplicationFile)
+        .join(Application)
+        .where(ApplicationFile.id == file_id, Application.applicant_id == applicant_id)
+    )
 
-    Returns ``(application, created)``; a resident has at most one active application.
-    """
+
+# -- starting ----------------------------------------------------------------------
+
+
+def _applicant_section(user: User) -> dict[str, Any]:
+    return {"phone": user.phone}
+
+
+def start_application(user: User) -> Application:
+    """The resident's open application, or a new blank draft."""
+    existing = active_application(user.id)
+    if existing is not None:
+        return existing
+    application = Application(applicant_id=user.id, data={"applicant": _applicant_section(user)})
+    return _add_draft(application, "blank")
+
+
+def start_from_eligibility(applicant_id: int, answers: Answers) -> tuple[Application, bool]:
+    """A new draft prefilled from the questionnaire, or the existing open one."""
     existing = active_application(applicant_id)
     if existing is not None:
         return existing, False
+    user = db.session.get(User, applicant_id)
+    data = draft_data_from_answers(answers)
+    data["applicant"] = {**data["applicant"], **_applicant_section(user)}
+    data["eligibility"] = dict(answers)
+    for member in data["members"]:
+        member["uid"] = _new_uid()
     application = Application(
-        applicant_id=applicant_id,
-        category=category_from_answers(answers),
-        data=draft_data_from_answers(answers),
-        current_step="consent",
+        applicant_id=applicant_id, category=category_from_answers(answers), data=data
     )
+    return _add_draft(application, "prefilled from 资格自评"), True
+
+
+def _add_draft(application: Application, detail: str) -> Application:
     db.session.add(application)
     db.session.flush()
+    _event(application, None, "draft_created", ApplicationStatus.DRAFT)
     record(
         "application.draft_created",
-        actor_id=applicant_id,
+        actor_id=application.applicant_id,
         subject_type="application",
         subject_id=application.id,
-        detail="prefilled from 资格自评",
+        detail=detail,
     )
     db.session.commit()
-    return application, True
+    return application
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+# -- saving ------------------------------------------------------------------------
+
+
+def check_version(application: Application, submitted: str | int | None) -> None:
+    if str(application.version) != str(submitted):
+        raise VersionConflict()
+
+
+def save_section(
+    application: Application, section: str, values: dict[str, Any], *, version: str | None
+) -> None:
+    """Merge typed values into one section of the draft (暂存 and autosave)."""
+    _require_editable(application)
+    check_version(application, version)
+    data = application.data
+    data[section] = {**data.get(section, {}), **values}
+    _touch(application)
+
+
+def set_fields(application: Application, *, version: str | None, **fields: Any) -> None:
+    _require_editable(application)
+    check_version(application, version)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    _touch(application)
+
+
+def save_category(
+    application: Application,
+    *,
+    mode: str | None,
+    category: str | None,
+    details: dict[str, Any],
+    priority_groups: list[str],
+    version: str | None,
+) -> None:
+    """保障方式, 保障类别 and what the category needs (民政 status, pension months ...)."""
+    _require_editable(application)
+    check_version(application, version)
+    application.guarantee_mode = mode
+    application.category = category
+    application.data["category_details"] = details
+    application.data["priority_groups"] = priority_groups
+    _touch(application)
+
+
+def reach_step(application: Application, step_id: str) -> None:
+    """Remember where the resident is, so they resume there on any device."""
+    application.current_step = step_id
+    application.furthest_step = steps.furthest(application.furthest_step, step_id)
+    _touch(application)
+
+
+def _touch(application: Application) -> None:
+    flag_modified(application, "data")
+    application.updated_at = utcnow()
+    db.session.commit()
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ApplicationError("申请已提交，不能再修改；如需补正，请等待街道通知。")
+
+
+# -- consent and region ------------------------------------------------------------
+
+
+def record_consent(user: User, application: Application, ip: str | None) -> Consent:
+    consent = Consent(
+        user_id=user.id,
+        application_id=application.id,
+        agreement=CONSENT_AGREEMENT,
+        version=CONSENT_VERSION,
+        scopes=list(CONSENT_SCOPES),
+        ip=ip,
+    )
+    db.session.add(consent)
+    record(
+        "application.consent",
+        actor_id=user.id,
+        subject_type="application",
+        subject_id=application.id,
+        detail=f"{CONSENT_AGREEMENT} {CONSENT_VERSION}: {','.join(CONSENT_SCOPES)}",
+        ip=ip,
+    )
+    db.session.flush()
+    application.data["consent_id"] = consent.id
+    reach_step(application, "region")
+    return consent
+
+
+def has_consent(application: Application) -> bool:
+    consent_id = application.data.get("consent_id")
+    return bool(consent_id) and db.session.get(Consent, consent_id) is not None
+
+
+def choose_street(application: Application, street_id: int, *, version: str | None) -> Street:
+    street = db.session.get(Street, street_id)
+    if street is None:
+        raise ApplicationError("请选择申请区域")
+    set_fields(
+        application,
+        version=version,
+        street_id=street.id,
+        district_id=street.district_id,
+        region_confirmed_at=None,
+    )
+    return street
+
+
+def confirm_region(application: Application, *, version: str | None) -> None:
+    if application.street_id is None:
+        raise ApplicationError("请先选择申请区域")
+    set_fields(application, version=version, region_confirmed_at=utcnow())
+    reach_step(application, "identity")
+
+
+# -- members -----------------------------------------------------------------------
+
+
+def applicant_id_digest(user: User) -> str | None:
+    return user.id_number_digest
+
+
+def _member_digest(id_number: str) -> str:
+    return current_app.extensions["pii_vault"].digest(f"id:{id_number}")
+
+
+def duplicate_id_problem(
+    application: Application, user: User, id_number: str, *, except_uid: str | None = None
+) -> str | None:
+    """An ID number may appear only once in the household (applicant included)."""
+    digest = _member_digest(id_number)
+    if digest == user.id_number_digest:
+        return "这是申请人本人的身份证号码，共同申请人不能重复填写"
+    for member in application.data.get("members", []):
+        if member.get("uid") != except_uid and member.get("id_digest") == digest:
+            return "该身份证号码已在家庭成员中，请勿重复添加"
+    return None
+
+
+def member_record(values: dict[str, Any], uid: str | None = None) -> dict[str, Any]:
+    """What is stored for a co-applicant: the ID encrypted, masked and digested."""
+    vault = current_app.extensions["pii_vault"]
+    id_number = values["id_number"]
+    return {
+        "uid": uid or _new_uid(),
+        "name": values["name"],
+        "id_encrypted": vault.encrypt(id_number),
+        "id_digest": _member_digest(id_number),
+        "id_masked": mask_id_number(id_number),
+        "birth_date": values["birth_date"],
+        "sex": values["sex"],
+        "age": values["age"],
+        "relation": values["relation"],
+        "employment_status": values["employment_status"],
+        "employer": values["employer"],
+        "address": values["address"],
+    }
+
+
+def upsert_member(application: Application, member: dict[str, Any], *, version: str | None) -> None:
+    _require_editable(application)
+    check_version(application, version)
+    members = [m for m in application.data.get("members", []) if m.get("uid") != member["uid"]]
+    position = next(
+        (
+            i
+            for i, m in enumerate(application.data.get("members", []))
+            if m.get("uid") == member["uid"]
+        ),
+        len(members),
+    )
+    members.insert(position, member)
+    application.data["members"] = members
+    _touch(application)
+
+
+def remove_member(application: Application, uid: str, *, version: str | None) -> bool:
+    _require_editable(application)
+    check_version(application, version)
+    members = application.data.get("members", [])
+    kept = [m for m in members if m.get("uid") != uid]
+    if len(kept) == len(members):
+        return False
+    application.data["members"] = kept
+    for file in [f for f in application.files if f.material_key == f"id_member_{uid}"]:
+        _delete_file(file)
+    _touch(application)
+    return True
+
+
+def member_by_uid(application: Application, uid: str) -> dict[str, Any] | None:
+    return next((m for m in application.data.get("members", []) if m.get("uid") == uid), None)
+
+
+def revealed_member_id(member: dict[str, Any]) -> str:
+    """The full ID number, for the owner's own edit form only."""
+    return current_app.extensions["pii_vault"].decrypt(member["id_encrypted"])
+
+
+# -- assets ------------------------------------------------------------------------
+
+ASSET_KINDS = ("vehicles", "real_estate", "businesses")
+
+
+def add_asset(
+    application: Application, kind: str, item: dict[str, Any], *, version: str | None
+) -> None:
+    _require_editable(application)
+    check_version(application, version)
+    assets = application.data.setdefault("assets", {})
+    assets.setdefault(kind, []).append({**item, "uid": _new_uid()})
+    _touch(application)
+
+
+def remove_asset(application: Application, kind: str, uid: str, *, version: str | None) -> bool:
+    _require_editable(application)
+    check_version(application, version)
+    items = application.data.get("assets", {}).get(kind, [])
+    kept = [item for item in items if item.get("uid") != uid]
+    if len(kept) == len(items):
+        return False
+    application.data["assets"][kind] = kept
+    _touch(application)
+    return True
+
+
+# -- files -------------------------------------------------------------------------
+
+
+def read_upload(upload: FileStorage) -> bytes:
+    """Read at most the size limit (+1 byte to detect oversize) from the stream."""
+    data = upload.stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UploadError("文件超过 10MB，请压缩后再上传，或拍照时选择较小的尺寸")
+    return data
+
+
+def attach_file(
+    application: Application,
+    material_key: str,
+    data: bytes,
+    *,
+    version: str | None,
+    allow_pdf: bool = True,
+    replace: bool = False,
+) -> ApplicationFile:
+    """Clean and store an upload; ``replace`` swaps out earlier files of that material."""
+    _require_editable(application)
+    check_version(application, version)
+    clean = clean_upload(data, allow_pdf=allow_pdf)
+    store = storage()
+    file = ApplicationFile(
+        material_key=material_key,
+        storage_key=store.save(clean.data, suffix=clean.suffix),
+        thumbnail_key=store.save(clean.thumbnail, suffix=".jpg") if clean.thumbnail else None,
+        content_type=clean.content_type,
+        size_bytes=len(clean.data),
+        sha256=hashlib.sha256(clean.data).hexdigest(),
+    )
+    if replace:
+        for old in [f for f in application.files if f.material_key == material_key]:
+            _delete_file(old)
+    application.files.append(file)
+    _touch(application)
+    return file
+
+
+def delete_file(application: Application, file: ApplicationFile, *, version: str | None) -> None:
+    _require_editable(application)
+    check_version(application, version)
+    _delete_file(file)
+    _touch(application)
+
+
+def _delete_file(file: ApplicationFile) -> None:
+    store = storage()
+    store.delete(file.storage_key)
+    if file.thumbnail_key:
+        store.delete(file.thumbnail_key)
+    if file in file.application.files:
+        file.application.files.remove(file)
+    db.session.delete(file)
+
+
+def uploaded_keys(application: Application) -> set[str]:
+    return {file.material_key for file in application.files}
+
+
+def signature_file(application: Application) -> ApplicationFile | None:
+    return next((f for f in application.files if f.material_key == SIGNATURE_KEY), None)
+
+
+# -- submission --------------------------------------------------------------------
+
+
+def precheck(application: Application, user: User) -> dict[str, Any]:
+    """大数据资格预审: the rules engine on the declared household, for reviewers."""
+    try:
+        household = parse_household(household_from_application(application, user, today_in_china()))
+    except HouseholdError as error:
+        return {"error": {"field": error.field, "message": error.message}}
+    return assess(household).to_dict()
+
+
+def submit(application: Application, user: User, *, version: str | None) -> None:
+    _require_editable(application)
+    check_version(application, version)
+    previous = application.status
+    application.precheck = precheck(application, user)
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = utcnow()
+    if application.reference is None:
+        application.reference = f"JJGZ{utcnow():%Y%m%d}{secrets.randbelow(10**6):06d}"
+    _event(application, user.id, "submitted", ApplicationStatus.SUBMITTED, from_status=previous)
+    record(
+        "application.submitted",
+        actor_id=user.id,
+        subject_type="application",
+        subject_id=application.id,
+    )
+    post_message(
+        user.id,
+        category="申请",
+        title="公租房申请已提交",
+        body=(
+            f"您的申请（编号 {application.reference}）已提交，等待街道办事处受理。"
+            "自受理之日起办结时限为30个工作日，进度可在“我的申请”查看。"
+        ),
+        link="/apply/status",
+    )
+    _touch(application)
+
+
+def withdraw(application: Application, user: User) -> None:
+    """放弃申请: remove the household's data and files; keep the audit trail."""
+    if (
+        application.status_enum in (ApplicationStatus.WITHDRAWN,)
+        or not application.status_enum.is_open
+    ):
+        raise ApplicationError("该申请已结束，无需放弃")
+    previous = application.status
+    for file in list(application.files):
+        _delete_file(file)
+    application.data = {}
+    application.status = ApplicationStatus.WITHDRAWN
+    application.active_slot = None
+    application.closed_at = utcnow()
+    _event(application, user.id, "withdrawn", ApplicationStatus.WITHDRAWN, from_status=previous)
+    record(
+        "application.withdrawn",
+        actor_id=user.id,
+        subject_type="application",
+        subject_id=application.id,
+        detail=f"from {previous}",
+    )
+    _touch(application)
+
+
+def _event(
+    application: Application,
+    actor_id: int | None,
+    action: str,
+    to_status: str,
+    *,
+    from_status: str | None = None,
+    note: str = "",
+) -> None:
+    application.events.append(
+        ApplicationEvent(
+            actor_id=actor_id,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+    )

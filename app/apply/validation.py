@@ -24,7 +24,12 @@ EMPLOYMENT = {
     "unemployed": "无业",
     "student": "在校学生",
 }
-HOUSING_SITUATION = {"renting": "租住", "borrowing": "借住", "dormitory": "单位宿舍", "other": "其他"}
+HOUSING_SITUATION = {
+    "renting": "租住",
+    "borrowing": "借住",
+    "dormitory": "单位宿舍",
+    "other": "其他",
+}
 RELATIONS = {
     "spouse": "配偶",
     "child": "子女",
@@ -47,7 +52,9 @@ def clean_text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def text_problem(value: str, label: str, *, max_length: int = 100, required: bool = True) -> str | None:
+def text_problem(
+    value: str, label: str, *, max_length: int = 100, required: bool = True
+) -> str | None:
     """Free text: required, length, and no emoji or markup (they break printed forms)."""
     if not value:
         return f"请填写{label}" if required else None
@@ -74,7 +81,9 @@ def choice_problem(value: str, options: dict[str, str], label: str) -> str | Non
     return None if value in options else f"请选择{label}"
 
 
-def int_in_range(value: Any, label: str, low: int, high: int, unit: str, errors: Errors, field: str) -> int | None:
+def int_in_range(
+    value: Any, label: str, low: int, high: int, unit: str, errors: Errors, field: str
+) -> int | None:
     text = clean_text(value)
     if not text:
         errors[field] = f"请填写{label}"
@@ -115,12 +124,19 @@ def validate_applicant(form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
         if problem:
             errors[field] = problem
     if values["hukou"] == "center_urban":
-        values["hukou_years"] = int_in_range(values["hukou_years"], "落户年限", 0, 150, "年", errors, "hukou_years")
+        values["hukou_years"] = int_in_range(
+            values["hukou_years"], "落户年限", 0, 150, "年", errors, "hukou_years"
+        )
     else:
         values["hukou_years"] = 0
-    values["monthly_income"] = int_in_range(values["monthly_income"], "月收入", 0, 1_000_000, "元", errors, "monthly_income")
+    values["monthly_income"] = int_in_range(
+        values["monthly_income"], "月收入", 0, 1_000_000, "元", errors, "monthly_income"
+    )
     needs_employer = values["employment_status"] in ("employed", "self_employed")
-    for field, label, required in (("employer", "工作单位", needs_employer), ("address", "现居住地址", True)):
+    for field, label, required in (
+        ("employer", "工作单位", needs_employer),
+        ("address", "现居住地址", True),
+    ):
         problem = text_problem(values[field], label, required=required)
         if problem:
             errors[field] = problem
@@ -149,7 +165,11 @@ def validate_member(form: dict[str, Any], today: date) -> tuple[dict[str, Any], 
         except IdNumberError as error:
             errors["id_number"] = str(error)
         else:
-            values.update(birth_date=resident.birth_date.isoformat(), sex=resident.sex, age=resident.age_on(today))
+            values.update(
+                birth_date=resident.birth_date.isoformat(),
+                sex=resident.sex,
+                age=resident.age_on(today),
+            )
     for field, options, label in (
         ("relation", RELATIONS, "与申请人的关系"),
         ("employment_status", EMPLOYMENT, "就业状况"),
@@ -166,7 +186,11 @@ def validate_member(form: dict[str, Any], today: date) -> tuple[dict[str, Any], 
 
 def household_problems(marital_status: str, members: list[dict[str, Any]]) -> list[str]:
     """Rules across the household, shown in the summary when moving on."""
-    problems = []
+    problems = [
+        f"请补充第 {index} 位共同申请人的姓名和身份证号码（点“修改”）"
+        for index, member in enumerate(members, start=1)
+        if not member.get("id_digest")
+    ]
     spouses = [member for member in members if member.get("relation") == "spouse"]
     if marital_status == "married" and not spouses:
         problems.append("您已婚，须与配偶共同申请：请添加配偶为共同申请人")

@@ -31,6 +31,56 @@
     if (summary) summary.focus();
   });
 
+  // Handwritten signature: draw with a finger; the PNG goes into a hidden field.
+  function initSignaturePad(root) {
+    var canvas = root.querySelector ? root.querySelector("#signature-canvas") : null;
+    if (!canvas || canvas.dataset.ready) return;
+    canvas.dataset.ready = "1";
+    var pad = canvas.closest(".signature-pad");
+    var output = document.getElementById("signature-data");
+    var context = canvas.getContext("2d");
+    var drawing = false;
+    var drawn = false;
+    pad.hidden = false;
+    context.lineWidth = 4;
+    context.lineCap = "round";
+    context.strokeStyle = "#000";
+
+    function point(event) {
+      var box = canvas.getBoundingClientRect();
+      return [(event.clientX - box.left) * canvas.width / box.width,
+              (event.clientY - box.top) * canvas.height / box.height];
+    }
+    canvas.addEventListener("pointerdown", function (event) {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      var p = point(event);
+      context.beginPath();
+      context.moveTo(p[0], p[1]);
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) return;
+      var p = point(event);
+      context.lineTo(p[0], p[1]);
+      context.stroke();
+      drawn = true;
+    });
+    function finish() {
+      if (!drawing) return;
+      drawing = false;
+      if (drawn) output.value = canvas.toDataURL("image/png");
+    }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    document.getElementById("signature-clear").addEventListener("click", function () {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      output.value = "";
+      drawn = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { initSignaturePad(document); });
+  document.addEventListener("htmx:load", function (event) { initSignaturePad(event.detail.elt); });
+
   function showFlash(text) {
     var region = document.getElementById("flash");
     if (!region) return;
