@@ -40,6 +40,7 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_eligibility.py
+	$(BIN)/python bench/bench_apply.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests e2e bench

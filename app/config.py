@@ -63,6 +63,8 @@ class Config:
     SMS_MAX_ATTEMPTS = 5
     SHOW_SMS_CODE_ON_SCREEN = False
     POLICY_REGION = "jiujiang"
+    # Number of reverse proxies in front (nginx ...) whose X-Forwarded-* headers to trust.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):
