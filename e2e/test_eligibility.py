@@ -11,8 +11,10 @@ from e2e.test_shell import sign_in
 
 
 def next_step(page: Page) -> None:
+    """Answer and wait until the next page is there (a boosted navigation changes the URL)."""
+    before = page.url
     page.get_by_role("button", name="下一步").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(lambda url: url != before)
     check_page(page)
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, replace
 
 APPLY_IDENTITY = "apply.identity"
 RENEWAL_SIGN = "renewal.sign"
+# The standalone demo page verifies against the user's own id; a purpose of its own keeps
+# a demo pass from ever counting for an application with the same number.
+DEMO_IDENTITY = "handoff.demo"
 
 PhoneNext = Callable[[int], str]
 
@@ -55,3 +58,4 @@ def all_purposes() -> list[Purpose]:
 
 register(APPLY_IDENTITY, "公租房申请 · 身份验证")
 register(RENEWAL_SIGN, "租赁合同续约 · 人脸识别签约")
+register(DEMO_IDENTITY, "人脸识别体验")

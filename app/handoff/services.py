@@ -1,0 +1,480 @@
+"""Handoff from desktop to phone, phone grants, and face verification.
+
+State changes commit and write audit events. The phone that redeems a token gets a
+*grant* in its Flask session, not a sign-in: it reaches the face step of exactly that
+token and nothing else (no page that needs ``login_required`` opens for it).
+
+Other areas call:
+- ``passed_verification(user_id, purpose, object_id)`` before accepting a step that
+  needs the face check;
+- ``active_grant(purpose, object_id)`` when a phone-side step after the face check
+  (e.g. signing the renewal) must know which task and user the phone was handed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, session
+from sqlalchemy import func, select, update
+
+from app.audit.services import record
+from app.auth.models import User
+from app.core.clock import utcnow
+from app.core.navigation import safe_next_url
+from app.extensions import db
+from app.handoff import tokens
+from app.handoff.face import FaceProvider, make_provider
+from app.handoff.models import FaceVerification, HandoffToken
+from app.handoff.photos import SNIFF_BYTES, sha256_hex, sniff_image_type
+from app.handoff.purposes import get_purpose
+from app.handoff.rules import DesktopState, TokenStatus, desktop_state, locked_until
+from app.storage import storage
+
+GRANT_KEY = "handoff_grant"
+ACTIVE = (TokenStatus.PENDING, TokenStatus.OPENED)
+
+
+def init_app(app: Flask) -> None:
+    """Defaults for this area's settings (overridable in config), and the face provider.
+
+    Refuses to start when the configuration asks for the demo provider in production.
+    """
+    defaults = {
+        "FACE_PROVIDER": os.environ.get("FACE_PROVIDER", "local"),
+        # 0: the photo is never written anywhere; only its SHA-256 and the result are kept.
+        "FACE_IMAGE_RETENTION_SECONDS": int(os.environ.get("FACE_IMAGE_RETENTION_SECONDS", "0")),
+        "FACE_MAX_UPLOAD_BYTES": 8 * 1024 * 1024,
+        "FACE_MAX_FAILURES": 5,
+        "FACE_FAILURE_WINDOW": timedelta(minutes=10),
+        "FACE_LOCK_DURATION": timedelta(minutes=10),
+        "HANDOFF_TOKEN_TTL": timedelta(minutes=5),
+        "HANDOFF_GRANT_TTL": timedelta(minutes=15),
+        "HANDOFF_CODE_RATE_LIMIT": "10 per minute;60 per hour",
+        "FACE_STAFF_HOTLINE": "0792-8136274",
+    }
+    for key, value in defaults.items():
+        app.config.setdefault(key, value)
+    app.extensions["face_provider"] = make_provider(
+        app.config["FACE_PROVIDER"], env_name=app.config["ENV_NAME"]
+    )
+
+
+def face_provider() -> FaceProvider:
+    return current_app.extensions["face_provider"]
+
+
+# --- Desktop side -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartedHandoff:
+    """A fresh token: the raw value exists only here, for the QR code and the link."""
+
+    token: HandoffToken
+    raw_token: str
+    short_code: str  # formatted for display, e.g. ``7K3M-Q9TR``
+
+
+def start_handoff(
+    user: User, purpose: str, object_id: int, *, continue_url: str, return_url: str
+) -> StartedHandoff:
+    """Issue a token for ``user``'s task, voiding any earlier one for the same task."""
+    get_purpose(purpose)  # refuses unknown purposes
+    continue_path = safe_next_url(continue_url)
+    return_path = safe_next_url(return_url)
+    if continue_path is None or return_path is None:
+        raise ValueError("handoff URLs must be paths on this site")
+    now = utcnow()
+    _void_active(user.id, purpose, object_id, now)
+    raw, code = _unused_token(now)
+    token = HandoffToken(
+        user_id=user.id,
+        purpose=purpose,
+        object_id=object_id,
+        token_hash=tokens.hash_token(raw),
+        short_code_hash=tokens.hash_short_code(code),
+        status=TokenStatus.PENDING,
+        continue_url=continue_path,
+        return_url=return_path,
+        created_at=now,
+        expires_at=now + current_app.config["HANDOFF_TOKEN_TTL"],
+    )
+    db.session.add(token)
+    db.session.flush()
+    record(
+        "handoff.created",
+        actor_id=user.id,
+        subject_type="handoff",
+        subject_id=token.id,
+        detail=f"{purpose} #{object_id}",
+    )
+    db.session.commit()
+    return StartedHandoff(token=token, raw_token=raw, short_code=tokens.format_short_code(code))
+
+
+def _unused_token(now: datetime) -> tuple[str, str]:
+    """A new token whose short code no other live token shares (40 bits: clashes are rare)."""
+    while True:
+        raw = tokens.new_token()
+        code = tokens.short_code_for(raw)
+        clash = db.session.scalar(
+            select(HandoffToken.id).where(
+                HandoffToken.short_code_hash == tokens.hash_short_code(code),
+                HandoffToken.status.in_(ACTIVE),
+                HandoffToken.expires_at > now,
+            )
+        )
+        if clash is None:
+            return raw, code
+
+
+def _void_active(user_id: int, purpose: str, object_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(HandoffToken)
+        .where(
+            HandoffToken.user_id == user_id,
+            HandoffToken.purpose == purpose,
+            HandoffToken.object_id == object_id,
+            HandoffToken.status.in_(ACTIVE),
+        )
+        .values(status=TokenStatus.REPLACED, closed_at=now)
+    )
+
+
+def renew_handoff(token: HandoffToken) -> StartedHandoff:
+    """刷新二维码: a new token for the same task; the old one is void."""
+    return start_handoff(
+        holder(token),
+        token.purpose,
+        token.object_id,
+        continue_url=token.continue_url,
+        return_url=token.return_url,
+    )
+
+
+def cancel_handoff(token: HandoffToken, *, ip: str | None = None) -> None:
+    """取消 on the desktop: the token, and any phone grant made from it, stop working."""
+    if token.status_enum not in ACTIVE:
+        return
+    token.status = TokenStatus.CANCELLED
+    token.closed_at = utcnow()
+    record(
+        "handoff.cancelled",
+        actor_id=token.user_id,
+        subject_type="handoff",
+        subject_id=token.id,
+        ip=ip,
+    )
+    db.session.commit()
+
+
+def holder(token: HandoffToken) -> User:
+    """The account the token was issued for."""
+    user = db.session.get(User, token.user_id)
+    if user is None:  # tokens reference users by foreign key
+        raise LookupError(f"user {token.user_id} of handoff {token.id} is gone")
+    return user
+
+
+def owned_token(user_id: int, token_id: int) -> HandoffToken | None:
+    """The token if it is ``user_id``'s; None otherwise (no existence leak)."""
+    return db.session.scalar(
+        select(HandoffToken).where(HandoffToken.id == token_id, HandoffToken.user_id == user_id)
+    )
+
+
+def state_of(token: HandoffToken, now: datetime | None = None) -> DesktopState:
+    return desktop_state(
+        token.status_enum,
+        scanned=token.scanned_at is not None,
+        expires_at=token.expires_at,
+        now=now or utcnow(),
+    )
+
+
+# --- Phone side ---------------------------------------------------------------------
+
+
+def redeemable_by_link(raw_token: str) -> HandoffToken | None:
+    """The pending, unexpired token behind a QR link; None for anything else."""
+    if not raw_token or len(raw_token) > 100:
+        return None
+    token = db.session.scalar(
+        select(HandoffToken).where(HandoffToken.token_hash == tokens.hash_token(raw_token))
+    )
+    return token if token is not None and is_redeemable(token) else None
+
+
+def redeemable_by_short_code(text: str | None) -> HandoffToken | None:
+    """The pending, unexpired token whose short code was typed; None otherwise."""
+    code = tokens.normalise_short_code(text)
+    if code is None:
+        return None
+    matches = db.session.scalars(
+        select(HandoffToken).where(
+            HandoffToken.short_code_hash == tokens.hash_short_code(code),
+            HandoffToken.status == TokenStatus.PENDING,
+            HandoffToken.expires_at > utcnow(),
+        )
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def is_redeemable(token: HandoffToken) -> bool:
+    return token.status_enum is TokenStatus.PENDING and utcnow() < token.expires_at
+
+
+def note_scanned(token: HandoffToken, *, ip: str | None = None) -> None:
+    """The link was opened: the desktop shows 已扫码 (also a warning if it was not you)."""
+    if token.scanned_at is None:
+        token.scanned_at = utcnow()
+        record(
+            "handoff.scanned",
+            actor_id=token.user_id,
+            subject_type="handoff",
+            subject_id=token.id,
+            ip=ip,
+        )
+        db.session.commit()
+
+
+def redeem(token: HandoffToken, *, in_place: bool, ip: str | None = None) -> None:
+    """Use the token (once) and give this browser a grant for its face step."""
+    if not is_redeemable(token):
+        raise ValueError("token is not redeemable")
+    now = utcnow()
+    token.status = TokenStatus.OPENED
+    token.redeemed_at = now
+    token.scanned_at = token.scanned_at or now
+    token.redeemed_in_place = in_place
+    token.expires_at = now + current_app.config["HANDOFF_GRANT_TTL"]
+    record(
+        "handoff.opened",
+        actor_id=token.user_id,
+        subject_type="handoff",
+        subject_id=token.id,
+        detail="在本机继续" if in_place else "手机扫码",
+        ip=ip,
+    )
+    db.session.commit()
+    session[GRANT_KEY] = {
+        "token_id": token.id,
+        "user_id": token.user_id,
+        "purpose": token.purpose,
+        "object_id": token.object_id,
+        "version": holder(token).session_version,
+    }
+
+
+@dataclass(frozen=True)
+class Grant:
+    token_id: int
+    user_id: int
+    purpose: str
+    object_id: int
+
+
+def _session_grant() -> tuple[Grant, HandoffToken] | None:
+    """This browser's grant and its token, if the token still backs it."""
+    data = session.get(GRANT_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        grant = Grant(
+            token_id=int(data["token_id"]),
+            user_id=int(data["user_id"]),
+            purpose=str(data["purpose"]),
+            object_id=int(data["object_id"]),
+        )
+        version = int(data["version"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    token = db.session.get(HandoffToken, grant.token_id)
+    if (
+        token is None
+        or token.user_id != grant.user_id
+        or token.purpose != grant.purpose
+        or token.object_id != grant.object_id
+        or utcnow() >= token.expires_at
+    ):
+        return None
+    user = db.session.get(User, token.user_id)
+    if user is None or user.session_version != version:  # password changed: grants end
+        return None
+    return grant, token
+
+
+def granted_token(token_id: int, *, completed: bool = False) -> HandoffToken | None:
+    """The token this browser holds a grant for, if it is ``token_id`` and still open
+    (or, with ``completed``, finished)."""
+    found = _session_grant()
+    if found is None or found[0].token_id != token_id:
+        return None
+    wanted = TokenStatus.COMPLETED if completed else TokenStatus.OPENED
+    return found[1] if found[1].status_enum is wanted else None
+
+
+def active_grant(purpose: str, object_id: int) -> Grant | None:
+    """This browser's grant for exactly (purpose, object_id), opened or completed; else None."""
+    found = _session_grant()
+    if found is None:
+        return None
+    grant, token = found
+    if grant.purpose != purpose or grant.object_id != object_id:
+        return None
+    if token.status_enum not in (TokenStatus.OPENED, TokenStatus.COMPLETED):
+        return None
+    return grant
+
+
+# --- Face verification --------------------------------------------------------------
+
+
+class FaceStepLocked(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"face step locked until {until.isoformat()}")
+        self.until = until
+
+
+def face_locked_until(user_id: int, now: datetime | None = None) -> datetime | None:
+    """When the face step opens again after too many failures; None if it is open."""
+    config = current_app.config
+    now = now or utcnow()
+    horizon = now - config["FACE_FAILURE_WINDOW"] - config["FACE_LOCK_DURATION"]
+    failures = db.session.scalars(
+        select(FaceVerification.created_at).where(
+            FaceVerification.user_id == user_id,
+            FaceVerification.passed.is_(False),
+            FaceVerification.created_at > horizon,
+        )
+    ).all()
+    return locked_until(
+        failures,
+        now,
+        max_failures=config["FACE_MAX_FAILURES"],
+        window=config["FACE_FAILURE_WINDOW"],
+        lock=config["FACE_LOCK_DURATION"],
+    )
+
+
+def attempts_left(user_id: int, now: datetime | None = None) -> int:
+    """Failures still allowed before the lock, counting those in the current window."""
+    config = current_app.config
+    now = now or utcnow()
+    recent = db.session.scalar(
+        select(func.count(FaceVerification.id)).where(
+            FaceVerification.user_id == user_id,
+            FaceVerification.passed.is_(False),
+            FaceVerification.created_at > now - config["FACE_FAILURE_WINDOW"],
+        )
+    )
+    return max(0, config["FACE_MAX_FAILURES"] - (recent or 0))
+
+
+def verify_face(
+    token: HandoffToken, image_bytes: bytes, *, ip: str | None = None
+) -> FaceVerification:
+    """Run the provider on the photo for the token's task and record the result.
+
+    The photo is kept only if ``FACE_IMAGE_RETENTION_SECONDS`` > 0; its SHA-256 always is.
+    A pass completes the token. Raises ``FaceStepLocked`` after too many failures.
+    """
+    now = utcnow()
+    until = face_locked_until(token.user_id, now)
+    if until is not None:
+        raise FaceStepLocked(until)
+    provider = face_provider()
+    result = provider.verify(token.user_id, image_bytes)
+    verification = FaceVerification(
+        user_id=token.user_id,
+        purpose=token.purpose,
+        object_id=token.object_id,
+        handoff_token_id=token.id,
+        passed=result.passed,
+        score=result.score,
+        reason=result.reason[:200],
+        provider=provider.name,
+        provider_reference=result.provider_reference[:80],
+        image_sha256=sha256_hex(image_bytes),
+        created_at=now,
+    )
+    _keep_or_discard_image(verification, image_bytes, now)
+    db.session.add(verification)
+    db.session.flush()
+    record(
+        "face.passed" if result.passed else "face.failed",
+        actor_id=token.user_id,
+        subject_type="face_verification",
+        subject_id=verification.id,
+        ip=ip,
+        detail=f"{token.purpose} #{token.object_id} {provider.name} "
+        f"{result.provider_reference} {result.reason}",
+    )
+    if result.passed:
+        token.status = TokenStatus.COMPLETED
+        token.completed_at = now
+        record(
+            "handoff.completed",
+            actor_id=token.user_id,
+            subject_type="handoff",
+            subject_id=token.id,
+            ip=ip,
+        )
+    elif face_locked_until(token.user_id, now) is not None:
+        record(
+            "face.locked",
+            actor_id=token.user_id,
+            subject_type="user",
+            subject_id=token.user_id,
+            ip=ip,
+        )
+    db.session.commit()
+    purge_expired_images(now)
+    return verification
+
+
+def _keep_or_discard_image(verification: FaceVerification, image_bytes: bytes, now) -> None:
+    retention = int(current_app.config["FACE_IMAGE_RETENTION_SECONDS"])
+    kind = sniff_image_type(image_bytes[:SNIFF_BYTES])
+    if retention <= 0 or kind is None:
+        verification.image_deleted_at = now  # never written anywhere
+        return
+    # Through the app's storage interface (instance/uploads by default), never static/.
+    verification.image_key = storage().save(image_bytes, suffix=f".{kind}")
+    verification.image_delete_after = now + timedelta(seconds=retention)
+
+
+def purge_expired_images(now: datetime | None = None) -> int:
+    """Delete kept photos whose retention has run out; returns how many."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(FaceVerification).where(
+            FaceVerification.image_key.is_not(None),
+            FaceVerification.image_delete_after <= now,
+        )
+    ).all()
+    for verification in due:
+        storage().delete(verification.image_key or "")
+        verification.image_key = None
+        verification.image_deleted_at = now
+    if due:
+        db.session.commit()
+    return len(due)
+
+
+def passed_verification(user_id: int, purpose: str, object_id: int) -> FaceVerification | None:
+    """The latest passed face verification of ``user_id`` for this task, or None."""
+    return db.session.scalar(
+        select(FaceVerification)
+        .where(
+            FaceVerification.user_id == user_id,
+            FaceVerification.purpose == purpose,
+            FaceVerification.object_id == object_id,
+            FaceVerification.passed.is_(True),
+        )
+        .order_by(FaceVerification.created_at.desc(), FaceVerification.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,131 @@
+"""Journey: start on a computer, continue on the phone by QR code, and the computer's
+page updates by itself to 已完成 (no reload). A phone already in hand continues in place."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import LiveServer, check_page
+from e2e.test_shell import sign_in
+from tests.handoff import samples
+from tests.handoff.flow import decode_qr
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def photo(name: str, data: bytes, mime: str) -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def read_qr(page: Page) -> str:
+    """Decode the QR code the page shows (its PNG, with OpenCV's QR detector)."""
+    source = page.get_by_role("img", name=re.compile("二维码")).get_attribute("src") or ""
+    assert source.startswith("data:image/png;base64,")
+    return decode_qr(base64.b64decode(source.split(",", 1)[1]))
+
+
+def test_desktop_hands_the_face_check_to_the_phone(
+    desktop_page: Page, page: Page, live_server: LiveServer
+) -> None:
+    desktop, phone = desktop_page, page
+    sign_in(desktop, "13800000001")
+    desktop.goto("/handoff/demo")
+    expect(desktop.get_by_role("heading", name="用手机完成人脸识别")).to_be_visible()
+    check_page(desktop)
+    status = desktop.locator("#handoff-status")
+    expect(status).to_contain_text("等待扫码")
+    desktop.evaluate("window.handoffMarker = 'no reload'")
+    url = read_qr(desktop)
+    assert url.startswith(f"{live_server.url}/h/")
+
+    phone.goto(url)
+    expect(phone.get_by_role("heading", name="请确认是您本人办理")).to_be_visible()
+    expect(phone.get_by_text("张*明")).to_be_visible()
+    expect(phone.get_by_text("人脸识别体验")).to_be_visible()
+    check_page(phone)
+    expect(status).to_contain_text("已扫码，请在手机上继续")
+
+    phone.get_by_role("button", name="确认，继续").click()
+    expect(phone).to_have_url(re.compile(r"/handoff/\d+/face$"))
+    expect(phone.get_by_text("0792-8136274")).to_be_visible()
+    check_page(phone)
+
+    camera = phone.get_by_label("本人正面照片")
+    expect(camera).to_have_attribute("capture", "user")
+    camera.set_input_files(photo("landscape.png", samples.gradient_png(), "image/png"))
+    phone.get_by_role("button", name="开始验证").click()
+    expect(phone.get_by_role("alert")).to_contain_text("未检测到人脸")
+    check_page(phone)
+
+    phone.get_by_label("本人正面照片").set_input_files(
+        photo("selfie.jpg", samples.face_jpeg(), "image/jpeg")
+    )
+    phone.get_by_role("button", name="开始验证").click()
+    expect(phone).to_have_url(re.compile(r"/handoff/\d+/done$"))
+    expect(phone.get_by_role("heading", name="人脸识别已通过")).to_be_visible()
+    check_page(phone)
+
+    expect(status).to_contain_text("已完成")
+    assert desktop.evaluate("window.handoffMarker") == "no reload"
+    expect(desktop.get_by_role("img", name=re.compile("二维码"))).to_be_hidden()
+    expect(desktop.get_by_role("button", name="取消")).to_be_hidden()
+    check_page(desktop)
+    desktop.get_by_role("link", name="继续").click()
+    expect(desktop).to_have_url(re.compile(r"/handoff/demo/result$"))
+    expect(desktop.get_by_role("heading", name="人脸识别已通过")).to_be_visible()
+    expect(desktop.get_by_text("已删除，仅保留校验值")).to_be_visible()
+    check_page(desktop)
+
+
+def test_desktop_cancels_and_refreshes_the_code_without_reload(desktop_page: Page, page: Page):
+    desktop, phone = desktop_page, page
+    sign_in(desktop, "13800000002")
+    desktop.goto("/handoff/demo")
+    check_page(desktop)
+    desktop.evaluate("window.handoffMarker = 'no reload'")
+    first = read_qr(desktop)
+
+    desktop.get_by_role("button", name="取消").click()
+    expect(desktop.locator("#handoff-status")).to_contain_text("已取消")
+    expect(desktop.get_by_role("img", name=re.compile("二维码"))).to_have_count(0)
+    check_page(desktop)
+
+    phone.goto(first)
+    expect(phone.get_by_role("heading", name="二维码已失效")).to_be_visible()
+    expect(phone.get_by_text("李*")).to_have_count(0)
+    check_page(phone)
+
+    desktop.get_by_role("button", name="刷新二维码").click()
+    expect(desktop.locator("#handoff-status")).to_contain_text("等待扫码")
+    second = read_qr(desktop)
+    assert second != first
+    assert desktop.evaluate("window.handoffMarker") == "no reload"
+    check_page(desktop)
+
+    phone.goto(second)
+    expect(phone.get_by_text("李*")).to_be_visible()
+    check_page(phone)
+
+
+def test_on_a_phone_already_continue_in_place(make_phone_page) -> None:
+    phone = make_phone_page(user_agent=IPHONE)
+    sign_in(phone, "13800000003")
+    phone.goto("/handoff/demo")
+    expect(phone.get_by_role("img", name=re.compile("二维码"))).to_have_count(0)
+    check_page(phone)
+    phone.get_by_role("button", name="在本机继续").click()
+    expect(phone).to_have_url(re.compile(r"/handoff/\d+/face$"))
+    check_page(phone)
+    phone.get_by_label("本人正面照片").set_input_files(
+        photo("selfie.jpg", samples.face_jpeg(), "image/jpeg")
+    )
+    phone.get_by_role("button", name="开始验证").click()
+    expect(phone).to_have_url(re.compile(r"/handoff/demo/result$"))
+    expect(phone.get_by_role("status").filter(has_text="人脸识别已通过")).to_be_visible()
+    check_page(phone)

@@ -1,0 +1,75 @@
+"""Helpers that drive the handoff as the two screens would."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import cv2
+import numpy as np
+from flask.testing import FlaskClient
+
+from tests.conftest import page_text, post
+
+HX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class ShownCode:
+    url: str  # what the QR code says
+    path: str  # /h/<token>
+    short_code: str
+    token_id: int
+    html: str
+
+
+def decode_qr(png: bytes) -> str:
+    """Read a QR code PNG with OpenCV's detector (real decoding, not the HTML)."""
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    # The ArUco-based detector reads our codes reliably; the classic one is the fallback.
+    for detector in (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector()):
+        text, _points, _straight = detector.detectAndDecode(image)
+        if text:
+            return text
+    raise AssertionError("no QR code found in the image")
+
+
+def widget_code(html: str) -> ShownCode:
+    """The QR link, short code and token id of the widget in ``html``."""
+    match = re.search(r'src="data:image/png;base64,([^"]+)"', html)
+    assert match, "no QR code image on the page"
+    url = decode_qr(base64.b64decode(match.group(1)))
+    code = re.search(r'class="handoff-code">([^<]+)<', html)
+    token_id = re.search(r"/handoff/(\d+)/cancel", html)
+    assert code and token_id
+    return ShownCode(
+        url=url,
+        path=urlsplit(url).path,
+        short_code=code.group(1),
+        token_id=int(token_id.group(1)),
+        html=html,
+    )
+
+
+def show_code(desktop: FlaskClient, path: str = "/handoff/demo") -> ShownCode:
+    response = desktop.get(path)
+    assert response.status_code == 200
+    return widget_code(page_text(response))
+
+
+def status(desktop: FlaskClient, token_id: int, shown: str | None = None):
+    query = f"?shown={shown}" if shown else ""
+    return desktop.get(f"/handoff/{token_id}/status{query}", headers=HX)
+
+
+def scan_and_confirm(phone: FlaskClient, shown: ShownCode):
+    opened = phone.get(shown.path)
+    assert opened.status_code == 200, page_text(opened)
+    return post(phone, shown.path)
+
+
+def upload(phone: FlaskClient, token_id: int, image: bytes, name: str = "face.jpg"):
+    return post(phone, f"/handoff/{token_id}/face", {"photo": (io.BytesIO(image), name)})
