@@ -15,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from app import create_app  # noqa: E402
-from app.apply import services  # noqa: E402
-from app.apply.steps import STEPS  # noqa: E402
-from app.auth.models import User  # noqa: E402
-from app.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.apply import services
+from app.apply.steps import STEPS
+from app.auth.models import User
+from app.demo import DEMO_PASSWORD, seed_demo
+from app.extensions import db
 
 MEDIAN_TARGET_MS = 50.0
 AUTOSAVE_TARGET_BYTES = 2048
@@ -56,7 +56,9 @@ def main() -> int:
         client = app.test_client()
         client.post("/auth/login", data={"phone": "13800000001", "password": DEMO_PASSWORD})
         failed = False
-        print(f"apply wizard: median of {ROUNDS} renders per step (target < {MEDIAN_TARGET_MS:.0f} ms)")
+        print(
+            f"apply wizard: median of {ROUNDS} renders per step (target < {MEDIAN_TARGET_MS:.0f} ms)"
+        )
         for step in STEPS:
             path = app.url_map.bind("localhost").build(step.endpoint)
             timings = []
@@ -68,7 +70,12 @@ def main() -> int:
             median = statistics.median(timings)
             failed |= median >= MEDIAN_TARGET_MS
             print(f"  {step.label:<8} {path:<22} {median:6.1f} ms  (status {response.status_code})")
-        token = client.get("/apply/members").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+        token = (
+            client.get("/apply/members")
+            .get_data(as_text=True)
+            .split('name="csrf_token" value="')[1]
+            .split('"')[0]
+        )
         with app.app_context():
             version = str(services.active_application(user.id).version)
         response = client.post(
