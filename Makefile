@@ -41,6 +41,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python bench/bench_eligibility.py
 	$(BIN)/python bench/bench_apply.py
+	$(BIN)/python bench/bench_rent.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests e2e bench

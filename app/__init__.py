@@ -14,7 +14,7 @@ from app import assets, security, storage
 from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
-from app.extensions import csrf, db, htmx_extension, limiter, login_manager, migrate
+from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
 
@@ -28,6 +28,11 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_object(config_class(config))
     _refuse_unsafe_production(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     INSTANCE_DIR.mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
@@ -48,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     htmx_extension.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -93,9 +99,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.handoff.routes import bp as handoff_bp
     from app.home.routes import bp as home_bp
     from app.messages.routes import bp as messages_bp
+    from app.publicity.routes import bp as publicity_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.rent.routes import bp as rent_bp
+    from app.rent.staff_routes import bp as rent_staff_bp
+    from app.staff.routes import bp as staff_bp
 
     blueprints = [home_bp, auth_bp, messages_bp, pwa_bp, eligibility_bp, apply_bp, handoff_bp]
+    blueprints += [rent_bp, rent_staff_bp]
+    blueprints += [staff_bp, publicity_bp]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Tables without a blueprint of their own.
@@ -106,9 +118,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from app.core.clock import to_china_time
     from app.core.money import format_yuan
-    from app.messages.services import unread_count
-
     from app.htmx import wants_fragment
+    from app.messages.services import unread_count
 
     app.jinja_env.filters["yuan"] = format_yuan
     app.jinja_env.globals["wants_fragment"] = wants_fragment

@@ -1,40 +1,93 @@
-"""Static asset URLs carry a content hash, so they can be cached for a year."""
+"""Static assets: content-hashed URLs cached for a year, served pre-compressed.
+
+Files under ``static/`` are small and few, so each is read once, compressed once with
+brotli and gzip, and kept in memory per worker; the URL carries the content hash
+(``?v=…``), so a changed file is a new URL and old caches never go stale.
+"""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import mimetypes
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, request, url_for
+import brotli
+from flask import Flask, Response, abort, request, url_for
 
 ONE_YEAR = 365 * 24 * 3600
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+@dataclass(frozen=True)
+class Asset:
+    raw: bytes
+    br: bytes | None
+    gz: bytes | None
+    mimetype: str
+    etag: str
 
 
 def init_app(app: Flask) -> None:
-    static_dir = Path(app.static_folder or "")
+    static_dir = Path(app.static_folder or "").resolve()
 
-    @lru_cache(maxsize=128)
-    def content_hash(filename: str) -> str:
-        return hashlib.sha256((static_dir / filename).read_bytes()).hexdigest()[:12]
+    @lru_cache(maxsize=256)
+    def load(filename: str) -> Asset | None:
+        path = (static_dir / filename).resolve()
+        if static_dir not in path.parents or not path.is_file():
+            return None
+        raw = path.read_bytes()
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if mimetype == "application/javascript":
+            mimetype = "text/javascript"
+        compressible = mimetype.startswith(COMPRESSIBLE) and len(raw) > 512
+        return Asset(
+            raw=raw,
+            br=brotli.compress(raw, quality=11) if compressible else None,
+            gz=gzip.compress(raw, compresslevel=9, mtime=0) if compressible else None,
+            mimetype=mimetype,
+            etag=hashlib.sha256(raw).hexdigest()[:16],
+        )
 
-    def asset(filename: str) -> str:
-        return url_for("static", filename=filename, v=content_hash(filename))
+    def asset_url(filename: str) -> str:
+        asset = load(filename)
+        return url_for("static", filename=filename, v=asset.etag[:12] if asset else None)
 
-    app.jinja_env.globals["asset"] = asset
+    def serve_static(filename: str) -> Response:
+        asset = load(filename)
+        if asset is None:
+            abort(404)
+        body, encoding = _best_encoding(asset)
+        response = Response(body, mimetype=asset.mimetype)
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
+        response.headers["Vary"] = "Accept-Encoding"
+        response.set_etag(asset.etag + (f"-{encoding}" if encoding else ""))
+        if request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True
+        return response.make_conditional(request)
+
+    app.view_functions["static"] = serve_static
+    app.jinja_env.globals["asset"] = asset_url
     app.config["ASSET_VERSION"] = hashlib.sha256(
         "".join(
-            content_hash(p.relative_to(static_dir).as_posix())
+            load(p.relative_to(static_dir).as_posix()).etag
             for p in sorted(static_dir.rglob("*"))
             if p.is_file()
         ).encode()
     ).hexdigest()[:12]
-    app.after_request(_cache_versioned_assets)
 
 
-def _cache_versioned_assets(response: Response) -> Response:
-    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
-        response.cache_control.public = True
-        response.cache_control.max_age = ONE_YEAR
-        response.cache_control.immutable = True
-    return response
+def _best_encoding(asset: Asset) -> tuple[bytes, str | None]:
+    accepted = request.headers.get("Accept-Encoding", "")
+    if asset.br is not None and "br" in accepted:
+        return asset.br, "br"
+    if asset.gz is not None and "gzip" in accepted:
+        return asset.gz, "gzip"
+    return asset.raw, None

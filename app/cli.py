@@ -7,11 +7,13 @@ from flask import Flask
 
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
+from app.rent.cli import rent_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(rent_cli)
     # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
 
 

@@ -63,6 +63,20 @@ class Config:
     SMS_MAX_ATTEMPTS = 5
     SHOW_SMS_CODE_ON_SCREEN = False
     POLICY_REGION = "jiujiang"
+    # Responses (pages, fragments, CSS, JS, SVG) are compressed: brotli, else gzip.
+    COMPRESS_ALGORITHM: ClassVar[list[str]] = ["br", "gzip"]
+    COMPRESS_MIMETYPES: ClassVar[list[str]] = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_MIN_SIZE = 512
+    COMPRESS_STREAMS = False  # static files are served pre-compressed by app/assets.py
+    COMPRESS_BR_LEVEL = 5
     # Number of reverse proxies in front (nginx ...) whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 

@@ -30,6 +30,8 @@ from app.housing.models import (
     Unit,
 )
 from app.messages.services import post_message
+from app.rent.demo import seed_rent_demo
+from app.staff.demo import seed_review_demo
 
 DEMO_PASSWORD = "Anju2026"  # noqa: S105 - documented demo credential
 
@@ -115,9 +117,23 @@ def seed_demo() -> str:
         co_resident=("王建国", "配偶"),
     )
     db.session.commit()
+    seed_rent_demo()
+    seed_review_demo()
+    return _summary()
+
+
+def _summary() -> str:
+    """What the database now holds (every area's demo data included)."""
+    from sqlalchemy import func
+
+    def count(query) -> int:
+        return db.session.scalar(query) or 0
+
+    residents = count(select(func.count(User.id)).where(User.role == Role.RESIDENT))
+    staff = count(select(func.count(User.id)).where(User.role != Role.RESIDENT))
     return (
-        f"{len(streets)} 个街道，{len(units)} 套房屋，"
-        f"{len(residents)} 位居民，{len(STAFF)} 位工作人员"
+        f"{count(select(func.count(Street.id)))} 个街道，{count(select(func.count(Unit.id)))} 套房屋，"
+        f"{count(select(func.count(Lease.id)))} 份租约，{residents} 位居民，{staff} 位工作人员"
     )
 
 

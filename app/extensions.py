@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -33,3 +34,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx_extension = Htmx()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()

@@ -47,9 +47,20 @@ def sniff(head: bytes) -> str | None:
         return "png"
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in {
-        b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1",
-    }:
+    if (
+        len(head) >= 12
+        and head[4:8] == b"ftyp"
+        and head[8:12]
+        in {
+            b"heic",
+            b"heix",
+            b"hevc",
+            b"heim",
+            b"heis",
+            b"mif1",
+            b"msf1",
+        }
+    ):
         return "heic"
     return None
 

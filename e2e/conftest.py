@@ -66,6 +66,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "SMS_GATEWAY": "memory",
             "UPLOAD_ROOT": str(database.parent / "uploads"),
+            # Many journeys sign in from 127.0.0.1 within a minute; the login limit itself
+            # is covered by tests/auth.
+            "LOGIN_RATE_LIMIT": "300 per minute",
         }
     )
     with app.app_context():
@@ -197,3 +200,65 @@ def check_page_without_js(page: Page) -> None:
     finally:
         scripted.close()
     page.audit.checked.add(_path(page.url))  # type: ignore[attr-defined]
+
+
+DESKTOP = {
+    "viewport": {"width": 1280, "height": 800},
+    "is_mobile": False,
+    "has_touch": False,
+    "locale": "zh-CN",
+}
+
+
+@pytest.fixture
+def desktop_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A desktop browser in its own context (not a phone), audited like ``page``."""
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(10_000)
+    audit = PageAudit()
+    yield _audited_page(context, audit)
+    _assert_audit_complete(audit)
+    context.close()
+
+
+@pytest.fixture
+def make_phone_page(browser: Browser, live_server: LiveServer) -> Iterator:
+    """Make audited phone pages with extra context options (e.g. a phone's user agent)."""
+    made: list[tuple[BrowserContext, PageAudit]] = []
+
+    def make(**options) -> Page:
+        context = _new_context(browser, live_server, **options)
+        audit = PageAudit()
+        made.append((context, audit))
+        return _audited_page(context, audit)
+
+    yield make
+    for context, audit in made:
+        _assert_audit_complete(audit)
+        context.close()
+
+
+@pytest.fixture
+def new_resident(live_server: LiveServer):
+    """Make a resident with a bound real name in the live server's database.
+
+    Returns ``make(name) -> phone``; the password is ``tests.factories.PASSWORD``.
+    """
+    import secrets
+
+    from app.auth.roles import Role
+    from app.auth.services import bind_real_name, create_user, phone_registered
+    from tests.factories import PASSWORD, valid_id_number
+
+    def make(name: str = "陈晓梅") -> str:
+        with live_server.app.app_context():
+            phone = f"137{secrets.randbelow(10**8):08d}"
+            while phone_registered(phone):
+                phone = f"137{secrets.randbelow(10**8):08d}"
+            user = create_user(phone, PASSWORD, Role.RESIDENT)
+            db.session.commit()
+            bind_real_name(user, name, valid_id_number("19850505", f"{user.id % 1000:03d}"))
+            db.session.remove()
+        return phone
+
+    return make

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
@@ -18,7 +18,10 @@ class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     CORRECTION_REQUESTED = "correction_requested"
     NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
     STREET_PUBLICITY = "street_publicity"
+    DISTRICT_REVIEW = "district_review"
+    DISTRICT_PUBLICITY = "district_publicity"
     CIVIL_CHECK = "civil_check"
     FINAL_REVIEW = "final_review"
     RESULT_PUBLICITY = "result_publicity"
@@ -42,7 +45,10 @@ STATUS_LABELS: dict[ApplicationStatus, str] = {
     ApplicationStatus.SUBMITTED: "已提交，待街道受理",
     ApplicationStatus.CORRECTION_REQUESTED: "待补正材料",
     ApplicationStatus.NOT_ACCEPTED: "不予受理",
+    ApplicationStatus.ACCEPTED: "已受理，街道初核中",
     ApplicationStatus.STREET_PUBLICITY: "一榜公示中",
+    ApplicationStatus.DISTRICT_REVIEW: "区级审核中",
+    ApplicationStatus.DISTRICT_PUBLICITY: "二榜公示中（区）",
     ApplicationStatus.CIVIL_CHECK: "民政经济状况核对中",
     ApplicationStatus.FINAL_REVIEW: "市住房保障部门终审中",
     ApplicationStatus.RESULT_PUBLICITY: "结果公示中",
@@ -83,6 +89,14 @@ class Application(TimestampMixin, db.Model):
     # 大数据资格预审: the rules engine's output at submission, for reviewers only.
     precheck: Mapped[dict | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Review dates (China calendar days), set by app/staff/services.py. A due date is
+    # NULL while the working-day calendar does not yet cover the year it falls in.
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    legal_due_on: Mapped[date | None] = mapped_column(Date)  # 办结时限: 30 working days
+    civil_check_started_on: Mapped[date | None] = mapped_column(Date)
+    civil_check_due_on: Mapped[date | None] = mapped_column(Date)  # 民政核对: 15 working days
+    # The deadline the current stage answers to (the nearer one), NULL once closed.
+    current_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(

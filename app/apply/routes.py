@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 from typing import Any
 
@@ -62,8 +63,12 @@ def with_draft(view):
     return wrapper
 
 
-def _version() -> str | None:
-    return request.form.get("draft_version") or request.form.get("version")
+def _version() -> services.Stamp:
+    """The draft version this page saw (kept fresh by htmx) and the page's editor id."""
+    return services.Stamp(
+        version=request.form.get("draft_version") or request.form.get("version"),
+        editor=request.form.get("draft_editor") or None,
+    )
 
 
 def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
@@ -76,6 +81,7 @@ def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
         "step_number": steps.step_number(step_id),
         "step_total": len(steps.STEPS),
         "back_url": url_for(previous.endpoint) if previous else url_for("apply.index"),
+        "editor": secrets.token_hex(8),
         **context,
     }
 
@@ -828,16 +834,6 @@ def submit():
 
 # -- 我的申请 and 放弃申请 -----------------------------------------------------------------
 
-TIMELINE = (
-    ("submitted", "提交申请"),
-    ("street_review", "街道初审"),
-    ("street_publicity", "一榜公示"),
-    ("civil_check", "民政核对"),
-    ("final_review", "终审"),
-    ("result_publicity", "结果公示"),
-    ("qualified", "资格证明"),
-)
-
 
 @bp.get("/status")
 @login_required
@@ -846,13 +842,16 @@ def status():
     if application is None or application.status == ApplicationStatus.DRAFT:
         return see_other(url_for("apply.index"))
     from app.apply.progress import timeline
+    from app.staff.services import certificate_of, rounds_of
 
+    certificate = certificate_of(application)
     return render(
         "apply/status.html",
         title="我的申请",
         back_url=url_for("home.index"),
         application=application,
-        stages=timeline(application),
+        stages=timeline(application, rounds_of(application), certificate),
+        certificate=certificate,
     )
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from app.apply import steps
+from app.apply import steps, workflow
 from app.apply.household import household_from_application
 from app.apply.models import (
     Application,
@@ -149,9 +151,35 @@ def _new_uid() -> str:
 # -- saving ------------------------------------------------------------------------
 
 
-def check_version(application: Application, submitted: str | int | None) -> None:
-    if str(application.version) != str(submitted):
+@dataclass(frozen=True)
+class Stamp:
+    """What a page knows about the draft it edits: the version it last saw, and the
+    random id of that page (so its own debounced autosaves racing a click on 下一步
+    are not mistaken for another device's edit)."""
+
+    version: str | None
+    editor: str | None = None
+
+
+EDITOR_KEY = "_editor"
+
+
+def check_version(application: Application, submitted: Stamp | str | int | None) -> None:
+    """Lock the row and compare versions: a save from another device in between is a
+    conflict; a save from this same page (its own autosave) is not."""
+    # Re-read under a row lock (PostgreSQL) so concurrent saves queue instead of racing.
+    db.session.refresh(application, with_for_update=True)
+    stamp = (
+        submitted
+        if isinstance(submitted, Stamp)
+        else Stamp(None if submitted is None else str(submitted))
+    )
+    same_version = str(application.version) == str(stamp.version)
+    same_page = bool(stamp.editor) and application.data.get(EDITOR_KEY) == stamp.editor
+    if not (same_version or same_page):
         raise VersionConflict()
+    if stamp.editor:
+        application.data[EDITOR_KEY] = stamp.editor
 
 
 def save_section(
@@ -200,9 +228,14 @@ def reach_step(application: Application, step_id: str) -> None:
 
 
 def _touch(application: Application) -> None:
+    """Commit the change; a concurrent save of the same row becomes a VersionConflict."""
     flag_modified(application, "data")
     application.updated_at = utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise VersionConflict() from None
 
 
 def _require_editable(application: Application) -> None:
@@ -468,13 +501,14 @@ def submit(application: Application, user: User, *, version: str | None) -> None
         subject_type="application",
         subject_id=application.id,
     )
+    resubmitted = previous == ApplicationStatus.CORRECTION_REQUESTED
     post_message(
         user.id,
         category="申请",
-        title="公租房申请已提交",
+        title="补正材料已提交" if resubmitted else "公租房申请已提交",
         body=(
-            f"您的申请（编号 {application.reference}）已提交，等待街道办事处受理。"
-            "自受理之日起办结时限为30个工作日，进度可在“我的申请”查看。"
+            f"您的申请（编号 {application.reference}）已{'补正并重新' if resubmitted else ''}提交，"
+            "等待街道办事处受理。自受理之日起办结时限为30个工作日，进度可在“我的申请”查看。"
         ),
         link="/apply/status",
     )
@@ -483,16 +517,15 @@ def submit(application: Application, user: User, *, version: str | None) -> None
 
 def withdraw(application: Application, user: User) -> None:
     """放弃申请: remove the household's data and files; keep the audit trail."""
-    if (
-        application.status_enum in (ApplicationStatus.WITHDRAWN,)
-        or not application.status_enum.is_open
-    ):
+    programme = workflow.programme_for(application.category)
+    if workflow.find(application.status, workflow.Action.WITHDRAW, programme) is None:
         raise ApplicationError("该申请已结束，无需放弃")
     previous = application.status
     for file in list(application.files):
         _delete_file(file)
     application.data = {}
     application.status = ApplicationStatus.WITHDRAWN
+    application.current_due_on = None  # no review deadline runs any more
     application.active_slot = None
     application.closed_at = utcnow()
     _event(application, user.id, "withdrawn", ApplicationStatus.WITHDRAWN, from_status=previous)

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("rent", __name__, url_prefix="/rent")

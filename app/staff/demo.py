@@ -1,0 +1,186 @@
+"""Idempotent demo data for the back office (called at the end of ``seed_demo``).
+
+- 13900000001 (街道审核) gets the scope 甘棠街道;
+- 赵敏 13800000005: a submitted 公租房 application in 甘棠街道, waiting for 受理;
+- 孙丽 13800000006: accepted and in 一榜公示 (visible on the public 公示 page);
+- 吴刚 13800000007: a 廉租房 household through all three rounds, with a 资格证明.
+
+Applications are found by their reference before anything is created, and the review
+steps run through the real services (with dates in the past where a round must end).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date, timedelta
+
+from PIL import Image
+from sqlalchemy import select
+
+from app.apply import services as apply_services
+from app.apply.categories import Category, GuaranteeMode
+from app.apply.models import Application, ApplicationEvent, ApplicationFile, ApplicationStatus
+from app.auth.idcard import check_character
+from app.auth.models import User
+from app.core import clock
+from app.core.workdays import CalendarNotCovered, add_working_days
+from app.extensions import db
+from app.housing.models import Street
+from app.staff import services
+from app.staff.services import ReviewError
+from app.storage import storage
+
+GANTANG = "360403001"
+STREET_REVIEWER_PHONE = "13900000001"
+
+
+def seed_review_demo() -> None:
+    from app.demo import DemoResident, _seed_resident
+
+    street = db.session.scalar(select(Street).where(Street.code == GANTANG))
+    staff = {phone: _user(phone) for phone in ("13900000001", "13900000002", "13900000003")}
+    staff["13900000004"] = _user("13900000004")
+    reviewer = staff[STREET_REVIEWER_PHONE]
+    if reviewer.street_id is None:
+        reviewer.street_id = street.id
+        db.session.commit()
+    residents = {
+        "waiting": _seed_resident(DemoResident("13800000005", "赵敏", "36040319880512402")),
+        "publicity": _seed_resident(DemoResident("13800000006", "孙丽", "36040319910823404")),
+        "qualified": _seed_resident(DemoResident("13800000007", "吴刚", "36040319750302301")),
+    }
+    db.session.commit()
+    today = clock.today_in_china()
+    _submitted("JJGZDEMO0001", residents["waiting"], street, Category.LOW_MIDDLE_INCOME)
+    waiting_publicity = _submitted(
+        "JJGZDEMO0002", residents["publicity"], street, Category.NEW_EMPLOYEE
+    )
+    if waiting_publicity.status == ApplicationStatus.SUBMITTED:
+        try:
+            services.accept(waiting_publicity, reviewer, version=None, today=today)
+            services.start_publicity(waiting_publicity, reviewer, version=None, today=today)
+        except ReviewError:  # e.g. the calendar does not cover the publicity period yet
+            db.session.rollback()
+    start = today - timedelta(days=75)
+    qualified = _submitted(
+        "JJGZDEMO0003", residents["qualified"], street, Category.LOW_INCOME, days_ago=77
+    )
+    if qualified.status == ApplicationStatus.SUBMITTED:
+        try:
+            _walk_to_certificate(qualified, staff, start)
+        except (ReviewError, CalendarNotCovered):
+            db.session.rollback()
+
+
+def _user(phone: str) -> User:
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+def _walk_to_certificate(application: Application, staff: dict[str, User], start: date) -> None:
+    street, district = staff["13900000001"], staff["13900000002"]
+    city, civil = staff["13900000003"], staff["13900000004"]
+    day = start
+    services.accept(application, street, version=None, today=day)
+    one = services.start_publicity(application, street, version=None, today=day)
+    day = one.ends_on + timedelta(days=1)
+    services.finish_publicity(application, street, version=None, today=day)
+    two = services.start_publicity(application, district, version=None, today=day)
+    day = two.ends_on + timedelta(days=1)
+    services.finish_publicity(application, district, version=None, today=day)
+    day = add_working_days(day, 8)
+    services.record_civil_report(
+        application,
+        civil,
+        report_number="MZHD-2026-0107",
+        conclusion="meets",
+        summary="低保对象，家庭无机动车辆、无工商登记，名下无房产。",
+        version=None,
+        today=day,
+    )
+    three = services.approve(application, city, version=None, today=day)
+    services.issue_certificate(
+        application, city, version=None, today=three.ends_on + timedelta(days=1)
+    )
+
+
+def _submitted(
+    reference: str, user: User, street: Street, category: Category, *, days_ago: int = 0
+) -> Application:
+    found = db.session.scalar(select(Application).where(Application.reference == reference))
+    if found is not None:
+        return found
+    spouse = f"36040319890101{user.id % 900 + 100:03d}"
+    member_id = spouse + check_character(spouse)
+    application = Application(
+        applicant_id=user.id,
+        reference=reference,
+        street_id=street.id,
+        district_id=street.district_id,
+        region_confirmed_at=clock.utcnow(),
+        category=category,
+        guarantee_mode=GuaranteeMode.PHYSICAL,
+        data={
+            "applicant": {
+                "phone": user.phone,
+                "marital_status": "married",
+                "hukou": "center_urban",
+                "hukou_years": 12,
+                "employment_status": "flexible" if category == Category.LOW_INCOME else "employed",
+                "employer": "" if category == Category.LOW_INCOME else "九江某物流公司",
+                "monthly_income": 900 if category == Category.LOW_INCOME else 3200,
+                "address": "浔阳区甘棠南路12号",
+                "housing_situation": "renting",
+            },
+            "members": [
+                apply_services.member_record(
+                    {
+                        "name": "刘建军" if user.sex == "female" else "陈秀英",
+                        "id_number": member_id,
+                        "birth_date": "1989-01-01",
+                        "sex": "male" if user.sex == "female" else "female",
+                        "age": 37,
+                        "relation": "spouse",
+                        "employment_status": "flexible",
+                        "employer": "",
+                        "address": "",
+                    }
+                )
+            ],
+            "assets": {},
+            "category_details": {"civil_status": "dibao"}
+            if category == Category.LOW_INCOME
+            else {},
+            "priority_groups": [],
+        },
+        current_step="review",
+        furthest_step="review",
+    )
+    db.session.add(application)
+    db.session.flush()
+    for key in ("id_applicant", "hukou_book", "marriage_proof", "housing_proof"):
+        application.files.append(_demo_file(key))
+    application.precheck = apply_services.precheck(application, user)
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = clock.utcnow() - timedelta(days=days_ago)
+    application.events.append(
+        ApplicationEvent(
+            actor_id=user.id, action="submitted", to_status=ApplicationStatus.SUBMITTED
+        )
+    )
+    db.session.commit()
+    return application
+
+
+def _demo_file(material_key: str) -> ApplicationFile:
+    image = Image.new("RGB", (480, 320), (236, 230, 220))
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    data = out.getvalue()
+    return ApplicationFile(
+        material_key=material_key,
+        storage_key=storage().save(data, suffix=".jpg"),
+        content_type="image/jpeg",
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

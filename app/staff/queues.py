@@ -1,0 +1,301 @@
+"""The back office's work queues.
+
+``QUEUES`` is the one list the 工作台 shows. Each area plugs its queue in with
+``register_queue(Queue(...))`` from its own module (imported by its routes), e.g.::
+
+    register_queue(Queue("renewals", "续约审核", frozenset({Role.LEASE_MANAGER}),
+                         "renewal_staff.queue", count=renewals_waiting))
+
+``count(user, today) -> QueueCount`` must be cheap (one or two indexed queries).
+
+Plugging in later (not built here): 续约 renewals (approve renewal, record the
+经济状况核对 result, final contract approval), 互换 swap applications and listing reports.
+Rent's existing 欠租管理 page is registered below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, url_for
+from sqlalchemy import Select, and_, func, or_, select
+
+from app.apply import workflow
+from app.apply.categories import Category
+from app.apply.models import Application, ApplicationStatus
+from app.auth.models import User
+from app.auth.roles import Role
+from app.core.masking import mask_name
+from app.extensions import db
+from app.housing.models import Street
+from app.publicity.models import Objection, ObjectionStatus, PublicityRound
+from app.staff import scope
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    waiting: int
+    flagged: int = 0  # overdue or nearly due
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: frozenset[Role]
+    endpoint: str
+    count: Callable[[User, date], QueueCount] | None = None
+    description: str = ""
+
+
+QUEUES: list[Queue] = []
+
+
+def register_queue(queue: Queue) -> Queue:
+    if all(existing.key != queue.key for existing in QUEUES):
+        QUEUES.append(queue)
+    return queue
+
+
+@dataclass(frozen=True)
+class QueueLink:
+    queue: Queue
+    url: str
+    count: QueueCount | None
+
+
+def queues_for(user: User, today: date) -> list[QueueLink]:
+    """The queues ``user``'s role works on, whose pages exist in this deployment."""
+    links = []
+    for queue in QUEUES:
+        if user.role_enum not in queue.roles or queue.endpoint not in current_app.view_functions:
+            continue
+        count = queue.count(user, today) if queue.count else None
+        links.append(QueueLink(queue, url_for(queue.endpoint), count))
+    return links
+
+
+# -- applications --------------------------------------------------------------------
+
+VIEWS = {"todo": "待我办理", "all": "全部"}
+FLAGS = {"overdue": "已超期", "due_soon": "即将到期（3个工作日内）", "objection": "有待处理异议"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    view: str = "todo"
+    status: str = ""
+    programme: str = ""
+    flag: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        page = args.get("page", 1, type=int) or 1
+        view = args.get("view", "todo")
+        status = args.get("status", "")
+        programme = args.get("programme", "")
+        flag = args.get("flag", "")
+        return cls(
+            q=args.get("q", "").strip()[:40],
+            view=view if view in VIEWS else "todo",
+            status=status if status in {s.value for s in ApplicationStatus} else "",
+            programme=programme if programme in {p.value for p in workflow.Programme} else "",
+            flag=flag if flag in FLAGS else "",
+            page=max(page, 1),
+        )
+
+    def args(self, **changes: str | int) -> dict[str, str | int]:
+        """Query arguments for a link to these filters with ``changes`` (defaults left out)."""
+        values = {**self.__dict__, **changes}
+        return {
+            key: value for key, value in values.items() if value and (key, value) != ("page", 1)
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    application: Application
+    masked_name: str
+    street_name: str
+    programme: workflow.Programme
+    status_label: str
+    flag: workflow.Flag
+    due_on: date | None
+    publicity_ends_on: date | None
+    publicity_over: bool
+    open_objections: int
+    can_start_publicity: bool
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    filters: Filters
+
+
+def status_label(status: str, programme: workflow.Programme) -> str:
+    if status == ApplicationStatus.RESULT_PUBLICITY and programme is workflow.Programme.LIANZU:
+        return "三榜公示中（市）"
+    return ApplicationStatus(status).label
+
+
+def _open_objection_counts() -> Select:
+    return (
+        select(Objection.application_id, func.count(Objection.id).label("n"))
+        .join(PublicityRound, PublicityRound.id == Objection.round_id)
+        .where(Objection.status == ObjectionStatus.OPEN, PublicityRound.finished_on.is_(None))
+        .group_by(Objection.application_id)
+        .subquery()
+    )
+
+
+def _search(query: Select, q: str) -> Select:
+    if not q:
+        return query
+    from app.auth.services import vault
+
+    like = f"%{q}%"
+    conditions = [Application.reference.ilike(like), User.real_name.ilike(like)]
+    if len(q) == 18:
+        conditions.append(User.id_number_digest == vault().digest(f"id:{q.upper()}"))
+    return query.where(or_(*conditions))
+
+
+def application_query(user: User, filters: Filters, today: date) -> Select:
+    objections = _open_objection_counts()
+    query = (
+        select(Application, User.real_name, Street.name, objections.c.n)
+        .join(User, User.id == Application.applicant_id)
+        .outerjoin(Street, Street.id == Application.street_id)
+        .outerjoin(objections, objections.c.application_id == Application.id)
+        .where(scope.application_filter(user))
+    )
+    if filters.view == "todo":
+        query = query.where(
+            Application.status.in_(sorted(workflow.actionable_statuses(user.role_enum)))
+        )
+    if filters.status:
+        query = query.where(Application.status == filters.status)
+    # SQL mirror of workflow.programme_for: 低保/特困/支出型贫困 households are 廉租房.
+    if filters.programme == workflow.Programme.LIANZU:
+        query = query.where(Application.category == Category.LOW_INCOME)
+    elif filters.programme == workflow.Programme.GONGZU:
+        query = query.where(
+            or_(Application.category.is_(None), Application.category != Category.LOW_INCOME)
+        )
+    if filters.flag == "objection":
+        query = query.where(objections.c.n > 0)
+    elif filters.flag in ("overdue", "due_soon"):
+        threshold = workflow.nearly_due_threshold(today)
+        if filters.flag == "overdue":
+            query = query.where(Application.current_due_on < today)
+        elif threshold is not None:
+            query = query.where(
+                and_(Application.current_due_on >= today, Application.current_due_on <= threshold)
+            )
+    return _search(query, filters.q)
+
+
+def application_page(user: User, filters: Filters, today: date) -> ResultPage:
+    """One page of the queue: overdue and nearly-due first (earliest deadline first), then
+    items without a running deadline, oldest submission first."""
+    query = application_query(user, filters, today)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    found = db.session.execute(
+        query.order_by(
+            Application.current_due_on.is_(None),
+            Application.current_due_on,
+            Application.submitted_at,
+            Application.id,
+        )
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    rounds = _open_rounds([row[0].id for row in found])
+    rows = [
+        _row(user, application, name, street, objections or 0, rounds.get(application.id), today)
+        for application, name, street, objections in found
+    ]
+    return ResultPage(rows=rows, total=total, page=page, pages=pages, filters=filters)
+
+
+def _open_rounds(application_ids: list[int]) -> dict[int, PublicityRound]:
+    if not application_ids:
+        return {}
+    rounds = db.session.scalars(
+        select(PublicityRound).where(
+            PublicityRound.application_id.in_(application_ids),
+            PublicityRound.finished_on.is_(None),
+        )
+    )
+    return {publicity.application_id: publicity for publicity in rounds}
+
+
+def _row(
+    user: User,
+    application: Application,
+    name: str | None,
+    street: str | None,
+    objections: int,
+    publicity: PublicityRound | None,
+    today: date,
+) -> Row:
+    programme = workflow.programme_for(application.category)
+    running = application.accepted_on is not None and ApplicationStatus(application.status).is_open
+    start = workflow.find(application.status, workflow.Action.START_PUBLICITY, programme)
+    return Row(
+        application=application,
+        masked_name=mask_name(name or ""),
+        street_name=street or "",
+        programme=programme,
+        status_label=status_label(application.status, programme),
+        flag=workflow.deadline_flag(today, application.current_due_on, running=running),
+        due_on=application.current_due_on,
+        publicity_ends_on=publicity.ends_on if publicity else None,
+        publicity_over=bool(publicity and today > publicity.ends_on),
+        open_objections=objections,
+        can_start_publicity=start is not None and user.role_enum in start.roles,
+    )
+
+
+def application_counts(user: User, today: date) -> QueueCount:
+    todo = application_query(user, Filters(view="todo"), today)
+    waiting = db.session.scalar(select(func.count()).select_from(todo.subquery())) or 0
+    threshold = workflow.nearly_due_threshold(today)
+    due = Application.current_due_on
+    flagged_query = todo.where(due <= threshold if threshold else due < today)
+    flagged = db.session.scalar(select(func.count()).select_from(flagged_query.subquery())) or 0
+    return QueueCount(waiting=waiting, flagged=flagged)
+
+
+register_queue(
+    Queue(
+        "applications",
+        "公租房申请审核",
+        frozenset(scope.APPLICATION_ROLES),
+        "staff.applications",
+        count=application_counts,
+        description="受理、补正、公示、民政核对、终审与资格证明",
+    )
+)
+register_queue(
+    Queue(
+        "rent",
+        "租金与欠租",
+        frozenset({Role.LEASE_MANAGER, Role.ADMIN}),
+        "rent_staff.arrears",
+        description="欠租、线下缴费登记、银行代扣结果导入",
+    )
+)
+# Renewals (续约), swaps (互换) and listing reports register here when they are built.

@@ -1,0 +1,580 @@
+"""业务办理: the back office. Thin views: parse, call a service, render or redirect.
+
+Every page needs a staff account; each view checks the role, and applications outside
+the account's scope answer 404 (their existence is not revealed).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.apply import workflow
+from app.apply.materials import required_materials
+from app.apply.models import Application, ApplicationStatus
+from app.apply.validation import EMPLOYMENT, HOUSING_SITUATION, HUKOU, MARITAL, RELATIONS
+from app.apply.workflow import Action
+from app.auth.models import User
+from app.auth.roles import Role
+from app.core import clock
+from app.core.masking import mask_phone
+from app.core.workdays import CalendarNotCovered
+from app.housing.services import districts
+from app.htmx import render, see_other
+from app.staff import accounts, audit_log, bp, queues, services
+from app.staff import cards as _cards  # noqa: F401  (registers the home card)
+from app.staff.forms import (
+    ActionForm,
+    BulkPublicityForm,
+    CivilReportForm,
+    CorrectionForm,
+    ObjectionDecisionForm,
+    ReasonForm,
+    StaffAccountForm,
+)
+from app.staff.scope import APPLICATION_ROLES, PII_ROLES, missing_scope
+from app.staff.services import ReviewError
+from app.storage import storage
+
+ACTION_FORMS = {
+    Action.REQUEST_CORRECTION: CorrectionForm,
+    Action.NOT_ACCEPT: ReasonForm,
+    Action.REJECT: ReasonForm,
+    Action.RECORD_CIVIL_REPORT: CivilReportForm,
+}
+STAFF_ACTIONS = frozenset(
+    {
+        Action.ACCEPT,
+        Action.REQUEST_CORRECTION,
+        Action.NOT_ACCEPT,
+        Action.START_PUBLICITY,
+        Action.FINISH_PUBLICITY,
+        Action.REJECT,
+        Action.RECORD_CIVIL_REPORT,
+        Action.APPROVE,
+        Action.ISSUE_CERTIFICATE,
+    }
+)
+EVENT_LABELS = {
+    "draft_created": "创建申请",
+    "submitted": "提交申请",
+    "withdrawn": "申请人放弃申请",
+    Action.ACCEPT: "受理",
+    Action.REQUEST_CORRECTION: "一次性告知补正",
+    Action.NOT_ACCEPT: "不予受理",
+    Action.START_PUBLICITY: "开始公示",
+    Action.FINISH_PUBLICITY: "公示期满",
+    Action.RECORD_CIVIL_REPORT: "录入民政核对报告",
+    Action.APPROVE: "终审通过",
+    Action.REJECT: "审核不通过",
+    Action.ISSUE_CERTIFICATE: "发放资格证明",
+    Action.STOP: "异议成立，终止",
+}
+LABELS = {
+    "marital_status": MARITAL,
+    "hukou": HUKOU,
+    "employment_status": EMPLOYMENT,
+    "housing_situation": HOUSING_SITUATION,
+    "relation": RELATIONS,
+}
+
+
+@bp.before_request
+def require_staff():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.is_staff:
+        abort(403)
+    return None
+
+
+def roles(*allowed: Role):
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            if current_user.role_enum not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = services.application_for_staff(current_user, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+# -- 工作台 -----------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    today = clock.today_in_china()
+    return render(
+        "staff/index.html",
+        title="业务办理",
+        links=queues.queues_for(current_user, today),
+        scope_problem=missing_scope(current_user),
+        today=today,
+    )
+
+
+# -- 申请审核队列 -------------------------------------------------------------------------
+
+
+@bp.get("/applications")
+@roles(*APPLICATION_ROLES)
+def applications():
+    services.fill_missing_due_dates()
+    today = clock.today_in_china()
+    filters = queues.Filters.from_args(request.args)
+    found = queues.application_page(current_user, filters, today)
+    return render(
+        "staff/applications.html",
+        "results",
+        title="公租房申请审核",
+        found=found,
+        filters=filters,
+        views=queues.VIEWS,
+        flags=queues.FLAGS,
+        statuses=[s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+        programmes=list(workflow.Programme),
+        bulk_form=BulkPublicityForm(),
+        can_bulk=current_user.role_enum is Role.STREET_REVIEWER,
+        scope_problem=missing_scope(current_user),
+        today=today,
+    )
+
+
+@bp.post("/applications/bulk-publicity")
+@roles(Role.STREET_REVIEWER)
+def bulk_publicity():
+    """批量开始一榜公示: a confirmation page listing the chosen items, then the action."""
+    form = BulkPublicityForm()
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    chosen = [a for a in (services.application_for_staff(current_user, i) for i in ids) if a]
+    back = request.form.get("back") or url_for("staff.applications")
+    if not chosen:
+        flash("请先勾选要开始公示的申请", "error")
+        return see_other(_safe_back(back))
+    if not form.validate_on_submit() or request.form.get("confirm") != "yes":
+        today = clock.today_in_china()
+        try:
+            period = workflow.publicity_period(today)
+        except CalendarNotCovered as missing:
+            period, problem = None, missing.message
+        else:
+            problem = None
+        return render(
+            "staff/bulk_confirm.html",
+            title="批量开始公示",
+            back_url=_safe_back(back),
+            chosen=chosen,
+            period=period,
+            problem=problem,
+            back=_safe_back(back),
+            form=form,
+        )
+    result = services.start_publicity_many(current_user, [a.id for a in chosen], ip=_ip())
+    if result.started:
+        flash(f"已对 {len(result.started)} 件申请开始一榜公示", "success")
+    for reference, why in result.skipped:
+        flash(f"{reference} 未开始公示：{why}", "error")
+    return see_other(_safe_back(back))
+
+
+def _safe_back(target: str) -> str:
+    from app.core.navigation import safe_next_url
+
+    target = safe_next_url(target) or ""
+    return target if target.startswith("/staff/") else url_for("staff.applications")
+
+
+# -- 申请详情 ---------------------------------------------------------------------------
+
+
+def _detail_context(application: Application, *, revealed: dict[str, str] | None) -> dict:
+    today = clock.today_in_china()
+    programme = services.programme_of(application)
+    applicant = services.applicant_of(application)
+    data = application.data or {}
+    rounds = services.rounds_of(application)
+    current_round = next((r for r in rounds if r.finished_on is None), None)
+    materials = {m.key: m.label for m in required_materials(application.category, data)}
+    materials["signature"] = "手写签名（授权书）"
+    running = application.accepted_on is not None and application.status_enum.is_open
+    transitions = [
+        t
+        for t in workflow.available(application.status, current_user.role_enum, programme)
+        if t.action in STAFF_ACTIONS
+    ]
+    return {
+        "title": f"申请 {application.reference}",
+        "back_url": url_for("staff.applications"),
+        "application": application,
+        "applicant": applicant,
+        "street": services.street_of(application),
+        "data": data,
+        "labels": LABELS,
+        "programme": programme,
+        "status_label": queues.status_label(application.status, programme),
+        "rounds": rounds,
+        "current_round": current_round,
+        "Round": workflow.Round,
+        "materials": materials,
+        "flag": workflow.deadline_flag(today, application.current_due_on, running=running),
+        "transitions": transitions,
+        "waiting_for_round": bool(
+            current_round
+            and not workflow.Period(current_round.starts_on, current_round.ends_on).is_over(today)
+        ),
+        "certificate": services.certificate_of(application),
+        "event_labels": EVENT_LABELS,
+        "actors": services.actors_of(application),
+        "revealed": revealed,
+        "can_reveal": current_user.role_enum in PII_ROLES,
+        "mask_phone": mask_phone,
+        "today": today,
+        "version": application.version,
+    }
+
+
+@bp.get("/applications/<int:application_id>")
+@roles(*APPLICATION_ROLES)
+def application(application_id: int):
+    found = _application_or_404(application_id)
+    services.note_read(current_user, found, "viewed", ip=_ip())
+    return render("staff/application.html", **_detail_context(found, revealed=None))
+
+
+@bp.post("/applications/<int:application_id>/reveal")
+@roles(*PII_ROLES)
+def reveal(application_id: int):
+    """Show the full ID numbers and phone; each reveal is written to the audit log."""
+    found = _application_or_404(application_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.note_read(current_user, found, "pii_revealed", ip=_ip())
+    context = _detail_context(found, revealed=services.revealed_ids(found))
+    return render("staff/application.html", "people", **context)
+
+
+@bp.get("/applications/<int:application_id>/files/<int:file_id>")
+@roles(*PII_ROLES)
+def application_file(application_id: int, file_id: int):
+    found = _application_or_404(application_id)
+    material = next((f for f in found.files if f.id == file_id), None)
+    if material is None:
+        abort(404)
+    services.note_read(current_user, found, "file_viewed", ip=_ip())
+    response = send_file(
+        storage().open(material.storage_key),
+        mimetype=material.content_type,
+        download_name=f"material-{material.id}",
+        as_attachment=False,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = f'inline; filename="material-{material.id}"'
+    return response
+
+
+# -- 办理 (confirmation page, then the action) ----------------------------------------------
+
+
+@bp.route("/applications/<int:application_id>/act/<action>", methods=["GET", "POST"])
+@roles(*APPLICATION_ROLES)
+def act(application_id: int, action: str):
+    found = _application_or_404(application_id)
+    if action not in {a.value for a in STAFF_ACTIONS}:
+        abort(404)
+    action = Action(action)
+    programme = services.programme_of(found)
+    transition = workflow.find(found.status, action, programme)
+    form = ACTION_FORMS.get(action, ActionForm)()
+    if isinstance(form, CorrectionForm):
+        form.items.choices = [
+            SelectChoice(m.key, m.label)
+            for m in required_materials(found.category, found.data or {})
+        ]
+    refusal = _refusal(transition)
+    if request.method == "GET":
+        form.version.data = str(found.version)
+    elif refusal is None and form.validate_on_submit():
+        try:
+            _perform(found, action, form)
+        except ReviewError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"已办理：{transition.label}", "success")
+            return see_other(url_for("staff.application", application_id=found.id))
+    if refusal:
+        form.form_errors.append(refusal)
+    return render(
+        "staff/act.html",
+        "form_block",
+        title=transition.label if transition else "办理",
+        back_url=url_for("staff.application", application_id=found.id),
+        application=found,
+        programme=programme,
+        status_label=queues.status_label(found.status, programme),
+        transition=transition,
+        action=action,
+        form=form,
+        preview=_preview(found, action),
+    )
+
+
+def _refusal(transition: workflow.Transition | None) -> str | None:
+    """Why the signed-in role cannot take this step now, or None."""
+    if transition is None:
+        return "申请当前的状态不能办理此项（可能已被他人办理），请返回查看最新状态"
+    if current_user.role_enum not in transition.roles:
+        return f"“{transition.label}”不属于{current_user.role_enum.label}的职责"
+    return None
+
+
+def _perform(application: Application, action: Action, form) -> None:
+    common = {"version": form.version.data, "ip": _ip()}
+    match action:
+        case Action.ACCEPT:
+            services.accept(application, current_user, **common)
+        case Action.REQUEST_CORRECTION:
+            services.request_correction(
+                application, current_user, items=form.all_items(), note=form.note.data, **common
+            )
+        case Action.NOT_ACCEPT:
+            services.not_accept(application, current_user, reason=form.reason.data, **common)
+        case Action.REJECT:
+            services.reject(application, current_user, reason=form.reason.data, **common)
+        case Action.START_PUBLICITY:
+            services.start_publicity(application, current_user, **common)
+        case Action.FINISH_PUBLICITY:
+            services.finish_publicity(application, current_user, **common)
+        case Action.RECORD_CIVIL_REPORT:
+            services.record_civil_report(
+                application,
+                current_user,
+                report_number=form.report_number.data,
+                conclusion=form.conclusion.data,
+                summary=form.summary.data,
+                **common,
+            )
+        case Action.APPROVE:
+            services.approve(application, current_user, **common)
+        case Action.ISSUE_CERTIFICATE:
+            services.issue_certificate(application, current_user, **common)
+
+
+def _preview(application: Application, action: Action) -> list[str]:
+    """What the action will set in motion, in dates, so staff confirm knowingly."""
+    today = clock.today_in_china()
+    lines: list[str] = []
+    try:
+        if action is Action.ACCEPT:
+            due = workflow.legal_due(today)
+            lines.append(
+                f"受理日期 {today:%Y-%m-%d}；办结时限30个工作日，"
+                + (f"应于 {due:%Y-%m-%d} 前办结" if due else "截止日期待节假日安排公布后确定")
+            )
+        elif action in (Action.START_PUBLICITY, Action.APPROVE):
+            period = workflow.publicity_period(today)
+            lines.append(
+                f"公示期 {period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}（5个工作日）"
+            )
+        elif action is Action.FINISH_PUBLICITY:
+            due = workflow.civil_check_due(today)
+            if due:
+                lines.append(f"如进入民政核对，核对应于 {due:%Y-%m-%d} 前完成（15个工作日）")
+        elif action is Action.ISSUE_CERTIFICATE:
+            until = workflow.certificate_valid_until(today)
+            lines.append(f"资格证明有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}（3年）")
+    except CalendarNotCovered as missing:
+        lines.append(missing.message)
+    lines.append("申请人会在消息中心收到通知。")
+    return lines
+
+
+# -- 异议 ------------------------------------------------------------------------------
+
+
+@bp.route("/objections/<int:objection_id>", methods=["GET", "POST"])
+@roles(Role.STREET_REVIEWER, Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER)
+def objection(objection_id: int):
+    found = services.objection_for_staff(current_user, objection_id)
+    if found is None:
+        abort(404)
+    form = ObjectionDecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_objection(
+                found,
+                current_user,
+                upheld=form.decision.data == "upheld",
+                resolution=form.resolution.data,
+                ip=_ip(),
+            )
+        except ReviewError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("异议已处理", "success")
+            return see_other(url_for("staff.application", application_id=found.application_id))
+    publicity = found.round
+    return render(
+        "staff/objection.html",
+        "form_block",
+        title="处理异议",
+        back_url=url_for("staff.application", application_id=found.application_id),
+        objection=found,
+        publicity=publicity,
+        round_label=workflow.Round(publicity.level).label(workflow.Programme(publicity.programme)),
+        is_office=current_user.role_enum is workflow.Round(publicity.level).office_role,
+        form=form,
+    )
+
+
+# -- 系统管理: accounts --------------------------------------------------------------------
+
+
+def _scope_choices(form: StaffAccountForm) -> None:
+    all_districts = districts()
+    form.district_id.choices = [SelectChoice("", "不限（市级）")] + [
+        SelectChoice(str(d.id), d.name) for d in all_districts
+    ]
+    form.street_id.choices = [SelectChoice("", "不限")] + [
+        SelectChoice(str(s.id), f"{d.name} · {s.name}") for d in all_districts for s in d.streets
+    ]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/accounts")
+@roles(Role.ADMIN)
+def accounts_index():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    users, total = accounts.staff_accounts(page)
+    names = {d.id: d.name for d in districts()}
+    streets = {s.id: s.name for d in districts() for s in d.streets}
+    return render(
+        "staff/accounts.html",
+        title="账号管理",
+        users=users,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // accounts.PAGE_SIZE)),
+        district_names=names,
+        street_names=streets,
+    )
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def account_new():
+    return _account_form(None)
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def account_edit(user_id: int):
+    account = accounts.staff_account(user_id)
+    if account is None:
+        abort(404)
+    return _account_form(account)
+
+
+def _account_form(account: User | None):
+    """New account (phone, password) or an existing one's role and scope."""
+    form = StaffAccountForm(editing=account is not None)
+    _scope_choices(form)
+    if account is not None and request.method == "GET":
+        form.role.data = account.role
+        form.district_id.data = str(account.district_id or "")
+        form.street_id.data = str(account.street_id or "")
+    if form.validate_on_submit():
+        scope = {
+            "role": Role(form.role.data),
+            "district_id": _int_or_none(form.district_id.data),
+            "street_id": _int_or_none(form.street_id.data),
+            "ip": _ip(),
+        }
+        try:
+            if account is None:
+                accounts.create_staff_account(
+                    current_user, phone=form.phone.data, password=form.password.data, **scope
+                )
+            else:
+                accounts.update_staff_account(current_user, account, **scope)
+        except accounts.AccountError as error:
+            getattr(form, error.field or "role").errors.append(error.message)
+        else:
+            flash("已保存工作人员账号", "success")
+            return see_other(url_for("staff.accounts_index"))
+    return render(
+        "staff/account_form.html",
+        "form_block",
+        title=f"账号 {account.phone}" if account else "新建工作人员账号",
+        back_url=url_for("staff.accounts_index"),
+        form=form,
+        account=account,
+    )
+
+
+# -- 系统管理: audit log -------------------------------------------------------------------
+
+
+@bp.get("/audit")
+@roles(Role.ADMIN)
+def audit():
+    filters = audit_log.AuditFilters.from_args(request.args)
+    rows, total, pages = audit_log.audit_page(filters)
+    return render(
+        "staff/audit.html",
+        "results",
+        title="审计日志",
+        rows=rows,
+        total=total,
+        pages=pages,
+        page=min(filters.page, pages),
+        filters=filters,
+        roles={role.value: role.label for role in Role},
+    )
+
+
+@bp.get("/audit.csv")
+@roles(Role.ADMIN)
+def audit_csv():
+    filters = audit_log.AuditFilters.from_args(request.args)
+    lines = audit_log.export_csv(current_user, filters, ip=_ip())
+    today = clock.today_in_china()
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-{today:%Y%m%d}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
