@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_eligibility.py
 	$(BIN)/python bench/bench_apply.py
 	$(BIN)/python bench/bench_rent.py
+	$(BIN)/python bench/bench_swap.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests e2e bench

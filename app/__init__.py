@@ -101,13 +101,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.messages.routes import bp as messages_bp
     from app.publicity.routes import bp as publicity_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.renewal.routes import bp as renewal_bp
+    from app.renewal.staff_routes import bp as renewal_staff_bp
     from app.rent.routes import bp as rent_bp
     from app.rent.staff_routes import bp as rent_staff_bp
     from app.staff.routes import bp as staff_bp
+    from app.swap.routes import bp as swap_bp
+    from app.swap.staff_routes import bp as swap_staff_bp
 
     blueprints = [home_bp, auth_bp, messages_bp, pwa_bp, eligibility_bp, apply_bp, handoff_bp]
     blueprints += [rent_bp, rent_staff_bp]
     blueprints += [staff_bp, publicity_bp]
+    blueprints += [swap_bp, swap_staff_bp]
+    blueprints += [renewal_bp, renewal_staff_bp]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Tables without a blueprint of their own.

@@ -30,8 +30,10 @@ from app.housing.models import (
     Unit,
 )
 from app.messages.services import post_message
+from app.renewal.demo import seed_renewal_demo
 from app.rent.demo import seed_rent_demo
 from app.staff.demo import seed_review_demo
+from app.swap.demo import seed_swap_demo
 
 DEMO_PASSWORD = "Anju2026"  # noqa: S105 - documented demo credential
 
@@ -119,6 +121,8 @@ def seed_demo() -> str:
     db.session.commit()
     seed_rent_demo()
     seed_review_demo()
+    seed_renewal_demo()
+    seed_swap_demo()
     return _summary()
 
 

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("renewal", __name__, url_prefix="/renewal")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("swap", __name__, url_prefix="/swap")

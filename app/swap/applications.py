@@ -1,0 +1,651 @@
+"""申请互换, the formal application: started by either tenant of an accepted request; each
+tenant gives a reason with proof, signs the 承诺书 on their own account and pre-pays a year
+of rent through the rent area (real bills, paid through the usual flow); when both have,
+it goes to staff (租赁管理), who approve or refuse with a reason. On approval both leases
+move to the other unit in one transaction, and the move is kept in ``lease_unit_changes``.
+
+The order of the steps and the statuses are in ``rules``; every change is audited, the
+other tenant is told through the message centre, and the function commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.services import record
+from app.auth.models import User
+from app.auth.services import authenticate
+from app.core.clock import to_china_time, utcnow
+from app.extensions import db
+from app.housing.models import Lease, LeaseStatus, Unit
+from app.messages.services import post_message
+from app.rent.models import Bill, BillStatus
+from app.rent.services import issue_advance_bills
+from app.storage import storage
+from app.swap.eligibility import own_blockers
+from app.swap.models import (
+    LeaseUnitChange,
+    ListingStatus,
+    RequestStatus,
+    SwapApplication,
+    SwapApplicationFile,
+    SwapApplicationParty,
+    SwapListing,
+    SwapPrepaidBill,
+    SwapRequest,
+)
+from app.swap.rules import (
+    MAX_PROOF_FILES,
+    PREPAY_MONTHS,
+    ApplicationStatus,
+    PartyProgress,
+    Step,
+    ready_for_review,
+    step_refusal,
+)
+from app.swap.services import (
+    MESSAGE_CATEGORY,
+    SwapError,
+    end_requests_of,
+    pair_check,
+    standing_of,
+)
+from app.uploads import UploadError, clean_upload
+
+OPEN_STATUSES = (ApplicationStatus.PREPARING, ApplicationStatus.SUBMITTED)
+
+
+def _load() -> list:
+    return [
+        selectinload(SwapApplication.parties).selectinload(SwapApplicationParty.files),
+        selectinload(SwapApplication.parties).selectinload(SwapApplicationParty.prepaid_bills),
+    ]
+
+
+def application_by_id(application_id: int) -> SwapApplication | None:
+    return db.session.scalar(
+        select(SwapApplication).where(SwapApplication.id == application_id).options(*_load())
+    )
+
+
+def application_for_party(user_id: int, application_id: int) -> SwapApplication | None:
+    """The application if ``user_id`` is one of its tenants; None otherwise (no leak)."""
+    found = application_by_id(application_id)
+    if found is None or found.party_of(user_id) is None:
+        return None
+    return found
+
+
+def application_for_request(request_id: int) -> SwapApplication | None:
+    """The request's open application, else its latest."""
+    return db.session.scalar(
+        select(SwapApplication)
+        .where(SwapApplication.request_id == request_id)
+        .order_by(SwapApplication.status.in_(OPEN_STATUSES).desc(), SwapApplication.id.desc())
+        .limit(1)
+    )
+
+
+def applications_of(user_id: int) -> list[SwapApplication]:
+    return list(
+        db.session.scalars(
+            select(SwapApplication)
+            .join(SwapApplicationParty, SwapApplicationParty.application_id == SwapApplication.id)
+            .where(SwapApplicationParty.tenant_id == user_id)
+            .order_by(SwapApplication.id.desc())
+        )
+    )
+
+
+def _open_application_of_tenant(tenant_ids: list[int]) -> SwapApplication | None:
+    return db.session.scalar(
+        select(SwapApplication)
+        .join(SwapApplicationParty, SwapApplicationParty.application_id == SwapApplication.id)
+        .where(
+            SwapApplicationParty.tenant_id.in_(tenant_ids),
+            SwapApplication.status.in_(OPEN_STATUSES),
+        )
+        .limit(1)
+    )
+
+
+def _reference(application_id: int, now: datetime) -> str:
+    return f"HH{to_china_time(now):%Y%m%d}{application_id:06d}"
+
+
+def start_application(user: User, request: SwapRequest) -> SwapApplication:
+    """Either tenant of an accepted request starts the formal application for both."""
+    if user.id not in (request.from_tenant_id, request.to_tenant_id):
+        raise SwapError("只有换房双方可以发起互换申请。")
+    if request.status != RequestStatus.ACCEPTED:
+        raise SwapError("对方接受换房请求后，才能发起互换申请。")
+    existing = _open_application_of_tenant([request.from_tenant_id, request.to_tenant_id])
+    if existing is not None:
+        if existing.request_id == request.id:
+            return existing
+        raise SwapError("您或对方已有正在办理的互换申请，一次只能办理一件。")
+    check = pair_check(user.id, request.other_tenant_id(user.id))
+    if not check.ok:
+        raise SwapError(*check.messages)
+    parties = []
+    for listing in (request.from_listing, request.to_listing):
+        lease = db.session.get(Lease, listing.lease_id)
+        if not listing.is_live or lease is None or lease.status != LeaseStatus.ACTIVE:
+            raise SwapError("一方的互换信息或租约已变化，不能发起申请。")
+        parties.append((listing, lease))
+    (from_listing, from_lease), (to_listing, to_lease) = parties
+    now = utcnow()
+    application = SwapApplication(
+        reference=f"HH{secrets.token_hex(8)}",  # the real one needs the id
+        request_id=request.id,
+        started_by=user.id,
+        status=ApplicationStatus.PREPARING,
+    )
+    application.parties = [
+        SwapApplicationParty(
+            tenant_id=from_listing.tenant_id,
+            lease_id=from_lease.id,
+            listing_id=from_listing.id,
+            from_unit_id=from_lease.unit_id,
+            to_unit_id=to_lease.unit_id,
+        ),
+        SwapApplicationParty(
+            tenant_id=to_listing.tenant_id,
+            lease_id=to_lease.id,
+            listing_id=to_listing.id,
+            from_unit_id=to_lease.unit_id,
+            to_unit_id=from_lease.unit_id,
+        ),
+    ]
+    db.session.add(application)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SwapError("申请已在办理中，请刷新页面。") from None
+    application.reference = _reference(application.id, now)
+    post_message(
+        request.other_tenant_id(user.id),
+        category=MESSAGE_CATEGORY,
+        title="对方发起了互换申请",
+        body=f"对方发起了互换申请（{application.reference}）。请您也填写互换理由、上传证明材料、"
+        "签署《承诺书》并预缴一年租金；双方都完成后，申请提交住房保障中心审核。",
+        link=f"/swap/applications/{application.id}",
+    )
+    record(
+        "swap.application.started",
+        actor_id=user.id,
+        subject_type="swap_application",
+        subject_id=application.id,
+        detail=application.reference,
+    )
+    db.session.commit()
+    return application
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+def prepay_bills(party: SwapApplicationParty) -> list[Bill]:
+    return list(
+        db.session.scalars(
+            select(Bill)
+            .join(SwapPrepaidBill, SwapPrepaidBill.bill_id == Bill.id)
+            .where(SwapPrepaidBill.party_id == party.id)
+            .order_by(Bill.period)
+        )
+    )
+
+
+def is_prepaid(party: SwapApplicationParty) -> bool:
+    """The year's pre-payment is done: its bills were issued and every one is paid."""
+    if party.prepay_issued_at is None:
+        return False
+    counts = db.session.execute(
+        select(func.count(Bill.id), func.count(Bill.id).filter(Bill.status == BillStatus.PAID))
+        .join(SwapPrepaidBill, SwapPrepaidBill.bill_id == Bill.id)
+        .where(SwapPrepaidBill.party_id == party.id)
+    ).one()
+    return counts[0] > 0 and counts[0] == counts[1]
+
+
+def progress_of(party: SwapApplicationParty) -> PartyProgress:
+    return PartyProgress(
+        has_reason=bool(party.reason_category and party.reason_text),
+        proof_files=len(party.files),
+        signed=party.signed_at is not None,
+        prepay_issued=party.prepay_issued_at is not None,
+        prepaid=is_prepaid(party),
+    )
+
+
+def _party_for(application: SwapApplication, user: User) -> SwapApplicationParty:
+    party = application.party_of(user.id)
+    if party is None:
+        raise SwapError("您不是此申请的当事人。")
+    if application.status != ApplicationStatus.PREPARING:
+        raise SwapError(f"此申请{application.status_enum.label}，不能再修改。")
+    return party
+
+
+def _require_step(party: SwapApplicationParty, step: Step) -> None:
+    refusal = step_refusal(progress_of(party), step)
+    if refusal:
+        raise SwapError(refusal)
+
+
+def _require_eligible(user: User) -> None:
+    standing, _lease = standing_of(user.id)
+    blockers = own_blockers(standing)
+    if blockers:
+        raise SwapError(*[blocker.message for blocker in blockers])
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise SwapError("申请已在其他设备上更新，请刷新页面后重试。") from None
+
+
+def save_reason(application: SwapApplication, user: User, category: str, text: str) -> None:
+    party = _party_for(application, user)
+    _require_step(party, Step.REASON)
+    party.reason_category = category
+    party.reason_text = text.strip()
+    _commit()
+
+
+def add_proof(application: SwapApplication, user: User, data: bytes) -> SwapApplicationFile:
+    party = _party_for(application, user)
+    _require_step(party, Step.REASON)
+    if len(party.files) >= MAX_PROOF_FILES:
+        raise SwapError(f"证明材料最多{MAX_PROOF_FILES}个，请先删除一个再上传。")
+    try:
+        clean = clean_upload(data, allow_pdf=True)
+    except UploadError as error:
+        raise SwapError(str(error)) from None
+    store = storage()
+    file = SwapApplicationFile(
+        storage_key=store.save(clean.data, suffix=clean.suffix),
+        thumbnail_key=store.save(clean.thumbnail, suffix=".jpg") if clean.thumbnail else None,
+        content_type=clean.content_type,
+        size_bytes=len(clean.data),
+        sha256=hashlib.sha256(clean.data).hexdigest(),
+    )
+    party.files.append(file)
+    _commit()
+    return file
+
+
+def delete_proof(application: SwapApplication, user: User, file_id: int) -> None:
+    party = _party_for(application, user)
+    _require_step(party, Step.REASON)
+    file = next((f for f in party.files if f.id == file_id), None)
+    if file is None:
+        raise SwapError("找不到这个文件。")
+    store = storage()
+    store.delete(file.storage_key)
+    if file.thumbnail_key:
+        store.delete(file.thumbnail_key)
+    party.files.remove(file)
+    db.session.delete(file)
+    _commit()
+
+
+def proof_file(application: SwapApplication, file_id: int) -> SwapApplicationFile | None:
+    for party in application.parties:
+        for file in party.files:
+            if file.id == file_id:
+                return file
+    return None
+
+
+def sign(application: SwapApplication, user: User, password: str, *, ip: str | None = None) -> None:
+    """签署《承诺书》 on the tenant's own account, confirmed with their password."""
+    party = _party_for(application, user)
+    _require_step(party, Step.SIGN)
+    if party.signed_at is not None:
+        return
+    if authenticate(user.phone, password) is None:
+        raise SwapError("登录密码不正确，请重新输入。")
+    _require_eligible(user)
+    party.signed_at = utcnow()
+    party.signed_ip = ip
+    post_message(
+        application.other_party(user.id).tenant_id,
+        category=MESSAGE_CATEGORY,
+        title="对方已签署《承诺书》",
+        body=f"互换申请 {application.reference}：对方已签署《承诺书》。",
+        link=f"/swap/applications/{application.id}",
+    )
+    record(
+        "swap.application.signed",
+        actor_id=user.id,
+        subject_type="swap_application",
+        subject_id=application.id,
+        ip=ip,
+    )
+    _commit()
+
+
+def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
+    """The year's rent in advance: real bills on the tenant's lease, paid through
+    the rent area like any other bill."""
+    party = _party_for(application, user)
+    _require_step(party, Step.PREPAY)
+    _require_eligible(user)
+    lease = db.session.get(Lease, party.lease_id)
+    bills = issue_advance_bills(lease, PREPAY_MONTHS)
+    if not bills:
+        raise SwapError("您的租约剩余期限不足一个月，无法预缴租金，请先办理续约。")
+    known = {link.bill_id for link in party.prepaid_bills}
+    for bill in bills:
+        if bill.id not in known:
+            party.prepaid_bills.append(SwapPrepaidBill(bill_id=bill.id))
+    party.prepay_issued_at = party.prepay_issued_at or utcnow()
+    record(
+        "swap.application.prepay_issued",
+        actor_id=user.id,
+        subject_type="swap_application",
+        subject_id=application.id,
+        detail=f"{len(bills)} 期",
+    )
+    _commit()
+    return bills
+
+
+def refresh(application: SwapApplication) -> bool:
+    """Submit the application for review once both tenants have done every step (the
+    pre-payment is settled in the rent area, so this is checked whenever it is looked at).
+    True if it was submitted now."""
+    if application.status != ApplicationStatus.PREPARING:
+        return False
+    if not ready_for_review([progress_of(party) for party in application.parties]):
+        return False
+    now = utcnow()
+    result = db.session.execute(
+        update(SwapApplication)
+        .where(
+            SwapApplication.id == application.id,
+            SwapApplication.status == ApplicationStatus.PREPARING,
+        )
+        .values(
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=now,
+            version=SwapApplication.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    for party in application.parties:
+        post_message(
+            party.tenant_id,
+            category=MESSAGE_CATEGORY,
+            title="互换申请已提交审核",
+            body=f"互换申请 {application.reference}：双方已签署《承诺书》并预缴一年租金，"
+            "申请已提交住房保障中心审核，审核结果会通过消息通知您。",
+            link=f"/swap/applications/{application.id}",
+        )
+    record(
+        "swap.application.submitted",
+        actor_id=None,
+        subject_type="swap_application",
+        subject_id=application.id,
+        detail=application.reference,
+    )
+    db.session.commit()
+    db.session.expire(application)
+    return True
+
+
+def submit_ready_applications() -> int:
+    """Submit every application whose tenants have both finished (e.g. before staff look)."""
+    candidates = db.session.scalars(
+        select(SwapApplication)
+        .where(SwapApplication.status == ApplicationStatus.PREPARING)
+        .where(
+            ~select(SwapApplicationParty.id)
+            .where(
+                SwapApplicationParty.application_id == SwapApplication.id,
+                SwapApplicationParty.prepay_issued_at.is_(None),
+            )
+            .exists()
+        )
+        .options(*_load())
+    ).all()
+    return sum(refresh(application) for application in candidates)
+
+
+def withdraw(application: SwapApplication, user: User) -> None:
+    party = application.party_of(user.id)
+    if party is None:
+        raise SwapError("您不是此申请的当事人。")
+    if not application.status_enum.is_open:
+        raise SwapError(f"此申请{application.status_enum.label}，不能撤回。")
+    result = db.session.execute(
+        update(SwapApplication)
+        .where(SwapApplication.id == application.id, SwapApplication.status.in_(OPEN_STATUSES))
+        .values(
+            status=ApplicationStatus.WITHDRAWN,
+            decided_at=utcnow(),
+            version=SwapApplication.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise SwapError("此申请已处理过，请刷新页面。")
+    post_message(
+        application.other_party(user.id).tenant_id,
+        category=MESSAGE_CATEGORY,
+        title="对方撤回了互换申请",
+        body=f"互换申请 {application.reference} 已被对方撤回。已预缴的租金仍是您的租金，不受影响。",
+        link=f"/swap/applications/{application.id}",
+    )
+    record(
+        "swap.application.withdrawn",
+        actor_id=user.id,
+        subject_type="swap_application",
+        subject_id=application.id,
+    )
+    db.session.commit()
+    db.session.expire(application)
+
+
+# --- staff review ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyReview:
+    party: SwapApplicationParty
+    tenant: User
+    lease: Lease
+    from_unit: Unit
+    to_unit: Unit
+    progress: PartyProgress
+    bills: list[Bill]
+    problems: list[str]
+
+
+def review_of(application: SwapApplication) -> list[PartyReview]:
+    """Everything staff need about each tenant, with their eligibility as of now."""
+    reviews = []
+    for party in application.parties:
+        standing, _lease = standing_of(party.tenant_id)
+        reviews.append(
+            PartyReview(
+                party=party,
+                tenant=db.session.get(User, party.tenant_id),
+                lease=db.session.get(Lease, party.lease_id),
+                from_unit=db.session.get(Unit, party.from_unit_id),
+                to_unit=db.session.get(Unit, party.to_unit_id),
+                progress=progress_of(party),
+                bills=prepay_bills(party),
+                problems=[blocker.message for blocker in own_blockers(standing)],
+            )
+        )
+    return reviews
+
+
+def submitted_applications(limit: int = 50) -> list[SwapApplication]:
+    return list(
+        db.session.scalars(
+            select(SwapApplication)
+            .where(SwapApplication.status == ApplicationStatus.SUBMITTED)
+            .order_by(SwapApplication.submitted_at, SwapApplication.id)
+            .limit(limit)
+            .options(selectinload(SwapApplication.parties))
+        )
+    )
+
+
+def recent_decisions(limit: int = 20) -> list[SwapApplication]:
+    return list(
+        db.session.scalars(
+            select(SwapApplication)
+            .where(
+                SwapApplication.status.in_([ApplicationStatus.APPROVED, ApplicationStatus.REFUSED])
+            )
+            .order_by(SwapApplication.decided_at.desc(), SwapApplication.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _decide(
+    application: SwapApplication, staff: User, status: ApplicationStatus, reason: str | None
+) -> None:
+    """submitted -> approved / refused, compare-and-set (the caller commits)."""
+    result = db.session.execute(
+        update(SwapApplication)
+        .where(
+            SwapApplication.id == application.id,
+            SwapApplication.status == ApplicationStatus.SUBMITTED,
+        )
+        .values(
+            status=status,
+            decided_at=utcnow(),
+            decided_by=staff.id,
+            decision_reason=reason,
+            version=SwapApplication.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise SwapError("此申请已被处理或撤回，请刷新页面。")
+
+
+def approve(application: SwapApplication, staff: User, *, ip: str | None = None) -> None:
+    """Approve: both leases move to the other unit, in one transaction, with history."""
+    reviews = review_of(application)
+    problems = [
+        f"{review.tenant.real_name or '一方'}：{problem}"
+        for review in reviews
+        for problem in review.problems
+    ]
+    check = pair_check(reviews[0].party.tenant_id, reviews[1].party.tenant_id)
+    problems += [blocker.message for blocker in check.pair if blocker.code == "guarantee_type"]
+    if not ready_for_review([review.progress for review in reviews]):
+        problems.append("双方尚未都完成签署《承诺书》和预缴一年租金。")
+    for review in reviews:
+        if review.lease.status != LeaseStatus.ACTIVE:
+            problems.append(f"租约 {review.lease.contract_number} 已不在履约中。")
+        elif review.lease.unit_id != review.party.from_unit_id:
+            problems.append(
+                f"租约 {review.lease.contract_number} 的房屋已变更，请不予通过后重新申请。"
+            )
+    if problems:
+        raise SwapError(*problems)
+    _decide(application, staff, ApplicationStatus.APPROVED, None)
+    try:
+        for review in reviews:
+            review.lease.unit_id = review.party.to_unit_id
+            db.session.add(
+                LeaseUnitChange(
+                    lease_id=review.lease.id,
+                    from_unit_id=review.party.from_unit_id,
+                    to_unit_id=review.party.to_unit_id,
+                    swap_application_id=application.id,
+                    approved_by=staff.id,
+                    note=f"公租房互换 {application.reference}",
+                )
+            )
+            listing = db.session.get(SwapListing, review.party.listing_id)
+            if listing is not None and listing.is_live:
+                listing.status = ListingStatus.SWAPPED
+                listing.closed_at = utcnow()
+                end_requests_of(listing, "对方已完成互换", keep=application.request_id)
+            post_message(
+                review.party.tenant_id,
+                category=MESSAGE_CATEGORY,
+                title="互换申请已通过",
+                body=f"互换申请 {application.reference} 已审核通过。您的租约"
+                f"（{review.lease.contract_number}）已变更为新房屋：{review.to_unit.address}。"
+                "请与对方约定时间搬家，并到小区服务站办理交接。已预缴的租金继续有效。",
+                link=f"/swap/applications/{application.id}",
+            )
+        record(
+            "swap.application.approved",
+            actor_id=staff.id,
+            subject_type="swap_application",
+            subject_id=application.id,
+            detail=application.reference,
+            ip=ip,
+        )
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise SwapError("租约在审核期间被修改，未做任何变更，请刷新页面后重试。") from None
+    db.session.expire_all()
+
+
+def refuse(
+    application: SwapApplication, staff: User, reason: str, *, ip: str | None = None
+) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise SwapError("请填写不通过的原因。")
+    _decide(application, staff, ApplicationStatus.REFUSED, reason)
+    for party in application.parties:
+        post_message(
+            party.tenant_id,
+            category=MESSAGE_CATEGORY,
+            title="互换申请未通过",
+            body=f"互换申请 {application.reference} 审核未通过。原因：{reason}\n"
+            "已预缴的租金仍是您的租金，不受影响。如有疑问，请联系住房保障中心租赁管理窗口。",
+            link=f"/swap/applications/{application.id}",
+        )
+    record(
+        "swap.application.refused",
+        actor_id=staff.id,
+        subject_type="swap_application",
+        subject_id=application.id,
+        detail=reason,
+        ip=ip,
+    )
+    db.session.commit()
+    db.session.expire(application)
+
+
+def lease_moves(lease_id: int) -> list[LeaseUnitChange]:
+    """The history of the lease's units, newest first."""
+    return list(
+        db.session.scalars(
+            select(LeaseUnitChange)
+            .where(LeaseUnitChange.lease_id == lease_id)
+            .order_by(LeaseUnitChange.id.desc())
+        )
+    )

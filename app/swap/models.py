@@ -1,0 +1,546 @@
+"""公租房互换: listings, wishes, photos, favourites, requests and their messages, blocks,
+reports, the formal application with its parties, proofs and pre-paid bills, and the
+history of a lease moving from one unit to another.
+
+A listing copies its home's facts from the tenant's lease when it is posted, edited or
+renewed (never typed by the tenant), so the board can be filtered without joining five
+tables; its status is changed only by ``app.swap.services``. Timestamps are naive UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.clock import utcnow
+from app.core.models import TimestampMixin
+from app.extensions import db
+from app.housing.models import Community, District, GuaranteeType, Lease
+from app.swap.rules import ApplicationStatus, expiry_from
+
+
+class ListingStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    SWAPPED = "swapped"
+    REMOVED = "removed"  # taken down by staff after a report
+
+    @property
+    def label(self) -> str:
+        return {
+            "active": "展示中",
+            "paused": "已暂停",
+            "closed": "已关闭",
+            "swapped": "已换房",
+            "removed": "已被下架",
+        }[self.value]
+
+
+# Partial indexes hold only the board's live rows; queries that should use them spell the
+# value inline (``services.is_active``), since a bound parameter cannot match the condition.
+ACTIVE_CONDITION = "status = 'active'"
+LIVE_CONDITION = "status IN ('active', 'paused')"
+
+
+class ReasonCategory(StrEnum):
+    MEDICAL = "medical"
+    SCHOOL = "school"
+    WORK = "work"
+    ELDERLY = "elderly"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS[self]
+
+
+REASON_LABELS = {
+    ReasonCategory.MEDICAL: "就医",
+    ReasonCategory.SCHOOL: "就学",
+    ReasonCategory.WORK: "就业",
+    ReasonCategory.ELDERLY: "照顾老人",
+    ReasonCategory.OTHER: "其他",
+}
+
+
+class SwapListing(TimestampMixin, db.Model):
+    __tablename__ = "swap_listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default=ListingStatus.ACTIVE, nullable=False)
+    # The home, copied from the lease's unit.
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), nullable=False)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), nullable=False)
+    floor: Mapped[int] = mapped_column(Integer, nullable=False)
+    floors_total: Mapped[int] = mapped_column(Integer, nullable=False)
+    has_lift: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    area_m2: Mapped[Decimal] = mapped_column(Numeric(7, 2), nullable=False)
+    bedrooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    living_rooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    bathrooms: Mapped[int] = mapped_column(Integer, nullable=False)
+    orientation: Mapped[str] = mapped_column(String(10), nullable=False)
+    monthly_rent_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    guarantee_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    # The wishes. No wished areas means anywhere.
+    reason_category: Mapped[str] = mapped_column(String(10), nullable=False)
+    wants_any_area: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    min_bedrooms: Mapped[int | None] = mapped_column(Integer)
+    floor_min: Mapped[int | None] = mapped_column(Integer)
+    floor_max: Mapped[int | None] = mapped_column(Integer)
+    needs_lift: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Lower-case text the keyword search looks in: the place (community, district, street)
+    # alone, for ranking hits in the place name first, and the place with the description.
+    place_text: Mapped[str] = mapped_column(String(200), nullable=False)
+    search_text: Mapped[str] = mapped_column(Text, nullable=False)
+    # Shown for 60 days from here; renewing publishes it again (``expires_at`` derives).
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    district: Mapped[District] = relationship()
+    community: Mapped[Community] = relationship()
+    lease: Mapped[Lease] = relationship()
+    tenant: Mapped[User] = relationship()
+    wish_areas: Mapped[list[SwapWishArea]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="SwapWishArea.id"
+    )
+    photos: Mapped[list[SwapListingPhoto]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="SwapListingPhoto.id"
+    )
+
+    __table_args__ = (
+        # One live (shown or paused) listing per tenant.
+        Index(
+            "uq_swap_listings_live_tenant",
+            "tenant_id",
+            unique=True,
+            sqlite_where=text(LIVE_CONDITION),
+            postgresql_where=text(LIVE_CONDITION),
+        ),
+        # The board: newest first, counted and filtered on the home's facts and ranked by
+        # a viewer's wishes from the index alone (no row lookups in 50,000 listings).
+        Index(
+            "ix_swap_listings_board",
+            "published_at",
+            "district_id",
+            "community_id",
+            "bedrooms",
+            "floor",
+            "has_lift",
+            "guarantee_type",
+            "area_m2",
+            "tenant_id",
+            sqlite_where=text(ACTIVE_CONDITION),
+            postgresql_where=text(ACTIVE_CONDITION),
+        ),
+        # Narrowed by district or community.
+        Index(
+            "ix_swap_listings_active_district",
+            "district_id",
+            "published_at",
+            sqlite_where=text(ACTIVE_CONDITION),
+            postgresql_where=text(ACTIVE_CONDITION),
+        ),
+        Index(
+            "ix_swap_listings_active_community",
+            "community_id",
+            "published_at",
+            sqlite_where=text(ACTIVE_CONDITION),
+            postgresql_where=text(ACTIVE_CONDITION),
+        ),
+        Index(
+            "ix_swap_listings_active_any_area",
+            "wants_any_area",
+            "guarantee_type",
+            sqlite_where=text(ACTIVE_CONDITION),
+            postgresql_where=text(ACTIVE_CONDITION),
+        ),
+        CheckConstraint(
+            "floor_min IS NULL OR floor_max IS NULL OR floor_min <= floor_max", name="floor_range"
+        ),
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def status_enum(self) -> ListingStatus:
+        return ListingStatus(self.status)
+
+    @property
+    def guarantee(self) -> GuaranteeType:
+        return GuaranteeType(self.guarantee_type)
+
+    @property
+    def reason(self) -> ReasonCategory:
+        return ReasonCategory(self.reason_category)
+
+    @property
+    def layout(self) -> str:
+        return f"{self.bedrooms}室{self.living_rooms}厅{self.bathrooms}卫"
+
+    @property
+    def building_type(self) -> str:
+        height = "高层" if self.floors_total >= 10 else "多层"
+        return f"{height}{'电梯房' if self.has_lift else '步梯房'}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return expiry_from(self.published_at)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (ListingStatus.ACTIVE, ListingStatus.PAUSED)
+
+
+class SwapWishArea(db.Model):
+    """A district or a community the tenant would like to move to."""
+
+    __tablename__ = "swap_wish_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+
+    listing: Mapped[SwapListing] = relationship(back_populates="wish_areas")
+    district: Mapped[District | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "(district_id IS NULL) <> (community_id IS NULL)", name="district_or_community"
+        ),
+        # Who wants to move to this district / community (the other half of a match).
+        Index("ix_swap_wish_areas_district", "district_id", "listing_id"),
+        Index("ix_swap_wish_areas_community", "community_id", "listing_id"),
+    )
+
+
+class SwapListingPhoto(TimestampMixin, db.Model):
+    __tablename__ = "swap_listing_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    thumbnail_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    listing: Mapped[SwapListing] = relationship(back_populates="photos")
+
+
+class SwapFavourite(TimestampMixin, db.Model):
+    __tablename__ = "swap_favourites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id"), index=True, nullable=False
+    )
+    listing: Mapped[SwapListing] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "listing_id"),)
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"  # a listing closed, swapped or was taken down
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "待对方回复",
+            "accepted": "已接受",
+            "declined": "已婉拒",
+            "withdrawn": "已撤回",
+            "closed": "已结束",
+        }[self.value]
+
+
+class SwapRequest(TimestampMixin, db.Model):
+    """我想换: one tenant asks another to consider swapping, with a message."""
+
+    __tablename__ = "swap_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_listing_id: Mapped[int] = mapped_column(ForeignKey("swap_listings.id"), nullable=False)
+    to_listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id"), index=True, nullable=False
+    )
+    from_tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    to_tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING, nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    from_listing: Mapped[SwapListing] = relationship(foreign_keys=[from_listing_id])
+    to_listing: Mapped[SwapListing] = relationship(foreign_keys=[to_listing_id])
+    messages: Mapped[list[SwapMessage]] = relationship(
+        back_populates="request", order_by="SwapMessage.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("from_listing_id", "to_listing_id"),
+        CheckConstraint("from_listing_id <> to_listing_id", name="two_listings"),
+    )
+
+    @property
+    def status_enum(self) -> RequestStatus:
+        return RequestStatus(self.status)
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == RequestStatus.ACCEPTED
+
+    def other_tenant_id(self, user_id: int) -> int:
+        return self.to_tenant_id if user_id == self.from_tenant_id else self.from_tenant_id
+
+    def listing_of(self, user_id: int) -> SwapListing:
+        return self.from_listing if user_id == self.from_tenant_id else self.to_listing
+
+    def other_listing(self, user_id: int) -> SwapListing:
+        return self.to_listing if user_id == self.from_tenant_id else self.from_listing
+
+
+class SwapMessage(TimestampMixin, db.Model):
+    __tablename__ = "swap_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_requests.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+    request: Mapped[SwapRequest] = relationship(back_populates="messages")
+
+
+class SwapBlock(TimestampMixin, db.Model):
+    """屏蔽: the blocker no longer sees the other's listings, and neither can contact the other."""
+
+    __tablename__ = "swap_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("blocker_id", "blocked_id"),
+        CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+    )
+
+
+class ReportReason(StrEnum):
+    FALSE_INFO = "false_info"
+    ADVERT = "advert"
+    HARASSMENT = "harassment"
+    PROFIT = "profit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "false_info": "信息虚假（房屋情况与实际不符）",
+            "advert": "广告或中介信息",
+            "harassment": "骚扰、辱骂",
+            "profit": "以互换谋利（收取费用、转租）",
+            "other": "其他",
+        }[self.value]
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "待处理", "upheld": "已下架", "dismissed": "不予处理"}[self.value]
+
+
+class SwapReport(TimestampMixin, db.Model):
+    """举报 of a listing, or of a user in a conversation (then ``request_id`` is set)."""
+
+    __tablename__ = "swap_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id"), index=True, nullable=False
+    )
+    reported_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("swap_requests.id"))
+    reason: Mapped[str] = mapped_column(String(12), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN, nullable=False)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    listing: Mapped[SwapListing] = relationship()
+
+    __table_args__ = (Index("ix_swap_reports_status", "status", "created_at"),)
+
+    @property
+    def reason_enum(self) -> ReportReason:
+        return ReportReason(self.reason)
+
+    @property
+    def status_enum(self) -> ReportStatus:
+        return ReportStatus(self.status)
+
+
+class SwapApplication(TimestampMixin, db.Model):
+    """申请互换: the formal application two tenants make once they agree."""
+
+    __tablename__ = "swap_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    request_id: Mapped[int] = mapped_column(ForeignKey("swap_requests.id"), nullable=False)
+    started_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    status: Mapped[str] = mapped_column(
+        String(10), default=ApplicationStatus.PREPARING, nullable=False
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    request: Mapped[SwapRequest] = relationship()
+    parties: Mapped[list[SwapApplicationParty]] = relationship(
+        back_populates="application",
+        order_by="SwapApplicationParty.id",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (Index("ix_swap_applications_status", "status", "submitted_at"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def status_enum(self) -> ApplicationStatus:
+        return ApplicationStatus(self.status)
+
+    def party_of(self, user_id: int) -> SwapApplicationParty | None:
+        return next((p for p in self.parties if p.tenant_id == user_id), None)
+
+    def other_party(self, user_id: int) -> SwapApplicationParty | None:
+        return next((p for p in self.parties if p.tenant_id != user_id), None)
+
+
+class SwapApplicationParty(db.Model):
+    """One tenant in an application: their lease, the unit they leave and the one they get,
+    their reason and proof, their signature of the 承诺书 and their pre-paid bills."""
+
+    __tablename__ = "swap_application_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_applications.id"), index=True, nullable=False
+    )
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("swap_listings.id"), nullable=False)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    reason_category: Mapped[str | None] = mapped_column(String(10))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_ip: Mapped[str | None] = mapped_column(String(45))
+    prepay_issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    application: Mapped[SwapApplication] = relationship(back_populates="parties")
+    lease: Mapped[Lease] = relationship()
+    tenant: Mapped[User] = relationship()
+    files: Mapped[list[SwapApplicationFile]] = relationship(
+        back_populates="party", order_by="SwapApplicationFile.id", cascade="all, delete-orphan"
+    )
+    prepaid_bills: Mapped[list[SwapPrepaidBill]] = relationship(
+        back_populates="party", order_by="SwapPrepaidBill.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("application_id", "tenant_id"),)
+
+    @property
+    def reason(self) -> ReasonCategory | None:
+        return ReasonCategory(self.reason_category) if self.reason_category else None
+
+
+class SwapApplicationFile(TimestampMixin, db.Model):
+    """A proof material (证明材料) one party uploaded."""
+
+    __tablename__ = "swap_application_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_application_parties.id"), index=True, nullable=False
+    )
+    storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    thumbnail_key: Mapped[str | None] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    party: Mapped[SwapApplicationParty] = relationship(back_populates="files")
+
+
+class SwapPrepaidBill(db.Model):
+    """A rent bill issued in advance for the year's pre-payment a swap requires."""
+
+    __tablename__ = "swap_prepaid_bills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("swap_application_parties.id"), nullable=False)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("rent_bills.id"), nullable=False)
+
+    party: Mapped[SwapApplicationParty] = relationship(back_populates="prepaid_bills")
+
+    __table_args__ = (UniqueConstraint("party_id", "bill_id"),)
+
+
+class LeaseUnitChange(TimestampMixin, db.Model):
+    """History of a lease moving to another unit (互换): the lease keeps its number, terms
+    and bills; only its unit changes, and every change is kept here."""
+
+    __tablename__ = "lease_unit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    swap_application_id: Mapped[int | None] = mapped_column(ForeignKey("swap_applications.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(200), nullable=False)
+
+    __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)

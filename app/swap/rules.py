@@ -1,0 +1,171 @@
+"""Rules of the swap board. Pure module: no Flask, no database.
+
+- a listing's life: 60 days from publishing, renewable with one tap in its last 7 days
+  (or once expired);
+- what a message may say before the other tenant has accepted (no phone numbers);
+- the formal application (申请互换): each tenant gives a reason with proof, signs the
+  承诺书 and pre-pays a year of rent, in that order; when both have, it goes to staff.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+LISTING_DAYS = 60
+RENEW_WINDOW_DAYS = 7
+MAX_PHOTOS = 6
+MAX_PROOF_FILES = 6
+PREPAY_MONTHS = 12
+
+
+# --- listings ---------------------------------------------------------------------------
+
+
+def expiry_from(published_at: datetime) -> datetime:
+    return published_at + timedelta(days=LISTING_DAYS)
+
+
+def is_expired(expires_at: datetime, now: datetime) -> bool:
+    return expires_at <= now
+
+
+def can_renew(expires_at: datetime, now: datetime) -> bool:
+    """Renewal opens in the listing's last ``RENEW_WINDOW_DAYS`` days and stays open after."""
+    return now >= expires_at - timedelta(days=RENEW_WINDOW_DAYS)
+
+
+def days_left(expires_at: datetime, now: datetime) -> int:
+    """Whole days until expiry, rounded up (0 once expired)."""
+    seconds = (expires_at - now).total_seconds()
+    return max(0, -int(-seconds // 86400))
+
+
+# --- messages ---------------------------------------------------------------------------
+
+# A mainland mobile number, even when typed with spaces, dashes or full-width digits.
+_PHONE = re.compile(r"1[3-9](?:[\s\-－]*\d){9}")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def mentions_phone(text: str) -> bool:
+    return bool(_PHONE.search(text.translate(_FULL_WIDTH)))
+
+
+def message_problem(text: str, *, accepted: bool) -> str | None:
+    """Why a message cannot be sent as written; None when it can."""
+    body = text.strip()
+    if not body:
+        return "请填写留言内容"
+    if len(body) > 500:
+        return "留言请不超过500字"
+    if not accepted and mentions_phone(body):
+        return "对方接受换房请求前，请不要在留言中填写电话号码；接受后双方都能看到对方的联系方式。"
+    return None
+
+
+# --- the formal application -------------------------------------------------------------
+
+
+class Step(StrEnum):
+    REASON = "reason"
+    SIGN = "sign"
+    PREPAY = "prepay"
+
+    @property
+    def label(self) -> str:
+        return {
+            "reason": "填写互换理由并上传证明材料",
+            "sign": "签署《承诺书》",
+            "prepay": "预缴一年租金",
+        }[self.value]
+
+
+STEPS = (Step.REASON, Step.SIGN, Step.PREPAY)
+
+
+@dataclass(frozen=True)
+class PartyProgress:
+    has_reason: bool
+    proof_files: int
+    signed: bool
+    prepay_issued: bool
+    prepaid: bool
+
+    def done(self, step: Step | str) -> bool:
+        step = Step(step)
+        if step is Step.REASON:
+            return self.has_reason and self.proof_files > 0
+        if step is Step.SIGN:
+            return self.signed
+        return self.prepaid
+
+    @property
+    def next_step(self) -> Step | None:
+        """The first step not done yet; None when this tenant has done everything."""
+        return next((step for step in STEPS if not self.done(step)), None)
+
+    def may_do(self, step: Step | str) -> bool:
+        """Steps go in order; the reason can be changed until the 承诺书 is signed."""
+        step = Step(step)
+        earlier = STEPS[: STEPS.index(step)]
+        if not all(self.done(s) for s in earlier):
+            return False
+        return not (step is Step.REASON and self.signed)
+
+
+def ready_for_review(parties: list[PartyProgress]) -> bool:
+    return len(parties) == 2 and all(party.next_step is None for party in parties)
+
+
+def step_refusal(progress: PartyProgress, step: Step) -> str | None:
+    """Why ``step`` cannot be done now, in Chinese; None when it can."""
+    if progress.may_do(step):
+        return None
+    if step is Step.REASON:
+        return "您已签署《承诺书》，互换理由和证明材料不能再修改。"
+    missing = next(s for s in STEPS if not progress.done(s))
+    return f"请先完成上一步：{missing.label}。"
+
+
+class ApplicationStatus(StrEnum):
+    """preparing -> submitted -> approved | refused; withdrawn from preparing or submitted."""
+
+    PREPARING = "preparing"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "preparing": "双方办理中",
+            "submitted": "已提交，待审核",
+            "approved": "审核通过，已换房",
+            "refused": "审核不通过",
+            "withdrawn": "已撤回",
+        }[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ApplicationStatus.PREPARING, ApplicationStatus.SUBMITTED)
+
+
+TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    ApplicationStatus.PREPARING: frozenset(
+        {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.SUBMITTED: frozenset(
+        {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.APPROVED: frozenset(),
+    ApplicationStatus.REFUSED: frozenset(),
+    ApplicationStatus.WITHDRAWN: frozenset(),
+}
+
+
+def can_move(current: ApplicationStatus, target: ApplicationStatus) -> bool:
+    return target in TRANSITIONS[current]

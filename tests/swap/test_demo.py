@@ -1,0 +1,46 @@
+"""The swap demo: idempotent, and it shows what the README promises."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.swap import board, services
+from app.swap.models import SwapListing, SwapListingPhoto
+from tests.conftest import login, page_text
+
+
+def test_swap_demo_is_idempotent_and_tells_its_stories(runner, client) -> None:
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    counted = (
+        db.session.scalar(select(func.count(SwapListing.id))),
+        db.session.scalar(select(func.count(SwapListingPhoto.id))),
+    )
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert counted == (5, 5)
+    assert (
+        db.session.scalar(select(func.count(SwapListing.id))),
+        db.session.scalar(select(func.count(SwapListingPhoto.id))),
+    ) == counted
+
+    # 周婷 sees the three-way chain with 黄磊 and 郑伟.
+    assert login(client, "13800000012", "Anju2026").status_code == 303
+    html = page_text(client.get("/swap/matches"))
+    assert "三方互换（1 组）" in html and "琵琶湖公租房小区" in html and "沙河保障房小区" in html
+
+    # 刘洋 has no listing yet and may post one.
+    liu = db.session.scalar(select(services.User).where(services.User.phone == "13800000011"))
+    assert services.live_listing_of(liu.id) is None and services.own_problems(liu.id) == []
+
+    # 李华 (overdue rent) is refused with the reason.
+    li = db.session.scalar(select(services.User).where(services.User.phone == "13800000002"))
+    assert any("逾期未缴的租金" in problem for problem in services.own_problems(li.id))
+
+    # 吴敏's 廉租房 listing is only for 廉租房 tenants.
+    wu = db.session.scalar(select(services.User).where(services.User.phone == "13800000015"))
+    wu_listing = services.live_listing_of(wu.id)
+    assert wu_listing.guarantee_type == "lianzu"
+    zhou = services.live_listing_of(
+        db.session.scalar(select(services.User.id).where(services.User.phone == "13800000012"))
+    )
+    assert wu.id not in {m.party.tenant_id for m in board.mutual_parties(zhou)}
