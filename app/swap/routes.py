@@ -35,7 +35,15 @@ from app.swap.forms import (
     SignForm,
 )
 from app.swap.models import RequestStatus, SwapListing
-from app.swap.rules import MAX_PHOTOS, MAX_PROOF_FILES, PREPAY_MONTHS, can_renew, days_left
+from app.swap.rules import (
+    MAX_PHOTOS,
+    MAX_PROOF_FILES,
+    PREPAY_MONTHS,
+    Step,
+    can_renew,
+    days_left,
+    step_refusal,
+)
 from app.swap.services import SwapError, WishInput
 
 # --- the board ----------------------------------------------------------------------------
@@ -141,7 +149,6 @@ def _listing_page(
         check=check,
         blocked=blocked,
         request_form=request_form or RequestForm(formdata=None),
-        confirm=ConfirmForm(),
     )
 
 
@@ -150,7 +157,8 @@ def listing(listing_id: int):
     return _listing_page(_visible_listing_or_404(listing_id))
 
 
-def _photo_response(key: str, content_type: str, name: str, public: bool) -> Response:
+def stored_file(key: str, content_type: str, name: str, *, public: bool = False) -> Response:
+    """An upload from storage, shown inline under a generated name; private unless ``public``."""
     response = send_file(storage().open(key), mimetype=content_type, download_name=name, max_age=0)
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
@@ -167,7 +175,7 @@ def photo(photo_id: int):
         abort(404)
     _visible_listing_or_404(found.listing_id)
     thumb = request.endpoint == "swap.photo_thumb"
-    return _photo_response(
+    return stored_file(
         found.thumbnail_key if thumb else found.storage_key,
         "image/jpeg" if thumb else found.content_type,
         f"swap-photo-{found.id}{'-thumb' if thumb else ''}",
@@ -281,7 +289,6 @@ def mine():
         days_left=days_left(listing_found.expires_at, now) if listing_found else 0,
         problems=services.own_problems(current_user.id),
         photo_form=PhotoForm(),
-        confirm=ConfirmForm(),
         max_photos=MAX_PHOTOS,
         requests=services.requests_of(current_user.id),
         applications=applications.applications_of(current_user.id),
@@ -519,7 +526,6 @@ def _conversation_page(found, message_form: MessageForm | None = None):
         is_recipient=found.to_tenant_id == current_user.id,
         contact=services.contact_of(found, current_user.id),
         message_form=message_form or MessageForm(formdata=None),
-        confirm=ConfirmForm(),
         application=application,
         can_apply=found.status == RequestStatus.ACCEPTED
         and (application is None or not application.status_enum.is_open),
@@ -648,7 +654,6 @@ def _application_page(
         to_unit=db.session.get(Unit, mine_party.to_unit_id),
         reason_form=reason_form,
         proof_form=proof_form or ProofForm(formdata=None),
-        confirm=ConfirmForm(),
         max_files=MAX_PROOF_FILES,
         prepay_months=PREPAY_MONTHS,
     )
@@ -718,15 +723,7 @@ def proof(application_id: int, file_id: int):
     file = applications.proof_file(found, file_id)
     if file is None or file.party.tenant_id != current_user.id:
         abort(404)
-    response = send_file(
-        storage().open(file.storage_key),
-        mimetype=file.content_type,
-        download_name=f"proof-{file.id}",
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = f'inline; filename="proof-{file.id}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file(file.storage_key, file.content_type, f"proof-{file.id}")
 
 
 @bp.route("/applications/<int:application_id>/sign", methods=["GET", "POST"])
@@ -759,8 +756,6 @@ def sign(application_id: int):
 
 
 def _sign_refusal(party) -> str | None:
-    from app.swap.rules import Step, step_refusal
-
     return step_refusal(applications.progress_of(party), Step.SIGN)
 
 

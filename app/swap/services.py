@@ -737,30 +737,53 @@ def accept_request(request: SwapRequest, user: User) -> None:
 
 
 def decline_request(request: SwapRequest, user: User) -> None:
-    if user.id != request.to_tenant_id:
-        raise SwapError("只有收到请求的一方可以婉拒。")
-    if not _set_request_status(request, RequestStatus.DECLINED):
-        raise SwapError("此请求已处理过，请刷新页面。")
-    post_message(
-        request.from_tenant_id,
-        category=MESSAGE_CATEGORY,
+    _end_pending(
+        request,
+        user,
+        by_recipient=True,
+        status=RequestStatus.DECLINED,
         title="对方婉拒了您的换房请求",
         body="对方婉拒了您的换房请求。您可以继续在互换大厅和“互相匹配”中寻找其他房源。",
-        link=f"/swap/requests/{request.id}",
     )
-    db.session.commit()
 
 
 def withdraw_request(request: SwapRequest, user: User) -> None:
-    if user.id != request.from_tenant_id:
-        raise SwapError("只有发起请求的一方可以撤回。")
-    if not _set_request_status(request, RequestStatus.WITHDRAWN):
-        raise SwapError("此请求已处理过，请刷新页面。")
-    post_message(
-        request.to_tenant_id,
-        category=MESSAGE_CATEGORY,
+    _end_pending(
+        request,
+        user,
+        by_recipient=False,
+        status=RequestStatus.WITHDRAWN,
         title="对方撤回了换房请求",
         body="对方撤回了发给您的换房请求。",
+    )
+
+
+def _end_pending(
+    request: SwapRequest,
+    user: User,
+    *,
+    by_recipient: bool,
+    status: RequestStatus,
+    title: str,
+    body: str,
+) -> None:
+    """婉拒 (by the recipient) or 撤回 (by the sender) a pending request; tell the other."""
+    actor, other = (
+        (request.to_tenant_id, request.from_tenant_id)
+        if by_recipient
+        else (request.from_tenant_id, request.to_tenant_id)
+    )
+    if user.id != actor:
+        raise SwapError(
+            "只有收到请求的一方可以婉拒。" if by_recipient else "只有发起请求的一方可以撤回。"
+        )
+    if not _set_request_status(request, status):
+        raise SwapError("此请求已处理过，请刷新页面。")
+    post_message(
+        other,
+        category=MESSAGE_CATEGORY,
+        title=title,
+        body=body,
         link=f"/swap/requests/{request.id}",
     )
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -14,10 +14,10 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.htmx import render, see_other
 from app.staff.queues import Queue, QueueCount, register_queue
-from app.storage import storage
 from app.swap import applications, board, services
 from app.swap.forms import ConfirmForm, RefuseForm, ReportDecisionForm
 from app.swap.models import ReportStatus, SwapApplication, SwapReport
+from app.swap.routes import stored_file
 from app.swap.rules import ApplicationStatus
 from app.swap.services import SwapError
 
@@ -102,7 +102,6 @@ def _application_page(
         application=found,
         reviews=applications.review_of(found),
         refuse_form=refuse_form or RefuseForm(formdata=None),
-        confirm=ConfirmForm(),
         problems=problems or [],
     )
 
@@ -148,15 +147,7 @@ def proof(application_id: int, file_id: int):
     file = applications.proof_file(_application_or_404(application_id), file_id)
     if file is None:
         abort(404)
-    response = send_file(
-        storage().open(file.storage_key),
-        mimetype=file.content_type,
-        download_name=f"proof-{file.id}",
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = f'inline; filename="proof-{file.id}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file(file.storage_key, file.content_type, f"proof-{file.id}")
 
 
 @bp.get("/reports")

@@ -56,7 +56,7 @@ def test_request_accept_and_contact_details(app, pair) -> None:
 
     a_client = builders.signed_in(app, a)
     before = page_text(a_client.get(f"/swap/requests/{request.id}"))
-    assert "想换到浔阳区上班近一点" in before
+    assert "想换到浔阳区上班近一点" in before and "待您回复" in before
     for secret in (b.phone, b.real_name, b_listing.lease.unit.address):
         assert secret not in before  # nothing that identifies her before acceptance
     assert b.phone not in page_text(b_client.get(f"/swap/requests/{request.id}"))
