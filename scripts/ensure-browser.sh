@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium and CJK fonts (pages and the contract PDF) when missing.
-# (`playwright install` cannot download browsers here; Playwright drives /usr/bin/chromium.)
+# (Playwright cannot download its own browser build here; it drives /usr/bin/chromium.)
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
