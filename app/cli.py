@@ -17,9 +17,29 @@ def register_commands(app: Flask) -> None:
     # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
 
 
+def _validate_scale(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    from app.scale.volume import MAX_SCALE, MIN_SCALE
+
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.lstrip("-").isdigit() or not MIN_SCALE <= int(text) <= MAX_SCALE:
+        raise click.BadParameter(
+            f"规模应为 {MIN_SCALE} 到 {MAX_SCALE} 之间的整数（例如 --scale 10），收到的是 {value!r}"
+        )
+    return int(text)
+
+
 @click.command("seed-demo")
 @click.option("--allow-production", is_flag=True, help="也在生产配置下写入演示数据（慎用）")
-def seed_demo_command(allow_production: bool) -> None:
+@click.option(
+    "--scale",
+    "scale",
+    metavar="N",
+    callback=_validate_scale,
+    help="再写入压测用的规模数据：约 N×1000 位居民、N×800 份租约、N×10 万张账单（N 为 1-100）",
+)
+def seed_demo_command(allow_production: bool, scale: int | None) -> None:
     """写入演示数据（可重复执行，不会重复创建）。"""
     from flask import current_app
 
@@ -29,6 +49,27 @@ def seed_demo_command(allow_production: bool) -> None:
         raise click.UsageError("生产环境不写入演示数据；确需写入请加 --allow-production")
     summary = seed_demo()
     click.echo(f"演示数据已就绪：{summary}")
+    if scale is not None:
+        _seed_scale(scale)
+
+
+def _seed_scale(n: int) -> None:
+    from app.scale import AlreadySeeded, ScaleError, Volume, seed_scale
+
+    click.echo(f"正在写入规模数据（--scale {n}）……")
+    try:
+        result = seed_scale(Volume.for_scale(n))
+    except AlreadySeeded as seeded:
+        if seeded.label == Volume.for_scale(n).label:
+            click.echo(f"规模数据（--scale {n}）已写入过，本次未重复写入。")
+            return
+        raise click.UsageError(
+            f"数据库中已有 --scale {seeded.scale} 的规模数据，不能再写入 --scale {n}；"
+            "如需换一个规模，请换一个新数据库。"
+        ) from None
+    except ScaleError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"规模数据已写入：{result.summary}")
 
 
 def _validate_phone(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -183,7 +183,7 @@ def _copy_home(listing: SwapListing, lease: Lease) -> None:
     listing.orientation = unit.orientation
     listing.monthly_rent_fen = lease.current_term.monthly_rent_fen
     listing.guarantee_type = lease.guarantee_type
-    listing.place_text = f"{community.name} {district.name} {street.name}".lower()
+    listing.place_text = place_text_for(community.name, district.name, street.name)
 
 
 def preview_listing(lease: Lease) -> SwapListing:
@@ -207,9 +207,19 @@ def _apply_wishes(listing: SwapListing, wishes: WishInput) -> None:
     listing.description = wishes.description.strip()
 
 
+def place_text_for(community: str, district: str, street: str) -> str:
+    """The place a listing's keyword search ranks first: community, district, street."""
+    return f"{community} {district} {street}".lower()
+
+
+def search_text_for(place_text: str, layout: str, orientation: str, description: str) -> str:
+    """Everything the keyword search looks in, lower-case."""
+    return " ".join([place_text, layout, orientation, description.lower()])
+
+
 def _refresh_search_text(listing: SwapListing) -> None:
-    listing.search_text = " ".join(
-        [listing.place_text, listing.layout, listing.orientation, listing.description.lower()]
+    listing.search_text = search_text_for(
+        listing.place_text, listing.layout, listing.orientation, listing.description
     )
 
 
