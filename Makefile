@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test unit e2e bench lint format browser install clean
+.PHONY: run test unit e2e bench bench-pages lint format browser install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,15 @@ e2e: $(STAMP) browser
 browser:
 	@bash scripts/ensure-browser.sh
 
+## make bench: the rules engine's throughput, then the load benchmark (gunicorn + wrk on a
+## database seeded with `seed-demo --scale 10`; DATABASE_URL selects PostgreSQL)
 bench: $(STAMP)
+	@bash scripts/ensure-wrk.sh
 	$(BIN)/python bench/bench_eligibility.py
+	$(BIN)/python bench/load.py
+
+## make bench-pages: in-process timings of single pages on purpose-built data sets
+bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_apply.py
 	$(BIN)/python bench/bench_rent.py
 	$(BIN)/python bench/bench_swap.py

@@ -51,9 +51,15 @@ def init_app(app: Flask) -> None:
             etag=hashlib.sha256(raw).hexdigest()[:16],
         )
 
+    urls: dict[tuple[str, str], str] = {}
+
     def asset_url(filename: str) -> str:
-        asset = load(filename)
-        return url_for("static", filename=filename, v=asset.etag[:12] if asset else None)
+        """The versioned URL, built once per file (and per mount point behind a proxy)."""
+        key = (request.script_root, filename)
+        if key not in urls:
+            asset = load(filename)
+            urls[key] = url_for("static", filename=filename, v=asset.etag[:12] if asset else None)
+        return urls[key]
 
     def serve_static(filename: str) -> Response:
         asset = load(filename)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, Response, request, session
 from flask_login import current_user, logout_user
@@ -52,6 +52,9 @@ def _is_personal(response: Response) -> bool:
     return response.mimetype in {"text/html", "application/json"} or current_user.is_authenticated
 
 
+LAST_SEEN_PRECISION = timedelta(minutes=1)
+
+
 def enforce_session_timeouts() -> None:
     """Sign out after 30 idle minutes or 8 hours in all (drafts autosave, so nothing is lost)."""
     if request.endpoint == "static" or not current_user.is_authenticated:
@@ -68,7 +71,10 @@ def enforce_session_timeouts() -> None:
         session.clear()
         session["timed_out"] = True
         return
-    session["last_seen_at"] = now.isoformat()
+    # Minute precision is plenty for a 30-minute limit, and an unchanged session is not
+    # signed and sent back again: most responses carry no Set-Cookie at all.
+    if seen is None or now - seen >= LAST_SEEN_PRECISION:
+        session["last_seen_at"] = now.isoformat()
 
 
 def _read_time(value: str | None) -> datetime | None:

@@ -77,7 +77,7 @@ class Application(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(24), default=ApplicationStatus.DRAFT, nullable=False)
     # 1 while the application is open, NULL once closed: at most one open per resident.
     active_slot: Mapped[int | None] = mapped_column(Integer, default=1)
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
     region_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     category: Mapped[str | None] = mapped_column(String(30))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from app.apply.categories import Category
 from app.apply.models import CLOSED_STATUSES, ApplicationStatus
@@ -255,6 +256,7 @@ def civil_check_due(started_on: date) -> date | None:
     return _due(started_on, CIVIL_CHECK_WORKING_DAYS)
 
 
+@lru_cache(maxsize=4096)  # queues ask for the same few hundred dates over and over
 def _due(start: date, working_days: int) -> date | None:
     try:
         return add_working_days(start, working_days)

@@ -12,6 +12,7 @@ is not counted, counting begins the next day.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from chinese_calendar.constants import holidays as _HOLIDAYS
@@ -37,6 +38,7 @@ def covers(day: date) -> bool:
     return FIRST_COVERED_YEAR <= day.year <= LAST_COVERED_YEAR
 
 
+@lru_cache(maxsize=8192)  # a few decades of days; queues ask about the same ones constantly
 def is_working_day(day: date) -> bool:
     """Monday to Friday except public holidays, plus the 调休 weekend days worked in lieu."""
     if not covers(day):

@@ -44,3 +44,10 @@ def toggle_elder_mode():
         secure=request.is_secure,
     )
     return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for a load balancer, and the load benchmark's baseline: the whole request
+    stack (routing, security headers, compression) with no template and no database."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

@@ -126,7 +126,7 @@ class Lease(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True, nullable=False)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     guarantee_type: Mapped[str] = mapped_column(String(16), nullable=False)
     status: Mapped[str] = mapped_column(String(16), default=LeaseStatus.ACTIVE, nullable=False)
@@ -162,7 +162,7 @@ class LeaseTerm(TimestampMixin, db.Model):
     __tablename__ = "lease_terms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     monthly_rent_fen: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -184,7 +184,7 @@ class LeaseResident(db.Model):
     __tablename__ = "lease_residents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
     name: Mapped[str] = mapped_column(String(50), nullable=False)
     relation: Mapped[str] = mapped_column(String(20), nullable=False)
     id_number_masked: Mapped[str] = mapped_column(String(18), nullable=False)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.housing.models import Building, Community, District, Lease, LeaseStatus, Unit
+
+# The unit, its building and community come with the lease in one joined query (each is
+# many-to-one, so no rows multiply); the address needs all three.
+WITH_ADDRESS = (
+    joinedload(Lease.unit, innerjoin=True)
+    .joinedload(Unit.building, innerjoin=True)
+    .joinedload(Building.community, innerjoin=True)
+)
 
 
 def active_lease_for(tenant_id: int) -> Lease | None:
@@ -16,7 +24,7 @@ def active_lease_for(tenant_id: int) -> Lease | None:
         .where(Lease.tenant_id == tenant_id, Lease.status == LeaseStatus.ACTIVE)
         .options(
             selectinload(Lease.terms),
-            selectinload(Lease.unit).selectinload(Unit.building).selectinload(Building.community),
+            WITH_ADDRESS,
         )
         .order_by(Lease.id.desc())
         .limit(1)

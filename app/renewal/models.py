@@ -223,5 +223,5 @@ class WindowNotice(TimestampMixin, db.Model):
     __tablename__ = "renewal_window_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
     term_id: Mapped[int] = mapped_column(ForeignKey("lease_terms.id"), unique=True, nullable=False)

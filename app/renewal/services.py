@@ -26,7 +26,8 @@ from app.extensions import db
 from app.handoff.models import FaceVerification
 from app.handoff.purposes import RENEWAL_SIGN
 from app.handoff.services import passed_verification
-from app.housing.models import Building, Lease, LeaseStatus, LeaseTerm, Unit
+from app.housing.models import Lease, LeaseStatus, LeaseTerm
+from app.housing.services import WITH_ADDRESS
 from app.housing.tenancy import RenewalWindow, renewal_window
 from app.messages.services import post_message
 from app.renewal import rules
@@ -137,7 +138,7 @@ def active_lease(tenant_id: int) -> Lease | None:
         .options(
             selectinload(Lease.terms),
             selectinload(Lease.residents),
-            selectinload(Lease.unit).selectinload(Unit.building).selectinload(Building.community),
+            WITH_ADDRESS,
         )
         .order_by(Lease.id.desc())
         .limit(1)

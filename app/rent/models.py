@@ -116,7 +116,7 @@ class Bill(PeriodLabelMixin, TimestampMixin, db.Model):
     # Set when paid: the late fee actually collected and the payment that settled it.
     late_fee_paid_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)
-    payment_id: Mapped[int | None] = mapped_column(ForeignKey("rent_payments.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("rent_payments.id"), index=True)
 
     lease: Mapped[Lease] = relationship()
     payment: Mapped[Payment | None] = relationship(foreign_keys=[payment_id])
@@ -238,7 +238,7 @@ class DeductionResult(PeriodLabelMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
     period: Mapped[str] = mapped_column(String(7), nullable=False)
-    bill_id: Mapped[int] = mapped_column(ForeignKey("rent_bills.id"), nullable=False)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("rent_bills.id"), index=True, nullable=False)
     outcome: Mapped[str] = mapped_column(String(10), nullable=False)
     amount_fen: Mapped[int] = mapped_column(Integer, nullable=False)
     deducted_on: Mapped[date] = mapped_column(Date, nullable=False)

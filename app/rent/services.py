@@ -38,8 +38,8 @@ from app.auth.models import User
 from app.core.clock import CHINA_TZ, to_china_time, today_in_china, utcnow
 from app.core.money import format_yuan
 from app.extensions import db
-from app.housing.models import Building, GuaranteeType, Lease, LeaseStatus, Unit
-from app.housing.services import active_lease_for
+from app.housing.models import GuaranteeType, Lease, LeaseStatus
+from app.housing.services import WITH_ADDRESS, active_lease_for
 from app.messages.services import post_message
 from app.rent.billing import (
     DEFAULT_DUE_DAY,
@@ -319,7 +319,7 @@ def lease_with_unit(lease_id: int) -> Lease | None:
         .where(Lease.id == lease_id)
         .options(
             selectinload(Lease.terms),
-            selectinload(Lease.unit).selectinload(Unit.building).selectinload(Building.community),
+            WITH_ADDRESS,
         )
     )
 

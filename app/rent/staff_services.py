@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import desc, func, select, update
+from sqlalchemy import Row, desc, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
@@ -18,7 +17,8 @@ from app.core.clock import to_china_time, today_in_china, utcnow
 from app.core.masking import mask_name, mask_phone
 from app.core.money import format_yuan
 from app.extensions import db
-from app.housing.models import Building, Lease, Unit
+from app.housing.models import Lease
+from app.housing.services import WITH_ADDRESS
 from app.messages.services import post_message
 from app.rent import deductions
 from app.rent.billing import Period
@@ -186,19 +186,16 @@ def _arrears_rows(found: Sequence, today: date) -> list[ArrearsRow]:
     leases = {
         lease.id: lease
         for lease in db.session.scalars(
-            select(Lease)
-            .where(Lease.id.in_(lease_ids))
-            .options(
-                selectinload(Lease.unit)
-                .selectinload(Unit.building)
-                .selectinload(Building.community)
-            )
+            select(Lease).where(Lease.id.in_(lease_ids)).options(WITH_ADDRESS)
         )
     }
+    # Only what the list shows of each tenant: a masked name, else a masked phone.
     tenants = {
         user.id: user
-        for user in db.session.scalars(
-            select(User).where(User.id.in_({lease.tenant_id for lease in leases.values()}))
+        for user in db.session.execute(
+            select(User.id, User.real_name, User.phone).where(
+                User.id.in_({lease.tenant_id for lease in leases.values()})
+            )
         )
     }
     fees: dict[int, int] = defaultdict(int)
@@ -227,7 +224,7 @@ def _arrears_rows(found: Sequence, today: date) -> list[ArrearsRow]:
     return rows
 
 
-def _staff_display_name(user: User | None) -> str:
+def _staff_display_name(user: Row | None) -> str:
     if user is None:
         return "—"
     return mask_name(user.real_name) if user.real_name else mask_phone(user.phone)

@@ -21,6 +21,7 @@ from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import defer
 
 from app.apply import workflow
 from app.apply.categories import Category
@@ -178,6 +179,7 @@ def application_query(user: User, filters: Filters, today: date) -> Select:
         .outerjoin(Street, Street.id == Application.street_id)
         .outerjoin(objections, objections.c.application_id == Application.id)
         .where(scope.application_filter(user))
+        .options(defer(Application.data))  # the wizard's answers are not in the list
     )
     if filters.view == "todo":
         query = query.where(
@@ -205,11 +207,17 @@ def application_query(user: User, filters: Filters, today: date) -> Select:
     return _search(query, filters.q)
 
 
+def _count(query: Select) -> int:
+    """Rows the query would return, counted over ids only (not every column)."""
+    ids = query.with_only_columns(Application.id, maintain_column_froms=True)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
 def application_page(user: User, filters: Filters, today: date) -> ResultPage:
     """One page of the queue: overdue and nearly-due first (earliest deadline first), then
     items without a running deadline, oldest submission first."""
     query = application_query(user, filters, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = _count(query)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
     found = db.session.execute(
@@ -271,11 +279,11 @@ def _row(
 
 def application_counts(user: User, today: date) -> QueueCount:
     todo = application_query(user, Filters(view="todo"), today)
-    waiting = db.session.scalar(select(func.count()).select_from(todo.subquery())) or 0
+    waiting = _count(todo)
     threshold = workflow.nearly_due_threshold(today)
     due = Application.current_due_on
     flagged_query = todo.where(due <= threshold if threshold else due < today)
-    flagged = db.session.scalar(select(func.count()).select_from(flagged_query.subquery())) or 0
+    flagged = _count(flagged_query)
     return QueueCount(waiting=waiting, flagged=flagged)
 
 

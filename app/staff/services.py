@@ -709,9 +709,18 @@ def revealed_ids(application: Application) -> dict[str, str]:
 
 
 def fill_missing_due_dates() -> int:
-    """Compute due dates left open because the calendar did not cover them then."""
-    pending = db.session.scalars(
-        select(Application).where(
+    """Compute due dates left open because the calendar did not cover them then.
+
+    Runs on every queue view, so it reads only the dates (not whole applications) and
+    loads an application only once its deadline has become computable."""
+    candidates = db.session.execute(
+        select(
+            Application.id,
+            Application.accepted_on,
+            Application.legal_due_on,
+            Application.civil_check_started_on,
+            Application.civil_check_due_on,
+        ).where(
             Application.status.notin_(list(CLOSED_STATUSES)),
             (
                 (Application.accepted_on.is_not(None) & Application.legal_due_on.is_(None))
@@ -723,17 +732,21 @@ def fill_missing_due_dates() -> int:
         )
     ).all()
     changed = 0
-    for application in pending:
-        legal = application.legal_due_on
-        if legal is None and application.accepted_on:
-            legal = workflow.legal_due(application.accepted_on)
-        civil = application.civil_check_due_on
-        if civil is None and application.civil_check_started_on:
-            civil = workflow.civil_check_due(application.civil_check_started_on)
-        if (legal, civil) != (application.legal_due_on, application.civil_check_due_on):
-            application.legal_due_on, application.civil_check_due_on = legal, civil
-            _refresh_current_due(application)
-            changed += 1
+    for row in candidates:
+        legal = row.legal_due_on
+        if legal is None and row.accepted_on:
+            legal = workflow.legal_due(row.accepted_on)
+        civil = row.civil_check_due_on
+        if civil is None and row.civil_check_started_on:
+            civil = workflow.civil_check_due(row.civil_check_started_on)
+        if (legal, civil) == (row.legal_due_on, row.civil_check_due_on):
+            continue
+        application = db.session.get(Application, row.id, with_for_update=True)
+        if application is None:
+            continue
+        application.legal_due_on, application.civil_check_due_on = legal, civil
+        _refresh_current_due(application)
+        changed += 1
     if changed:
         db.session.commit()
     return changed

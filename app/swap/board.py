@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from app.core.clock import utcnow
@@ -115,11 +115,11 @@ def _wish_areas(listing_ids: Sequence[int]) -> dict[int, tuple[set[int], set[int
     return areas
 
 
-def parties(query: Select, limit: int) -> list[Party]:
-    """The listings ``query`` (over ``_PARTY_COLUMNS``) finds, newest first, as parties."""
-    rows = db.session.execute(
-        query.order_by(SwapListing.published_at.desc(), SwapListing.id.desc()).limit(limit)
-    ).all()
+def _newest_first(query: Select) -> Select:
+    return query.order_by(SwapListing.published_at.desc(), SwapListing.id.desc())
+
+
+def _as_parties(rows: Sequence[Row]) -> list[Party]:
     areas = _wish_areas([row.id for row in rows])
     found = []
     for row in rows:
@@ -188,14 +188,21 @@ def home_fits_sql(wishes: Wishes) -> ColumnElement[bool]:
 
 def accepts_home_sql(home: Home) -> ColumnElement[bool]:
     """SQL for ``matching.fits(home, listing's wishes)``: the listing would take ``home``."""
-    wished_here = select(SwapWishArea.listing_id).where(
-        or_(
-            SwapWishArea.district_id == home.district_id,
-            SwapWishArea.community_id == home.community_id,
+    # Correlated, so it reads the few wish rows of each live candidate through the
+    # listing_id index, not every listing's wishes ever made for the area (closed ones too).
+    wished_here = (
+        select(SwapWishArea.id)
+        .where(
+            SwapWishArea.listing_id == SwapListing.id,
+            or_(
+                SwapWishArea.district_id == home.district_id,
+                SwapWishArea.community_id == home.community_id,
+            ),
         )
+        .exists()
     )
     return and_(
-        or_(SwapListing.wants_any_area.is_(True), SwapListing.id.in_(wished_here)),
+        or_(SwapListing.wants_any_area.is_(True), wished_here),
         or_(SwapListing.min_bedrooms.is_(None), SwapListing.min_bedrooms <= home.bedrooms),
         or_(SwapListing.floor_min.is_(None), SwapListing.floor_min <= home.floor),
         or_(SwapListing.floor_max.is_(None), SwapListing.floor_max >= home.floor),
@@ -401,12 +408,14 @@ def board_conditions(
 
 
 def _keyword_hits(words: list[str]) -> Select:
-    """Ids of listings whose text holds every word. A subquery on its own scan of the table:
-    a substring search reads every row anyway, and reading them in order is far cheaper
-    than one lookup per row from the board's index (the outer query keeps that index)."""
+    """Ids of active listings whose text holds every word. A subquery of its own: a substring
+    search reads every candidate row anyway, and the outer query keeps the board's index.
+    Only active listings are read (through a partial index): closed and swapped ones pile
+    up over the years and would otherwise make every search slower."""
     text = aliased(SwapListing)
     return select(text.id).where(
-        *(text.search_text.like(f"%{_escape_like(word)}%", escape="\\") for word in words)
+        text.status == literal(ListingStatus.ACTIVE.value, literal_execute=True),
+        *(text.search_text.like(f"%{_escape_like(word)}%", escape="\\") for word in words),
     )
 
 
@@ -503,28 +512,71 @@ def _candidates(viewer: Party, viewer_id: int, now: datetime) -> Select:
     )
 
 
+@dataclass(frozen=True)
+class Sides:
+    """The candidates of one viewer, newest first: homes that suit the viewer (``wanted``),
+    listings that would take the viewer's home (``wanting``), and both (``mutual``)."""
+
+    mutual: list[Party]
+    wanted: list[Party]
+    wanting: list[Party]
+
+
+def candidate_sides(listing: SwapListing, now: datetime | None = None) -> Sides:
+    """One pass over the board gives all three sides: each row says which way it fits,
+    and reading stops once every side is full."""
+    viewer = party_of(listing)
+    fits = home_fits_sql(viewer.wishes)
+    accepts = accepts_home_sql(viewer.home)
+    query = (
+        _candidates(viewer, listing.tenant_id, now or utcnow())
+        .add_columns(
+            case((fits, 1), else_=0).label("fits"), case((accepts, 1), else_=0).label("accepts")
+        )
+        .where(or_(fits, accepts))
+    )
+    mutual: list[Row] = []
+    wanted: list[Row] = []
+    wanting: list[Row] = []
+    result = db.session.execute(_newest_first(query))
+    for row in result:
+        if row.fits and row.accepts and len(mutual) < MUTUAL_CAP:
+            mutual.append(row)
+        if row.fits and len(wanted) < CHAIN_SIDE_CAP:
+            wanted.append(row)
+        if row.accepts and len(wanting) < CHAIN_SIDE_CAP:
+            wanting.append(row)
+        if len(mutual) == MUTUAL_CAP and len(wanted) == len(wanting) == CHAIN_SIDE_CAP:
+            break
+    result.close()
+    by_id = {party.listing_id: party for party in _as_parties([*mutual, *wanted, *wanting])}
+    return Sides(
+        mutual=[by_id[row.id] for row in mutual],
+        wanted=[by_id[row.id] for row in wanted],
+        wanting=[by_id[row.id] for row in wanting],
+    )
+
+
 def mutual_parties(listing: SwapListing, now: datetime | None = None) -> list[Match]:
     """Listings that match ``listing`` both ways, best first."""
-    viewer = party_of(listing)
-    query = _candidates(viewer, listing.tenant_id, now or utcnow()).where(
-        home_fits_sql(viewer.wishes), accepts_home_sql(viewer.home)
-    )
-    return matching.mutual_matches(viewer, parties(query, MUTUAL_CAP))
+    return matching.mutual_matches(party_of(listing), candidate_sides(listing, now).mutual)
 
 
 def chains_for(listing: SwapListing, now: datetime | None = None) -> list[Chain]:
-    viewer = party_of(listing)
-    base = _candidates(viewer, listing.tenant_id, now or utcnow())
-    wanted = parties(base.where(home_fits_sql(viewer.wishes)), CHAIN_SIDE_CAP)
-    wanting = parties(base.where(accepts_home_sql(viewer.home)), CHAIN_SIDE_CAP)
-    return matching.three_way_chains(viewer, wanted, wanting, limit=CHAIN_LIMIT)
+    sides = candidate_sides(listing, now)
+    return _chains(party_of(listing), sides)
+
+
+def _chains(viewer: Party, sides: Sides) -> list[Chain]:
+    return matching.three_way_chains(viewer, sides.wanted, sides.wanting, limit=CHAIN_LIMIT)
 
 
 def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None) -> MatchView:
     """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and three-way chains."""
-    now = now or utcnow()
-    matches = mutual_parties(listing, now)
-    chains = chains_for(listing, now)
+    viewer = party_of(listing)
+    sides = candidate_sides(listing, now)
+    matches = matching.mutual_matches(viewer, sides.mutual)
+    chains = _chains(viewer, sides)
     pages = max(1, -(-len(matches) // PAGE_SIZE))
     page = max(1, min(page, pages))
     shown = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -427,7 +427,9 @@ class SwapApplication(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
-    request_id: Mapped[int] = mapped_column(ForeignKey("swap_requests.id"), nullable=False)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_requests.id"), index=True, nullable=False
+    )
     started_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     status: Mapped[str] = mapped_column(
         String(10), default=ApplicationStatus.PREPARING, nullable=False
@@ -470,8 +472,10 @@ class SwapApplicationParty(db.Model):
         ForeignKey("swap_applications.id"), index=True, nullable=False
     )
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), nullable=False)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("swap_listings.id"), nullable=False)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id"), index=True, nullable=False
+    )
     from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
     to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
     reason_category: Mapped[str | None] = mapped_column(String(10))

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.core.clock import utcnow
 from app.extensions import db
 from tests.conftest import login, page_text, post
 from tests.factories import PASSWORD, create_resident, valid_id_number
@@ -141,6 +144,22 @@ def test_password_change_wrong_current(client) -> None:
         },
     )
     assert "当前密码不正确" in page_text(response)
+
+
+def test_activity_is_recorded_by_the_minute_without_resending_the_cookie(client) -> None:
+    user = create_resident()
+    login(client, user.phone, PASSWORD)
+    client.get("/auth/me")
+    quiet = client.get("/auth/me")
+    assert quiet.status_code == 200
+    assert "Set-Cookie" not in quiet.headers
+    with client.session_transaction() as session:
+        session["last_seen_at"] = (utcnow() - timedelta(minutes=2)).isoformat()
+    active = client.get("/auth/me")
+    assert "anju_session=" in active.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        seen = datetime.fromisoformat(session["last_seen_at"])
+    assert utcnow() - seen < timedelta(seconds=30)
 
 
 def test_idle_session_times_out(app, client) -> None:

@@ -55,3 +55,12 @@ def test_elder_mode_works_signed_out_and_hides_the_grid(client) -> None:
     html = page_text(client.get("/"))
     assert 'class="elder"' in html
     assert "常用服务" not in html  # simplified home
+
+
+def test_healthz_answers_plain_ok_without_a_session(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.data == b"ok"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" in response.headers
+    assert "Set-Cookie" not in response.headers
