@@ -407,12 +407,16 @@ def board_conditions(
     return conditions
 
 
+# Made once: building an alias copies every column of the table.
+_KEYWORD_SCAN = aliased(SwapListing, name="keyword_scan")
+
+
 def _keyword_hits(words: list[str]) -> Select:
     """Ids of active listings whose text holds every word. A subquery of its own: a substring
     search reads every candidate row anyway, and the outer query keeps the board's index.
     Only active listings are read (through a partial index): closed and swapped ones pile
     up over the years and would otherwise make every search slower."""
-    text = aliased(SwapListing)
+    text = _KEYWORD_SCAN
     return select(text.id).where(
         text.status == literal(ListingStatus.ACTIVE.value, literal_execute=True),
         *(text.search_text.like(f"%{_escape_like(word)}%", escape="\\") for word in words),

@@ -90,7 +90,8 @@ def _board_context(filters: BrowseFilters) -> dict:
 @bp.get("/")
 def index():
     filters = BrowseFilters.from_args(request.args)
-    districts, communities = _area_choices()
+    # The results fragment (active search) needs no filter choices: only the full page.
+    districts, communities = ([], []) if wants_fragment() else _area_choices()
     response = render(
         "swap/index.html",
         "results",

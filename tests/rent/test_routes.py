@@ -181,6 +181,22 @@ def test_subsidy_households_see_payouts_and_full_bills(client) -> None:
     assert "不在账单中抵扣" in page_text(client.get(f"/rent/bills/{bill.id}"))
 
 
+def test_fully_subsidised_bill_is_paid_without_a_receipt_link(client) -> None:
+    tenant, lease = create_tenant()  # 公租房: a subsidy is taken off the bill
+    term = lease.current_term
+    term.monthly_subsidy_fen = term.monthly_rent_fen + term.property_fee_fen
+    db.session.commit()
+    bill = services.build_bill(lease, THIS_MONTH)
+    db.session.add(bill)
+    db.session.commit()
+    assert bill.is_paid and bill.payment_id is None
+    signed_in(client, tenant)
+    page = page_text(client.get(f"/rent/bills/{bill.id}"))
+    assert "全额抵扣" in page and f"/rent/bills/{bill.id}/receipt" not in page
+    assert "已由租金补贴全额抵扣" in page_text(client.get("/rent/"))
+    assert client.get(f"/rent/bills/{bill.id}/receipt").status_code == 404
+
+
 def test_home_card_and_service_tile(client) -> None:
     tenant, lease = create_tenant()
     signed_in(client, tenant)
