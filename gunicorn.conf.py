@@ -12,6 +12,8 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
+# Seconds an idle keep-alive connection is held (gunicorn's default is 2).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "2"))
 graceful_timeout = 20
 # The app is imported once in the master and forked: workers share its memory pages and a
 # recycled worker is serving again at once instead of importing everything anew.

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
@@ -407,8 +408,11 @@ def board_conditions(
     return conditions
 
 
-# Made once: building an alias copies every column of the table.
-_KEYWORD_SCAN = aliased(SwapListing, name="keyword_scan")
+@cache
+def _keyword_scan() -> type[SwapListing]:
+    """Made once, on first use (the mappers are configured by then): building an alias
+    copies every column of the table."""
+    return aliased(SwapListing, name="keyword_scan")
 
 
 def _keyword_hits(words: list[str]) -> Select:
@@ -416,7 +420,7 @@ def _keyword_hits(words: list[str]) -> Select:
     search reads every candidate row anyway, and the outer query keeps the board's index.
     Only active listings are read (through a partial index): closed and swapped ones pile
     up over the years and would otherwise make every search slower."""
-    text = _KEYWORD_SCAN
+    text = _keyword_scan()
     return select(text.id).where(
         text.status == literal(ListingStatus.ACTIVE.value, literal_execute=True),
         *(text.search_text.like(f"%{_escape_like(word)}%", escape="\\") for word in words),
