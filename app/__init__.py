@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -133,7 +133,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.core.clock import to_china_time
     from app.core.money import format_yuan
     from app.htmx import wants_fragment
-    from app.messages.services import unread_count
+    from app.messages.badge import unread_messages
 
     app.jinja_env.filters["yuan"] = format_yuan
     app.jinja_env.globals["wants_fragment"] = wants_fragment
@@ -141,15 +141,7 @@ def _register_template_helpers(app: Flask) -> None:
         "%Y-%m-%d %H:%M"
     )
 
-    def unread_messages() -> int:
-        """The badge on 消息: counted once per request, and only when the layout (not an
-        htmx fragment) is rendered."""
-        if not current_user.is_authenticated:
-            return 0
-        if "unread_messages" not in g:
-            g.unread_messages = unread_count(current_user.id)
-        return g.unread_messages
-
+    # The 消息 badge: counted only when the layout (not an htmx fragment) is rendered.
     app.jinja_env.globals["unread_messages"] = unread_messages
 
     @app.context_processor

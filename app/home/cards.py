@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.core.clock import today_in_china
 from app.housing.services import active_lease_for
 from app.housing.tenancy import RENEWAL_WINDOW_DAYS, renewal_window
-from app.messages.services import unread_count
+from app.messages.badge import unread_count_once
 from app.renewal.services import open_renewal
 
 
@@ -101,7 +101,7 @@ def lease_card(user: User) -> list[HomeCard]:
 
 @home_card_provider
 def unread_messages_card(user: User) -> list[HomeCard]:
-    count = unread_count(user.id)
+    count = unread_count_once(user.id)  # the 消息 badge reuses it
     if not count:
         return []
     return [
