@@ -15,6 +15,7 @@ from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
+from app.inputs import InvalidParameter
 
 MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
 
@@ -165,6 +166,8 @@ def _register_error_pages(app: Flask) -> None:
     def handler(error: Any):
         code = getattr(error, "code", 500) or 500
         heading, detail = messages.get(code, messages[500])
+        if isinstance(error, InvalidParameter):
+            heading, detail = "网址有误", error.message
         return render_template(
             "errors/error.html", title=heading, heading=heading, detail=detail, code=code
         ), code

@@ -7,6 +7,7 @@ from flask import Flask
 
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
+from app.core.numbers import int_or_none
 from app.rent.cli import rent_cli
 
 
@@ -22,12 +23,12 @@ def _validate_scale(_ctx: click.Context, _param: click.Parameter, value: str | N
 
     if value is None:
         return None
-    text = value.strip()
-    if not text.lstrip("-").isdigit() or not MIN_SCALE <= int(text) <= MAX_SCALE:
+    number = int_or_none(value, minimum=MIN_SCALE, maximum=MAX_SCALE)
+    if number is None:
         raise click.BadParameter(
             f"规模应为 {MIN_SCALE} 到 {MAX_SCALE} 之间的整数（例如 --scale 10），收到的是 {value!r}"
         )
-    return int(text)
+    return number
 
 
 @click.command("seed-demo")

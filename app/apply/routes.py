@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.apply.materials import missing_materials, required_materials
 from app.apply.models import ApplicationStatus
 from app.apply.services import ApplicationError, VersionConflict
 from app.core.clock import today_in_china
+from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 from app.eligibility.household import CivilStatus, PriorityGroup
 from app.housing.services import districts
 from app.htmx import render, see_other
@@ -185,7 +187,7 @@ def region():
         return see_other(url_for("apply.consent"))
     error = None
     if request.method == "POST":
-        street_id = request.form.get("street_id", type=int)
+        street_id = int_or_none(request.form.get("street_id"), minimum=1, maximum=MAX_ID)
         try:
             services.choose_street(g.application, street_id or 0, version=_version())
         except ApplicationError as problem:
@@ -537,13 +539,17 @@ def _asset_item(kind: str, form) -> tuple[dict[str, Any], dict[str, str]]:
         item[field] = value
         if field == "area_m2":
             try:
-                area = float(value)
-            except ValueError:
-                errors[field] = "建筑面积请填写数字，例如 58.5"
+                area = parse_decimal(
+                    value, places=2, minimum=Decimal("0.01"), maximum=10_000, label="建筑面积"
+                )
+            except NumberError as error:
+                errors[field] = (
+                    "建筑面积应大于 0，且不超过 10000 平方米"
+                    if error.kind in ("small", "large")
+                    else error.message
+                )
                 continue
-            if not 0 < area <= 10_000:
-                errors[field] = "建筑面积应大于 0，且不超过 10000 平方米"
-            item[field] = area
+            item[field] = float(area)
         elif field == "use":
             if value not in REAL_ESTATE_USES:
                 errors[field] = "请选择用途"

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.auth.idcard import IdNumberError, normalise_id_number, parse_id_number
 from app.auth.phone import is_mainland_mobile, normalise_phone
+from app.core.numbers import LIMIT, int_or_none
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,20}$")
 MARITAL = {"single": "未婚", "married": "已婚", "divorced": "离异", "widowed": "丧偶"}
@@ -88,10 +89,10 @@ def int_in_range(
     if not text:
         errors[field] = f"请填写{label}"
         return None
-    if not text.isdigit():
-        errors[field] = f"{label}请填写整数（单位：{unit}）"
+    number = int_or_none(text, minimum=-LIMIT, maximum=LIMIT)
+    if number is None:
+        errors[field] = f"{label}请填写整数（单位：{unit}），只用 0 到 9 的数字"
         return None
-    number = int(text)
     if not low <= number <= high:
         errors[field] = f"{label}应在 {low} 到 {high}{unit} 之间"
         return None

@@ -63,7 +63,7 @@ class RegisterForm(FlaskForm):
     )
 
     def validate_code(self, field: StringField) -> None:
-        if not (field.data or "").isdigit():
+        if not re.fullmatch(r"[0-9]{6}", (field.data or "").strip()):
             raise ValidationError("验证码为6位数字")
 
 

@@ -21,6 +21,7 @@ from app.auth.models import SmsCode, User
 from app.auth.roles import Role
 from app.core.clock import today_in_china, utcnow
 from app.core.masking import mask_id_number
+from app.core.numbers import MAX_ID, int_or_none
 from app.core.pii import PiiVault
 from app.extensions import db
 
@@ -199,9 +200,11 @@ def create_user(phone: str, password: str, role: Role = Role.RESIDENT, **fields:
 def load_user(user_token: str) -> User | None:
     """Flask-Login loader: the token is ``id.session_version``."""
     user_id, _, version = user_token.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+    uid = int_or_none(user_id, minimum=1, maximum=MAX_ID)
+    session_version = int_or_none(version, maximum=MAX_ID)
+    if uid is None or session_version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != session_version:
         return None
     return user

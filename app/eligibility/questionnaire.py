@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from app.core.numbers import NumberError, parse_decimal, parse_int
 from app.eligibility.household import (
     CivilStatus,
     Hukou,
@@ -419,35 +419,28 @@ def _parse_choice(question: Question, raw: Any) -> Any:
 
 
 def parse_integer(raw: Any, minimum: int, maximum: int, unit: str, field: str = "answer") -> int:
-    text = str(raw or "").strip()
-    if not text:
-        raise AnswerError("请填写一个数字", field)
-    if not text.lstrip("-").isdigit():
-        raise AnswerError(f"请填写整数（单位：{unit}），不要填文字或小数", field)
-    value = int(text)
-    if value < minimum:
-        raise AnswerError(f"不能小于 {minimum}{unit}", field)
-    if value > maximum:
-        raise AnswerError(f"不能大于 {maximum}{unit}，请检查是否填错", field)
-    return value
+    try:
+        return parse_int(raw, minimum=minimum, maximum=maximum, label="", unit=unit)
+    except NumberError as error:
+        message = {
+            "empty": "请填写一个数字",
+            "format": f"请填写整数（单位：{unit}），只用 0 到 9 的数字，不要填文字或小数",
+        }.get(error.kind, error.message)
+        raise AnswerError(message, field) from None
 
 
 def parse_area(raw: Any, field: str = "answer", *, maximum: int = 100_000) -> float:
-    text = str(raw or "").strip()
-    if not text:
-        raise AnswerError("请填写建筑面积", field)
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise AnswerError("请填写数字，例如 58.5", field) from None
-    if not value.is_finite():
-        raise AnswerError("请填写数字，例如 58.5", field)
-    if value < 0:
-        raise AnswerError("面积不能是负数", field)
-    if value > maximum:
-        raise AnswerError(f"面积不能超过 {maximum} 平方米，请检查是否填错", field)
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise AnswerError("面积最多保留两位小数", field)
+        value = parse_decimal(raw, places=2, maximum=maximum, label="面积", unit=" 平方米")
+    except NumberError as error:
+        message = {
+            "empty": "请填写建筑面积",
+            "format": "请填写数字，例如 58.5",
+            "places": "面积最多保留两位小数",
+            "small": "面积不能是负数",
+            "large": f"面积不能超过 {maximum} 平方米，请检查是否填错",
+        }[error.kind]
+        raise AnswerError(message, field) from None
     return float(value)
 
 

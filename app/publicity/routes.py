@@ -10,6 +10,7 @@ from app.apply import workflow
 from app.core import clock
 from app.extensions import limiter
 from app.htmx import render, see_other
+from app.inputs import arg_page
 from app.publicity import bp, services
 from app.publicity.forms import ObjectionForm
 
@@ -24,9 +25,7 @@ def index():
     districts = services.district_names()
     if district not in districts:
         district = ""
-    found = services.running_rounds(
-        clock.today_in_china(), district=district, page=request.args.get("page", 1, type=int)
-    )
+    found = services.running_rounds(clock.today_in_china(), district=district, page=arg_page())
     return render(
         "publicity/index.html",
         "results",

@@ -19,8 +19,8 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
+from app.core.numbers import parse_fen
 from app.rent.billing import Period, PeriodError
 from app.rent.models import DeductionOutcome
 
@@ -71,20 +71,7 @@ def decode(raw: bytes) -> str:
 
 def parse_yuan(text: str) -> int:
     """``"775.5"`` -> ``77550`` fen; at most two decimals, more than zero."""
-    cleaned = text.strip().replace(",", "").removeprefix("¥").removeprefix("￥")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as error:
-        raise ValueError("金额应为数字，例如 775.00") from error
-    if not amount.is_finite():
-        raise ValueError("金额应为数字，例如 775.00")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("金额最多保留两位小数，例如 775.00")
-    if amount <= 0:
-        raise ValueError("金额应大于 0")
-    if amount >= Decimal(10_000_000):
-        raise ValueError("金额过大，请检查")
-    return int(amount * 100)
+    return parse_fen(text)
 
 
 def parse_date(text: str) -> date:

@@ -11,6 +11,8 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.core.clock import today_in_china
+from app.core.numbers import MAX_ID, int_or_none
+from app.inputs import coerce_id
 from app.rent.billing import oldest_first_problem
 from app.rent.deductions import parse_date, parse_yuan
 
@@ -22,7 +24,7 @@ class BillChoiceField(SelectMultipleField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
-            self.data = [int(value) for value in valuelist]
+            self.data = [coerce_id(value) for value in valuelist]
         except ValueError as error:
             self.data = []
             raise ValueError("所选账单无效，请刷新页面后重新选择") from error
@@ -68,11 +70,9 @@ class CountField(SelectField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
             return
-        try:
-            self.data = int(valuelist[0])
-        except ValueError as error:
-            self.data = None
-            raise ValueError("请选择缴纳期数") from error
+        self.data = int_or_none(valuelist[0], minimum=1, maximum=MAX_ID)
+        if self.data is None:
+            raise ValueError("请选择缴纳期数")
 
 
 class OfflinePaymentForm(FlaskForm):

@@ -17,6 +17,7 @@ from app.core.clock import today_in_china
 from app.extensions import csrf
 from app.housing.services import active_lease_for
 from app.htmx import render, see_other, wants_fragment
+from app.inputs import arg_int
 from app.rent import bp, services
 from app.rent.forms import BillSelectionForm, ConfirmPaymentForm
 from app.rent.models import PaymentState
@@ -41,7 +42,7 @@ def index():
 @login_required
 def bills():
     years = services.bill_years_for_tenant(current_user.id)
-    year = request.args.get("year", type=int)
+    year = arg_int("year", minimum=2000, maximum=2100, label="年份")
     if year not in years:
         year = years[0] if years else None
     found = services.bills_for_tenant(current_user.id, year) if year else []

@@ -10,6 +10,7 @@ from app.core.clock import today_in_china
 from app.core.money import format_yuan
 from app.extensions import db
 from app.htmx import render, see_other
+from app.inputs import arg_page
 from app.rent import services, staff_services
 from app.rent.forms import ConfirmImportForm, DeductionUploadForm, OfflinePaymentForm
 from app.rent.models import DeductionImport
@@ -31,9 +32,7 @@ def require_lease_manager():
 
 @bp.get("/")
 def arrears():
-    result = staff_services.arrears_page(
-        request.args.get("sort", "months"), request.args.get("page", 1, type=int)
-    )
+    result = staff_services.arrears_page(request.args.get("sort", "months"), arg_page())
     return render(
         "rent/staff/arrears.html",
         "arrears_table",

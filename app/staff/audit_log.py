@@ -15,6 +15,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import to_china_time
 from app.extensions import db
+from app.inputs import arg_int, arg_page
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("时间", "操作人", "角色", "操作", "对象类型", "对象编号", "详情", "IP")
@@ -34,10 +35,10 @@ class AuditFilters:
         return cls(
             action=args.get("action", "").strip()[:50],
             actor=args.get("actor", "").strip()[:11],
-            subject_id=args.get("subject_id", None, type=int),
+            subject_id=arg_int("subject_id", args=args, label="对象编号"),
             since=_date(args.get("since")),
             until=_date(args.get("until")),
-            page=max(args.get("page", 1, type=int) or 1, 1),
+            page=arg_page(args),
         )
 
     def args(self, **changes) -> dict[str, str | int]:

@@ -19,6 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from app.auth.passwords import password_problem
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
+from app.core.numbers import int_or_none
+from app.inputs import MAX_ID, IdListField
 from app.staff.services import CIVIL_CONCLUSIONS
 
 REASON_HINT = "申请人会在消息和“我的申请”中看到，请写清依据和需要怎么做"
@@ -113,7 +115,7 @@ class ObjectionDecisionForm(FlaskForm):
 
 
 class BulkPublicityForm(FlaskForm):
-    ids = SelectMultipleField("选择申请", choices=[], coerce=int, validate_choice=False)
+    ids = IdListField("选择申请", choices=[], only_offered=False)
     confirm = HiddenField()
 
 
@@ -159,9 +161,13 @@ class StaffAccountForm(FlaskForm):
     # Which ids exist is checked by app/staff/accounts.py, with a message per field.
 
     def validate_street_id(self, field) -> None:
+        if field.data and int_or_none(field.data, minimum=1, maximum=MAX_ID) is None:
+            raise ValidationError("请从列表中选择所属街道")
         if self.role.data == Role.STREET_REVIEWER and not field.data:
             raise ValidationError("街道审核账号必须选择所属街道")
 
     def validate_district_id(self, field) -> None:
+        if field.data and int_or_none(field.data, minimum=1, maximum=MAX_ID) is None:
+            raise ValidationError("请从列表中选择所属区")
         if self.role.data == Role.DISTRICT_REVIEWER and not field.data:
             raise ValidationError("区审核账号必须选择所属区")

@@ -31,6 +31,7 @@ from app.auth.roles import Role
 from app.core.masking import mask_name
 from app.extensions import db
 from app.housing.models import Street
+from app.inputs import arg_page
 from app.publicity.models import Objection, ObjectionStatus, PublicityRound
 from app.staff import scope
 
@@ -97,7 +98,7 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        page = args.get("page", 1, type=int) or 1
+        page = arg_page(args)
         view = args.get("view", "todo")
         status = args.get("status", "")
         programme = args.get("programme", "")

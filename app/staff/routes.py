@@ -31,9 +31,11 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.core import clock
 from app.core.masking import mask_phone
+from app.core.numbers import int_or_none
 from app.core.workdays import CalendarNotCovered
 from app.housing.services import districts
 from app.htmx import render, see_other
+from app.inputs import MAX_ID, arg_page
 from app.staff import accounts, audit_log, bp, queues, services
 from app.staff import cards as _cards  # noqa: F401  (registers the home card)
 from app.staff.forms import (
@@ -172,7 +174,7 @@ def applications():
 def bulk_publicity():
     """批量开始一榜公示: a confirmation page listing the chosen items, then the action."""
     form = BulkPublicityForm()
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    ids = form.ids.data or []
     chosen = [a for a in (services.application_for_staff(current_user, i) for i in ids) if a]
     back = request.form.get("back") or url_for("staff.applications")
     if not chosen:
@@ -469,13 +471,13 @@ def _scope_choices(form: StaffAccountForm) -> None:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int_or_none(value, minimum=1, maximum=MAX_ID)
 
 
 @bp.get("/accounts")
 @roles(Role.ADMIN)
 def accounts_index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = arg_page()
     users, total = accounts.staff_accounts(page)
     names = {d.id: d.name for d in districts()}
     streets = {s.id: s.name for d in districts() for s in d.streets}

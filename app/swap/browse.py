@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -25,19 +27,16 @@ FLOOR_BANDS: dict[str, tuple[str, int, int | None]] = {
 GUARANTEES = {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}
 
 
+# The board's filters come from its own links and selects: a value that is not one of
+# them (edited by hand, an old bookmark) is dropped, so the board still shows.
 def _positive_int(value: str | None) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value.strip())
-    return number if number > 0 else None
+    return int_or_none(value, minimum=1, maximum=MAX_ID)
 
 
 def _area(value: str | None) -> int | None:
     try:
-        number = Decimal((value or "").strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number <= 0 or number > 1000:
+        number = parse_decimal(value, places=2, minimum=Decimal("0.01"), maximum=1000)
+    except NumberError:
         return None
     return int(number)
 

@@ -8,16 +8,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.inputs import IdListField, WholeNumberField
 from app.swap.models import REASON_LABELS, ReportReason
 from app.swap.rules import message_problem
 
@@ -30,32 +29,27 @@ MIN_BEDROOM_CHOICES = [
 ]
 
 
-class IdChoicesField(SelectMultipleField):
-    """Ids ticked in a list of checkboxes; anything not offered is dropped, not refused."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = [int(value) for value in valuelist if value.isdigit()]
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        offered = {choice.value for choice in self.choices or []}
-        self.data = [value for value in self.data if value in offered]
-
-
 class ListingForm(FlaskForm):
     """The wishes and description of a listing; the home's facts come from the lease."""
 
     version = HiddenField()
-    wish_districts = IdChoicesField("想换到哪个区", coerce=int, choices=[])
-    wish_communities = IdChoicesField("想换到哪些小区（可选）", coerce=int, choices=[])
+    wish_districts = IdListField("想换到哪个区", choices=[])
+    wish_communities = IdListField("想换到哪些小区（可选）", choices=[])
     min_bedrooms = SelectField("最少几室", choices=MIN_BEDROOM_CHOICES, default="")
-    floor_min = IntegerField(
+    floor_min = WholeNumberField(
         "最低楼层（选填）",
-        validators=[Optional(), NumberRange(1, 60, "楼层请填1至60之间的数字")],
+        minimum=1,
+        maximum=60,
+        unit="层",
+        validators=[Optional()],
         render_kw={"inputmode": "numeric"},
     )
-    floor_max = IntegerField(
+    floor_max = WholeNumberField(
         "最高楼层（选填）",
-        validators=[Optional(), NumberRange(1, 60, "楼层请填1至60之间的数字")],
+        minimum=1,
+        maximum=60,
+        unit="层",
+        validators=[Optional()],
         render_kw={"inputmode": "numeric"},
     )
     needs_lift = BooleanField("需要电梯")
@@ -73,7 +67,7 @@ class ListingForm(FlaskForm):
         render_kw={"rows": 5},
     )
 
-    def validate_floor_max(self, field: IntegerField) -> None:
+    def validate_floor_max(self, field: WholeNumberField) -> None:
         if self.floor_min.data and field.data and self.floor_min.data > field.data:
             raise ValidationError("最高楼层不能低于最低楼层")
 

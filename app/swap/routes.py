@@ -20,6 +20,7 @@ from app.extensions import db
 from app.housing.models import Community, District, Street, Unit
 from app.housing.services import active_lease_for
 from app.htmx import render, see_other, wants_fragment
+from app.inputs import arg_page
 from app.storage import storage
 from app.swap import applications, board, bp, services
 from app.swap.browse import FLOOR_BANDS, GUARANTEES, LAYOUTS, SORTS, BrowseFilters
@@ -476,7 +477,7 @@ def matches():
     own = services.live_listing_of(current_user.id)
     view = None
     if own is not None and board.is_on_board(own):
-        view = board.match_view(own, request.args.get("page", 1, type=int))
+        view = board.match_view(own, arg_page())
     return render(
         "swap/matches.html",
         title="互相匹配",

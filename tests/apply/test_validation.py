@@ -35,7 +35,7 @@ def test_good_applicant_has_no_errors() -> None:
     [
         ("phone", "12345", "手机号码"),
         ("marital_status", "complicated", "婚姻状况"),
-        ("hukou_years", "-1", "整数"),
+        ("hukou_years", "-1", "0 到 150"),
         ("monthly_income", "abc", "整数"),
         ("employer", "", "工作单位"),
         ("address", "x" * 101, "最多 100 个字"),

@@ -259,3 +259,27 @@ def test_the_same_pages_own_autosave_is_not_a_conflict(wizard) -> None:
         response
     )  # another page: conflict
     assert wizard.application.data["applicant"]["employer"] == APPLICANT["employer"]
+
+
+@pytest.mark.parametrize("hostile", ["²", "①", "١٢", "9" * 40, "1e2", "8\x00"])
+def test_hostile_numbers_on_the_family_page_get_a_chinese_error(wizard, hostile: str) -> None:
+    walk_to_materials(wizard)
+    response = wizard.members(hukou_years=hostile)
+    html = page_text(response)
+    assert response.status_code == 200
+    assert "落户年限请填写整数" in html or "落户年限应在 0 到 150" in html
+    assert 'value="浔阳区甘棠南路1号"' in html  # what was typed stays
+    # The draft keeps the text as typed, to be corrected; it never becomes a number.
+    assert not isinstance(wizard.application.data["applicant"]["hukou_years"], int)
+
+
+@pytest.mark.parametrize("hostile", ["²", "1e309", "NaN", "9" * 40, "58.555"])
+def test_hostile_areas_of_real_estate_are_refused(wizard, hostile: str) -> None:
+    walk_to_materials(wizard)
+    response = wizard.post(
+        "/apply/assets/real_estate/add",
+        {"address": "浔阳区某路1号", "area_m2": hostile, "use": "住宅"},
+    )
+    assert response.status_code == 200
+    assert "建筑面积" in page_text(response)
+    assert not (wizard.application.data.get("assets") or {}).get("real_estate")

@@ -102,7 +102,14 @@ def test_area_accepts_decimals(raw: str, expected: float) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("-1", "负数"), ("abc", "数字"), ("nan", "数字"), ("1e9", "不能超过"), ("1.234", "两位小数")],
+    [
+        ("-1", "负数"),
+        ("abc", "数字"),
+        ("nan", "数字"),
+        ("1e9", "数字"),
+        ("100001", "不能超过"),
+        ("1.234", "两位小数"),
+    ],
 )
 def test_impossible_areas_are_refused(raw: str, message: str) -> None:
     with pytest.raises(q.AnswerError, match=message):

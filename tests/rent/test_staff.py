@@ -183,6 +183,24 @@ def test_record_an_offline_payment_with_a_receipt_number(client) -> None:
             {"bill_count": "x", "receipt_number": "AB12", "paid_on": "2026-01-01", "amount": "1"},
             "请选择缴纳期数",
         ),
+        *(
+            (
+                {"bill_count": "1", "receipt_number": "AB12", "paid_on": "2026-01-01", "amount": a},
+                message,
+            )
+            for a, message in [
+                ("1e309", "金额应为数字"),
+                ("1E+30", "金额应为数字"),
+                ("9" * 40, "金额应为数字"),
+                ("9" * 15, "金额过大"),
+                ("²", "金额应为数字"),
+                ("NaN", "金额应为数字"),
+            ]
+        ),
+        (
+            {"bill_count": "²", "receipt_number": "AB12", "paid_on": "2026-01-01", "amount": "1"},
+            "请选择缴纳期数",
+        ),
     ],
 )
 def test_offline_form_errors_are_chinese(client, data: dict, message: str) -> None:

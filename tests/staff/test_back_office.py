@@ -366,3 +366,30 @@ def test_admin_creates_and_changes_staff_accounts(app, places, staff) -> None:
     resident = create_resident()
     assert admin.get(f"/staff/accounts/{resident.id}").status_code == 404
     assert Desk(app, staff.city).get("/staff/accounts").status_code == 403
+
+
+@pytest.mark.parametrize("hostile", ["²", "①", "١", "9" * 40, "-1"])
+def test_hostile_ids_are_dropped_from_the_bulk_action(app, places, staff, hostile: str) -> None:
+    accepted = quick_application(places.gantang, status=S.ACCEPTED)
+    desk = Desk(app, staff.street)
+    nothing = desk.post("/staff/applications/bulk-publicity", {"ids": [hostile]})
+    assert nothing.status_code == 303  # 请先勾选要开始公示的申请
+    mixed = desk.post("/staff/applications/bulk-publicity", {"ids": [hostile, str(accepted.id)]})
+    assert mixed.status_code == 200 and accepted.reference in page_text(mixed)
+    assert db.session.scalar(select(func.count(PublicityRound.id))) == 0
+
+
+@pytest.mark.parametrize("field", ["district_id", "street_id"])
+@pytest.mark.parametrize("hostile", ["²", "①", "١", "9" * 40, "1e3"])
+def test_hostile_scope_ids_on_a_new_account_are_refused(
+    app, places, staff, field: str, hostile: str
+) -> None:
+    admin = Desk(app, staff.admin)
+    accounts = db.session.scalar(select(func.count(User.id)))
+    response = admin.post(
+        "/staff/accounts/new",
+        {"phone": "13712345678", "role": "city_reviewer", "password": "abc12345", field: hostile},
+    )
+    assert response.status_code == 200
+    assert "请从列表中选择所属" in page_text(response)
+    assert db.session.scalar(select(func.count(User.id))) == accounts

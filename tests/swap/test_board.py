@@ -218,3 +218,19 @@ def test_filters_parse_into_the_query(app, pair) -> None:
     page = board.board_page(BrowseFilters(q="公交", sort="match"))
     assert page.total == 2 and page.sorted_by_match  # keyword hits in the place name first
     assert not board.board_page(BrowseFilters(sort="match")).sorted_by_match  # no wishes known
+
+
+HOSTILE = ["²", "①", "١٢", "𝟙", "9" * 40, "1e309", "-1", "\x00", "1_000"]
+
+
+def test_hostile_filters_and_pages_show_the_whole_board(client: FlaskClient, pair) -> None:
+    """Superscript and circled digits pass ``str.isdigit()`` but break ``int()``: a link
+    edited by hand still shows the board, unfiltered, never a 500."""
+    for value in HOSTILE:
+        for name in ("district", "community", "page", "area_min", "area_max"):
+            response = client.get("/swap/", query_string={name: value})
+            assert response.status_code == 200, (name, value)
+            assert "共 2 条互换信息" in page_text(response), (name, value)
+        more = client.get("/swap/more", query_string={"page": value}, headers=HX)
+        assert more.status_code == 200, value
+    assert BrowseFilters.from_args({"district": "²", "page": "²"}) == BrowseFilters()

@@ -269,3 +269,30 @@ def test_pages_need_sign_in(client) -> None:
     for path in ("/swap/mine", "/swap/mine/listing", "/swap/matches", "/swap/favourites"):
         response = client.get(path)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("hostile", ["²", "①", "١٢", "9" * 40, "1e309"])
+def test_hostile_wish_districts_and_floors_are_dropped_or_refused(app, hostile: str) -> None:
+    user, _ = builders.tenant()
+    client = builders.signed_in(app, user)
+    dropped = post(
+        client, "/swap/mine/listing", {**builders.form_data(), "wish_districts": [hostile]}
+    )
+    assert dropped.status_code == 303  # an id not offered is dropped: "any district"
+    (listing,) = listings_of(user)
+    assert listing.wants_any_area and listing.wish_areas == []
+
+    refused = post(client, "/swap/mine/listing", builders.form_data(floor_min=hostile))
+    assert refused.status_code == 200
+    assert "最低楼层请填写整数" in page_text(refused) or "不能大于 60层" in page_text(refused)
+
+
+def test_full_width_floors_from_a_chinese_keyboard_are_read(app) -> None:
+    user, _ = builders.tenant()
+    client = builders.signed_in(app, user)
+    response = post(
+        client, "/swap/mine/listing", builders.form_data(floor_min="３", floor_max="１２")
+    )
+    assert response.status_code == 303
+    (listing,) = listings_of(user)
+    assert (listing.floor_min, listing.floor_max) == (3, 12)

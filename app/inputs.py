@@ -1,0 +1,120 @@
+"""Numbers from requests: query parameters, id lists and WTForms fields.
+
+All of them read through ``app.core.numbers``, so an address or a form field refuses
+``²``, ``1e309`` or forty digits with a Chinese message instead of a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+from wtforms import IntegerField, SelectMultipleField
+
+from app.core.numbers import LIMIT, MAX_ID, NumberError, int_or_none, parse_int
+
+__all__ = ["MAX_ID", "InvalidParameter", "arg_int", "arg_page", "coerce_id", "ids"]
+MAX_PAGE = 100_000
+
+
+class InvalidParameter(BadRequest):
+    """A query parameter that is not what the page accepts; shown as a Chinese 400 page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message)
+        self.message = message
+
+
+def arg_int(
+    name: str,
+    default: int | None = None,
+    *,
+    minimum: int = 1,
+    maximum: int = MAX_ID,
+    label: str = "参数",
+    args: Mapping[str, str] | None = None,
+) -> int | None:
+    """``args[name]`` (``request.args`` by default) as a bounded whole number; ``default``
+    when absent or empty. Anything else is refused with ``InvalidParameter``."""
+    raw = (request.args if args is None else args).get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return parse_int(raw, minimum=minimum, maximum=maximum, label=label)
+    except NumberError as error:
+        raise InvalidParameter(f"网址中的{error.message}。请返回上一页重新选择。") from None
+
+
+def arg_page(args: Mapping[str, str] | None = None) -> int:
+    """The page number of a paged list. A page number is navigation, not input: one that
+    is not a whole number (an edited link) shows the first page, a huge one the last
+    page there could be; past the real end is the caller's to clamp."""
+    raw = (request.args if args is None else args).get("page")
+    number = int_or_none(raw, minimum=-LIMIT, maximum=LIMIT)
+    if number is None or number < 1:
+        return 1
+    return min(number, MAX_PAGE)
+
+
+def coerce_id(value: Any) -> int:
+    """A WTForms ``coerce`` for ids: ASCII digits, 1 to ``MAX_ID``; raises ``ValueError``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= MAX_ID:
+            return value
+        raise ValueError("id out of range")
+    return parse_int(value, minimum=1, maximum=MAX_ID, label="选项")
+
+
+def ids(values: Iterable[str]) -> list[int]:
+    """The valid ids among ticked checkboxes, in order, without repeats; others dropped."""
+    seen: dict[int, None] = {}
+    for value in values:
+        number = int_or_none(value, minimum=1, maximum=MAX_ID)
+        if number is not None:
+            seen.setdefault(number, None)
+    return list(seen)
+
+
+class WholeNumberField(IntegerField):
+    """``IntegerField`` that reads only 0-9 within bounds, with a Chinese message."""
+
+    def __init__(self, *args: Any, minimum: int = 0, maximum: int, unit: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.minimum, self.maximum, self.unit = minimum, maximum, unit
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_int(
+                valuelist[0],
+                minimum=self.minimum,
+                maximum=self.maximum,
+                label=str(self.label.text).split("（")[0],
+                unit=self.unit,
+            )
+        except NumberError as error:
+            self.data = None
+            raise ValueError(error.message) from None
+
+
+class IdListField(SelectMultipleField):
+    """Ids ticked in a list of checkboxes; anything not a valid id is dropped, not refused.
+    With ``only_offered`` (the default), ids not among ``choices`` are dropped too."""
+
+    def __init__(self, *args: Any, only_offered: bool = True, **kwargs: Any):
+        kwargs.setdefault("coerce", coerce_id)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+        self.only_offered = only_offered
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = ids(valuelist)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.only_offered:
+            offered = {coerce_id(choice[0]) for choice in self.iter_choices()}
+            self.data = [value for value in self.data if value in offered]
