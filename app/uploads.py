@@ -1,8 +1,10 @@
 """Checking and cleaning uploaded files. No Flask.
 
 A file is accepted by what its bytes are (magic numbers), never by its name or the
-browser's Content-Type. Images are decoded and re-encoded, which drops EXIF (GPS,
-device) and anything hidden after the image data; HEIC photos from iPhones become
+browser's Content-Type. Images over ``MAX_PIXELS`` are refused from their header;
+the rest are decoded and re-encoded from their pixels alone (orientation applied,
+scaled to ``MAX_EDGE``), which drops EXIF (GPS, device), comments, ICC and other
+segments, and anything hidden after the image data; HEIC photos from iPhones become
 JPEG. PDFs are checked for a header and an end-of-file marker.
 """
 
@@ -22,9 +24,13 @@ except ImportError:  # pragma: no cover - optional at run time
     HEIC_SUPPORTED = False
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# 40 megapixels: more than any phone camera takes, refused as an error everywhere.
 MAX_PIXELS = 40_000_000
+# What is kept: a document photo stays readable at 2560 px on its long side.
+MAX_EDGE = 2560
 THUMBNAIL_SIZE = (240, 240)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+_TOO_MANY_PIXELS = "图片像素过大（超过 4000 万像素），请缩小后再上传，或直接用手机拍照上传"
 
 
 class UploadError(ValueError):
@@ -89,21 +95,51 @@ def _clean_pdf(data: bytes) -> CleanFile:
     return CleanFile(data=data, content_type="application/pdf", suffix=".pdf", thumbnail=None)
 
 
+class TooManyPixels(UploadError):
+    """More pixels than ``MAX_PIXELS``: refused from the header, before any decoding."""
+
+
+def open_image(data: bytes, *, formats: list[str] | None = None) -> Image.Image:
+    """Open and fully decode an image, refusing more than ``MAX_PIXELS`` from its header
+    (Pillow itself only warns up to twice its limit), so a small file that inflates to a
+    huge bitmap costs nothing. Raises ``TooManyPixels``, or Pillow's errors for a file
+    that is not a whole image."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=formats)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise TooManyPixels(_TOO_MANY_PIXELS) from None
+    if image.width * image.height > MAX_PIXELS:
+        image.close()
+        raise TooManyPixels(_TOO_MANY_PIXELS)
+    image.load()  # decodes every byte: a truncated file fails here
+    return image
+
+
+def keep_pixels_only(image: Image.Image) -> Image.Image:
+    """Orientation applied, at most ``MAX_EDGE`` on the long side, and nothing but the
+    pixels: no EXIF, comment, ICC or other segment survives into what is saved."""
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA", "P", "PA")
+    converted = upright.convert("RGBA" if has_alpha else "RGB")
+    if max(converted.size) > MAX_EDGE:
+        converted.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
+    clean = Image.new(converted.mode, converted.size)
+    clean.paste(converted)
+    return clean
+
+
 def _reencode_image(data: bytes) -> CleanFile:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            has_alpha = upright.mode in ("RGBA", "LA", "P")
-            converted = upright.convert("RGBA" if has_alpha else "RGB")
-    except Image.DecompressionBombError:
-        raise UploadError("图片像素过大，请缩小后再上传") from None
+        with open_image(data) as image:
+            converted = keep_pixels_only(image)
+    except UploadError:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise UploadError("图片已损坏或不完整，无法打开，请重新拍照或选择") from None
     if min(converted.size) < 200:
         raise UploadError("图片太小，看不清内容，请上传清晰的照片")
     out = io.BytesIO()
-    if has_alpha:
+    if converted.mode == "RGBA":
         converted.save(out, format="PNG", optimize=True)
         content_type, suffix = "image/png", ".png"
     else:

@@ -256,7 +256,9 @@ def test_scale_ten_is_the_volume_the_benchmark_needs() -> None:
     assert volume.applicants > 0 and volume.live_listings < volume.listings
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "abc", "101", "2.5"])
+@pytest.mark.parametrize(
+    "value", ["0", "-1", "abc", "101", "2.5", "²", "①", "١", "9" * 40, "1e1", "5\x00"]
+)
 def test_the_command_refuses_a_bad_scale(runner, value) -> None:
     result = runner.invoke(args=["seed-demo", f"--scale={value}"])
     assert result.exit_code == 2

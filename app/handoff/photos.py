@@ -8,8 +8,6 @@ renamed program or a truncated file is refused before any face detection runs.
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -17,11 +15,10 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.core.clock import CHINA_TZ
-from app.uploads import sniff
+from app.uploads import TooManyPixels, open_image, sniff
 
 JPEG, PNG, WEBP, HEIC = "jpeg", "png", "webp", "heic"
 PHOTO_KINDS = {JPEG, PNG, WEBP, HEIC}
-MAX_PIXELS = 40_000_000  # 40 megapixels: larger than any phone camera, far below a bomb
 SNIFF_BYTES = 16
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
@@ -59,24 +56,14 @@ def decode_photo(data: bytes) -> Photo:
     if kind is None:
         raise UnreadablePhoto("这不是照片文件，请用手机拍照上传（支持 JPEG、PNG、WebP、HEIC）")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = _open(data)
-            taken = taken_at(image)
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        image = open_image(data, formats=["JPEG", "PNG", "WEBP", "HEIF"])
+        taken = taken_at(image)
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    except TooManyPixels:
         raise UnreadablePhoto("照片尺寸过大，请直接用手机拍照上传") from None
     except (OSError, SyntaxError, ValueError, RuntimeError, UnidentifiedImageError):
         raise UnreadablePhoto("照片无法读取（文件可能不完整），请重新拍摄") from None
     return Photo(image=upright, kind=kind, taken_at=taken)
-
-
-def _open(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP", "HEIF"])
-    if image.width * image.height > MAX_PIXELS:
-        raise Image.DecompressionBombError("too many pixels")
-    image.load()  # decodes every byte: a truncated file fails here
-    return image
 
 
 def taken_at(image: Image.Image) -> datetime | None:

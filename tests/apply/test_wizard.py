@@ -283,3 +283,21 @@ def test_hostile_areas_of_real_estate_are_refused(wizard, hostile: str) -> None:
     assert response.status_code == 200
     assert "建筑面积" in page_text(response)
     assert not (wizard.application.data.get("assets") or {}).get("real_estate")
+
+
+def test_materials_refuse_72_megapixels_and_keep_only_pixels(wizard) -> None:
+    from tests.hostile_images import assert_pixels_only, huge_png, jpeg_with_html
+
+    walk_to_materials(wizard)
+    refused = wizard.upload("id_applicant", huge_png())
+    assert refused.status_code == 200 and "像素过大" in page_text(refused)
+    assert not [f for f in wizard.application.files if f.material_key == "id_applicant"]
+
+    assert wizard.upload("id_applicant", jpeg_with_html()).status_code == 303
+    stored = next(f for f in wizard.application.files if f.material_key == "id_applicant")
+    for path in (f"/apply/files/{stored.id}", f"/apply/files/{stored.id}/thumbnail"):
+        served = wizard.client.get(path)
+        assert served.status_code == 200
+        assert_pixels_only(served.data)
+        served.close()
+    gc.collect()

@@ -212,3 +212,11 @@ def test_demo_provider_passes_a_photo_without_a_face(app, phone, granted, reside
     assert upload(phone, granted, samples.gradient_png()).status_code == 303
     [row] = verifications(resident.id)
     assert row.passed and row.provider == "demo" and "演示模式" in row.reason
+
+
+def test_a_72_megapixel_photo_is_refused_before_any_check(phone, granted, resident) -> None:
+    from tests.hostile_images import huge_png
+
+    response = upload(phone, granted, huge_png(), "huge.png")
+    assert response.status_code == 200 and "照片尺寸过大" in page_text(response)
+    assert all(not v.passed for v in verifications(resident.id))

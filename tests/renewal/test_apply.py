@@ -250,3 +250,27 @@ def test_window_notice_is_posted_once_per_lease_term(app: Flask, runner, tenant)
     assert titles.count("续约申请已开放") == 1
     client = signed_in(app, tenant)
     assert "续约申请已开放" in page_text(client.get("/messages/"))
+
+
+def test_id_photos_refuse_72_megapixels_and_keep_only_pixels(client) -> None:
+    from tests.hostile_images import assert_pixels_only, huge_png, jpeg_with_html
+
+    post(client, "/renewal/policy", {"policy": "old"})
+    renewal = latest_renewal()
+    post(client, f"/renewal/{renewal.id}/declaration", {"agreed": "y"})
+    post(client, f"/renewal/{renewal.id}/confirm")
+    refused = upload(client, renewal.id, "id_front", huge_png())
+    assert refused.status_code == 200 and "像素过大" in page_text(refused)
+    db.session.refresh(renewal)
+    assert renewal.files == []
+    assert upload(client, renewal.id, "id_front", jpeg_with_html()).status_code == 303
+    db.session.refresh(renewal)
+    (stored,) = renewal.files
+    for path in (
+        f"/renewal/{renewal.id}/files/{stored.id}",
+        f"/renewal/{renewal.id}/files/{stored.id}/thumbnail",
+    ):
+        served = client.get(path)
+        assert served.status_code == 200
+        assert_pixels_only(served.data)
+        served.close()

@@ -335,3 +335,28 @@ def test_requests_need_acceptance_before_applying(app, pair) -> None:
     request = services.send_request(b, a_listing, "想和您换房，方便看看吗？")
     with pytest.raises(SwapError, match="接受换房请求后"):
         applications.start_application(b, request)
+
+
+def test_proofs_refuse_72_megapixels_and_keep_only_pixels(app, agreed) -> None:
+    from tests.hostile_images import assert_pixels_only, huge_png, jpeg_with_html
+
+    a, _b, request = agreed
+    application = applications.start_application(a, request)
+    client = builders.signed_in(app, a)
+    base = f"/swap/applications/{application.id}"
+    for data in (huge_png(), jpeg_with_html()):
+        response = post(
+            client,
+            f"{base}/proofs",
+            {"file": (io.BytesIO(data), "proof.jpg")},
+            content_type="multipart/form-data",
+        )
+        if data is huge_png():
+            assert "像素过大" in page_text(response) or "像素过大" in page_text(client.get(base))
+            assert application.party_of(a.id).files == []
+    db.session.expire_all()
+    (proof,) = db.session.get(SwapApplication, application.id).party_of(a.id).files
+    served = client.get(f"{base}/proofs/{proof.id}")
+    assert served.status_code == 200
+    assert_pixels_only(served.data)
+    served.close()

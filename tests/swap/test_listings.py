@@ -296,3 +296,27 @@ def test_full_width_floors_from_a_chinese_keyboard_are_read(app) -> None:
     assert response.status_code == 303
     (listing,) = listings_of(user)
     assert (listing.floor_min, listing.floor_max) == (3, 12)
+
+
+def test_photos_refuse_72_megapixels_and_keep_only_pixels(app, client) -> None:
+    from tests.hostile_images import assert_pixels_only, huge_png, jpeg_with_html
+
+    user, _ = builders.tenant()
+    listing = builders.listing(user)
+    tenant_client = builders.signed_in(app, user)
+    for data in (huge_png(), jpeg_with_html()):
+        post(
+            tenant_client,
+            "/swap/mine/photos",
+            {"photo": (io.BytesIO(data), "x.jpg")},
+            content_type="multipart/form-data",
+        )
+        if data is huge_png():
+            assert "像素过大" in page_text(tenant_client.get("/swap/mine"))
+            assert listing.photos == []
+    (photo,) = listing.photos
+    for path in (f"/swap/photos/{photo.id}", f"/swap/photos/{photo.id}/thumb"):
+        served = client.get(path)
+        assert served.status_code == 200
+        assert_pixels_only(served.data)
+        served.close()
