@@ -15,7 +15,7 @@ from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
-from app.inputs import InvalidParameter
+from app.inputs import IdConverter, InvalidParameter
 
 MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
 
@@ -38,6 +38,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

@@ -11,12 +11,25 @@ from typing import Any
 
 from flask import request
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField, SelectMultipleField
 
 from app.core.numbers import LIMIT, MAX_ID, NumberError, int_or_none, parse_int
 
 __all__ = ["MAX_ID", "InvalidParameter", "arg_int", "arg_page", "coerce_id", "ids"]
 MAX_PAGE = 100_000
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: 1 to 10 ASCII digits up to ``MAX_ID``. Werkzeug's own
+    matches any Unicode digit and has no upper bound, so ``/x/99999999999999999999``
+    reached the database and overflowed it; now it is a 404 like any unknown id."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class InvalidParameter(BadRequest):
