@@ -10,13 +10,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS, _Auto
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
-from wtforms import IntegerField, SelectMultipleField
+from wtforms import FileField, IntegerField, SelectMultipleField
 
 from app.core.numbers import LIMIT, MAX_ID, NumberError, int_or_none, parse_int
 
-__all__ = ["MAX_ID", "InvalidParameter", "arg_int", "arg_page", "coerce_id", "ids"]
+__all__ = ["MAX_ID", "AppForm", "InvalidParameter", "arg_int", "arg_page", "coerce_id", "ids"]
 MAX_PAGE = 100_000
 
 
@@ -88,6 +91,30 @@ def ids(values: Iterable[str]) -> list[int]:
         if number is not None:
             seen.setdefault(number, None)
     return list(seen)
+
+
+class AppForm(FlaskForm):
+    """The base of every form. Flask-WTF hands a form ``request.files`` mixed into
+    ``request.form``, so a file posted under a text field's name reached ``.strip()``
+    and ``len()`` as a ``FileStorage`` (a 500); and a JSON body became form data. Here
+    text fields read only the form's text, file fields only the files, JSON nothing."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is not _Auto:
+                return formdata
+            if not request or request.method not in SUBMIT_METHODS:
+                return None
+            if not request.form and not request.files:
+                return None
+            files = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+            data = MultiDict(
+                (key, value) for key, value in request.form.items(multi=True) if key not in files
+            )
+            for name in files:
+                for upload in request.files.getlist(name):
+                    data.add(name, upload)
+            return data
 
 
 class WholeNumberField(IntegerField):

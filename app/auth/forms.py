@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.idcard import normalise_id_number
 from app.auth.passwords import password_problem
 from app.auth.phone import is_mainland_mobile, normalise_phone
+from app.inputs import AppForm
 
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,20}$")
 
@@ -19,12 +19,12 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def validate_mobile(_form: FlaskForm, field: StringField) -> None:
+def validate_mobile(_form: AppForm, field: StringField) -> None:
     if not is_mainland_mobile(field.data or ""):
         raise ValidationError("请输入正确的11位手机号码，例如 13800000000")
 
 
-def validate_new_password(_form: FlaskForm, field: PasswordField) -> None:
+def validate_new_password(_form: AppForm, field: PasswordField) -> None:
     problem = password_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
@@ -39,11 +39,11 @@ def phone_field() -> StringField:
     )
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(AppForm):
     phone = phone_field()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     code = StringField(
         "短信验证码",
         filters=[_strip],
@@ -67,7 +67,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError("验证码为6位数字")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     phone = phone_field()
     password = PasswordField(
         "密码",
@@ -76,7 +76,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class RealNameForm(FlaskForm):
+class RealNameForm(AppForm):
     real_name = StringField(
         "真实姓名",
         filters=[_strip],
@@ -97,7 +97,7 @@ class RealNameForm(FlaskForm):
             raise ValidationError("姓名应为2到20个汉字（少数民族姓名可含“·”）")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     current_password = PasswordField(
         "当前密码",
         validators=[DataRequired("请输入当前密码")],

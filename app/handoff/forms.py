@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.handoff.photos import SNIFF_BYTES, sniff_image_type
 from app.handoff.tokens import normalise_short_code
+from app.inputs import AppForm
 
 
 def _size_label(limit: int) -> str:
@@ -18,7 +18,7 @@ def _size_label(limit: int) -> str:
     return f"{limit // 1024}KB"
 
 
-class ShortCodeForm(FlaskForm):
+class ShortCodeForm(AppForm):
     code = StringField(
         "验证码",
         validators=[DataRequired("请输入电脑屏幕上显示的8位验证码")],
@@ -36,7 +36,7 @@ class ShortCodeForm(FlaskForm):
             raise ValidationError("验证码为8位字母和数字，请核对电脑屏幕上的验证码")
 
 
-class FacePhotoForm(FlaskForm):
+class FacePhotoForm(AppForm):
     photo = FileField(
         "本人正面照片",
         validators=[FileRequired("请先拍摄一张本人正面照片")],

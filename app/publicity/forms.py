@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.auth.phone import is_mainland_mobile, normalise_phone
+from app.inputs import AppForm
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,20}$")
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(AppForm):
     contact_name = StringField(
         "您的姓名",
         description="用于核实情况时联系您，不会公开",

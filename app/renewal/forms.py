@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.inputs import AppForm
 from app.renewal.models import RenewalPolicy
 from app.renewal.services import VIOLATION_KINDS
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A step with nothing to fill in: 下一步, 合同签署, 提交, 发起收入财产核对."""
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(AppForm):
     policy = RadioField(
         "续租政策",
         choices=[SelectChoice(p.value, p.label) for p in RenewalPolicy],
@@ -24,21 +24,21 @@ class PolicyForm(FlaskForm):
     )
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(AppForm):
     agreed = BooleanField(
         "我已阅读并同意《个人续约声明》",
         validators=[DataRequired("请阅读声明后勾选“个人续约声明”")],
     )
 
 
-class CommitmentReadForm(FlaskForm):
+class CommitmentReadForm(AppForm):
     agreed = BooleanField(
         "我已阅读并知悉承诺书的全部内容",
         validators=[DataRequired("请阅读承诺书后勾选“我已阅知”")],
     )
 
 
-class CommitmentCopyForm(FlaskForm):
+class CommitmentCopyForm(AppForm):
     text = TextAreaField(
         "请粘贴或输入承诺书内容",
         description="点击“复制”后粘贴到此处，或照着上面的承诺书逐字输入；空格和换行不影响核对",
@@ -50,7 +50,7 @@ class CommitmentCopyForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     version = HiddenField()
     decision = RadioField(
         "审核结果",
@@ -67,11 +67,11 @@ class ReviewForm(FlaskForm):
     )
 
 
-class ContractApprovalForm(FlaskForm):
+class ContractApprovalForm(AppForm):
     version = HiddenField()
 
 
-class IncomeCheckForm(FlaskForm):
+class IncomeCheckForm(AppForm):
     result = RadioField(
         "核对结论",
         choices=[SelectChoice("passed", "符合新政策续租条件"), SelectChoice("failed", "不符合")],
@@ -91,7 +91,7 @@ class IncomeCheckForm(FlaskForm):
     )
 
 
-class ViolationForm(FlaskForm):
+class ViolationForm(AppForm):
     kind = RadioField(
         "违规类型",
         choices=[SelectChoice(key, label) for key, label in VIOLATION_KINDS.items()],
@@ -106,7 +106,7 @@ class ViolationForm(FlaskForm):
     )
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(AppForm):
     resolution = StringField(
         "整改情况",
         validators=[

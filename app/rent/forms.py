@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.core.clock import today_in_china
 from app.core.numbers import MAX_ID, int_or_none
-from app.inputs import coerce_id
+from app.inputs import AppForm, coerce_id
 from app.rent.billing import oldest_first_problem
 from app.rent.deductions import parse_date, parse_yuan
 
@@ -29,7 +28,7 @@ class BillChoiceField(SelectMultipleField):
             self.data = []
             raise ValueError("所选账单无效，请刷新页面后重新选择") from error
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: AppForm) -> None:
         # Oldest-first and membership are checked together in validate_bill.
         pass
 
@@ -40,7 +39,7 @@ def _check_oldest_first(field: BillChoiceField) -> None:
         raise ValidationError(problem)
 
 
-class BillSelectionForm(FlaskForm):
+class BillSelectionForm(AppForm):
     """Step 1 (GET): which bills to pay. Changes nothing, so no CSRF token."""
 
     class Meta:
@@ -52,7 +51,7 @@ class BillSelectionForm(FlaskForm):
         _check_oldest_first(field)
 
 
-class ConfirmPaymentForm(FlaskForm):
+class ConfirmPaymentForm(AppForm):
     """Step 2 (POST): pay the chosen bills; the key makes a double tap harmless."""
 
     bill = BillChoiceField("要缴纳的账单", validators=[DataRequired("请至少选择一期账单")])
@@ -75,7 +74,7 @@ class CountField(SelectField):
             raise ValueError("请选择缴纳期数")
 
 
-class OfflinePaymentForm(FlaskForm):
+class OfflinePaymentForm(AppForm):
     bill_count = CountField(
         "缴纳期数", coerce=int, validate_choice=False, description="从最早的未缴账单开始"
     )
@@ -129,7 +128,7 @@ class OfflinePaymentForm(FlaskForm):
         return parse_yuan(self.amount.data)
 
 
-class DeductionUploadForm(FlaskForm):
+class DeductionUploadForm(AppForm):
     file = FileField(
         "银行扣款结果文件（CSV）",
         validators=[FileRequired("请选择银行返回的扣款结果文件（CSV）")],
@@ -137,5 +136,5 @@ class DeductionUploadForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(AppForm):
     """Only the CSRF token: the staged file is identified by the URL."""

@@ -3,7 +3,6 @@ a page someone else has meanwhile changed is refused instead of silently applied
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -20,13 +19,13 @@ from app.auth.passwords import password_problem
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
 from app.core.numbers import int_or_none
-from app.inputs import MAX_ID, IdListField
+from app.inputs import MAX_ID, AppForm, IdListField
 from app.staff.services import CIVIL_CONCLUSIONS
 
 REASON_HINT = "申请人会在消息和“我的申请”中看到，请写清依据和需要怎么做"
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """确认办理: nothing to fill in but the version."""
 
     version = HiddenField()
@@ -95,7 +94,7 @@ class CivilReportForm(ActionForm):
     )
 
 
-class ObjectionDecisionForm(FlaskForm):
+class ObjectionDecisionForm(AppForm):
     decision = RadioField(
         "处理结果",
         choices=[
@@ -114,7 +113,7 @@ class ObjectionDecisionForm(FlaskForm):
     )
 
 
-class BulkPublicityForm(FlaskForm):
+class BulkPublicityForm(AppForm):
     ids = IdListField("选择申请", choices=[], only_offered=False)
     confirm = HiddenField()
 
@@ -122,7 +121,7 @@ class BulkPublicityForm(FlaskForm):
 STAFF_ROLES = [SelectChoice(role.value, role.label) for role in Role if role.is_staff]
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(AppForm):
     phone = StringField(
         "手机号码（登录账号）",
         validators=[DataRequired("请输入手机号码")],

@@ -3,7 +3,6 @@ to do. Choices that come from the database (districts, communities) are set by t
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.inputs import IdListField, WholeNumberField
+from app.inputs import AppForm, IdListField, WholeNumberField
 from app.swap.models import REASON_LABELS, ReportReason
 from app.swap.rules import message_problem
 
@@ -29,7 +28,7 @@ MIN_BEDROOM_CHOICES = [
 ]
 
 
-class ListingForm(FlaskForm):
+class ListingForm(AppForm):
     """The wishes and description of a listing; the home's facts come from the lease."""
 
     version = HiddenField()
@@ -78,7 +77,7 @@ class ListingForm(FlaskForm):
             raise ValidationError("房屋描述中请不要填写电话号码")
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(AppForm):
     photo = FileField(
         "添加照片",
         description="JPG、PNG 或 HEIC 照片，每张不超过10MB，最多6张；会自动去除拍摄地点等信息",
@@ -87,11 +86,11 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A button that changes something: only the CSRF token."""
 
 
-class RequestForm(FlaskForm):
+class RequestForm(AppForm):
     message = TextAreaField(
         "给对方的留言",
         description="说说您为什么想换、您的房屋情况，5至300字。对方接受前请勿留电话号码。",
@@ -106,14 +105,14 @@ class RequestForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(AppForm):
     body = TextAreaField(
         "发送消息",
         validators=[DataRequired("请填写消息内容"), Length(max=500, message="留言请不超过500字")],
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     reason = RadioField(
         "举报原因",
         choices=[SelectChoice(reason.value, reason.label) for reason in ReportReason],
@@ -127,7 +126,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     reason_category = RadioField(
         "互换理由类别", choices=REASON_CHOICES, validators=[DataRequired("请选择互换理由类别")]
     )
@@ -139,7 +138,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ProofForm(FlaskForm):
+class ProofForm(AppForm):
     file = FileField(
         "选择证明材料",
         description="如病历、入学通知、劳动合同、老人的户籍或居住证明；照片或 PDF，每个不超过10MB",
@@ -148,7 +147,7 @@ class ProofForm(FlaskForm):
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(AppForm):
     agree = BooleanField(
         "我已阅读《承诺书》，承诺所述情况属实并遵守以上各项",
         validators=[DataRequired("请勾选确认已阅读并承诺")],
@@ -161,7 +160,7 @@ class SignForm(FlaskForm):
     )
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(AppForm):
     reason = TextAreaField(
         "不通过的原因",
         description="双方租户都会在消息中看到，请写清原因和可以怎么做",
@@ -172,7 +171,7 @@ class RefuseForm(FlaskForm):
     )
 
 
-class ReportDecisionForm(FlaskForm):
+class ReportDecisionForm(AppForm):
     decision = RadioField(
         "处理结果",
         choices=[

@@ -32,6 +32,11 @@ class Places:
 
 @pytest.fixture
 def places() -> Places:
+    return make_places()
+
+
+def make_places() -> Places:
+    """Two districts of 九江 and three streets, committed."""
     xunyang = District(code="360403", name="浔阳区")
     lianxi = District(code="360402", name="濂溪区")
     gantang = Street(code="360403001", name="甘棠街道", district=xunyang)
