@@ -21,6 +21,15 @@ from app.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 _schema_ready = False
+# Lines a test wants in the run's final summary (the route sweep's coverage, say).
+SUMMARY_LINES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if SUMMARY_LINES:
+        terminalreporter.section("summary")
+        for line in SUMMARY_LINES:
+            terminalreporter.write_line(line)
 
 
 def _prepare_schema() -> None:
