@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only (``\d`` also matches Arabic-Indic and other digits); ``\Z``, not ``$``,
+# so a trailing newline is not part of a number.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
 
 
 def normalise_phone(raw: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 DEFAULT_DUE_DAY = 15
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # ASCII digits only
 
 
 class PeriodError(ValueError):

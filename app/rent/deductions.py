@@ -32,7 +32,7 @@ OUTCOMES = {
     "失败": DeductionOutcome.FAILED,
     "failed": DeductionOutcome.FAILED,
 }
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})\Z")  # ASCII digits only
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
 

@@ -39,6 +39,7 @@ def test_parse_derives_birth_date_sex_and_age() -> None:
         ("110105194912310021", "校验位"),
         ("110105194913310020", "出生日期"),
         ("110105212001010011", "出生日期"),
+        ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "18位"),  # Arabic-Indic digits: the same number, another script
     ],
 )
 def test_parse_rejects_with_chinese_reason(raw: str, message_part: str) -> None:

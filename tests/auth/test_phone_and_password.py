@@ -14,6 +14,9 @@ from app.auth.phone import is_mainland_mobile, normalise_phone
         ("12800000000", "12800000000", False),
         ("1380000000", "1380000000", False),
         ("1380000000a", "1380000000a", False),
+        # Other scripts' digits match \d but are not a phone number anyone can be texted on.
+        ("13٨٠٠٠٠٠٠٠٠", "13٨٠٠٠٠٠٠٠٠", False),
+        ("138०००००००0", "138०००००००0", False),
     ],
 )
 def test_phone(raw: str, normalised: str, valid: bool) -> None:
