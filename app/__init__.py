@@ -15,7 +15,7 @@ from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
-from app.inputs import IdConverter, InvalidParameter
+from app.inputs import CleanTextRequest, IdConverter, InvalidParameter, TextConverter
 
 MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
 
@@ -39,6 +39,8 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
+    app.request_class = type("AppRequest", (CleanTextRequest, app.request_class), {})
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 from flask import Flask
 
@@ -105,6 +107,10 @@ def create_staff_command(phone: str, role: str, district_code: str | None, passw
     if phone_registered(phone):
         raise click.BadParameter("该手机号已注册", param_hint="PHONE")
     district_id = None
+    if district_code is not None and not re.fullmatch(r"[0-9]{6}", district_code):
+        raise click.BadParameter(
+            f"区划代码应为6位数字（如 360403），收到的是 {district_code!r}", param_hint="--district"
+        )
     if district_code:
         district_id = db.session.scalar(select(District.id).where(District.code == district_code))
         if district_id is None:

@@ -60,6 +60,20 @@ def test_create_staff_validates_arguments(runner) -> None:
         ]
     )
     assert unknown.exit_code == 2 and "999999" in unknown.output
+    for code in ("36040\x00", "３６０４０３", "٣٦٠٤٠٣", "3604031", "9" * 40):
+        bad = runner.invoke(
+            args=[
+                "create-staff",
+                "13700000000",
+                "--role",
+                "admin",
+                "--district",
+                code,
+                "--password",
+                "abc12345",
+            ]
+        )
+        assert bad.exit_code == 2 and "区划代码应为6位数字" in bad.output, code
     ok = runner.invoke(
         args=[
             "create-staff",

@@ -49,3 +49,23 @@ def test_a_json_body_is_not_form_data(client) -> None:
         assert response.status_code == 200, body  # the empty login form, with its errors
         assert "请输入" in page_text(response)
     assert login(client, user.phone, PASSWORD).status_code == 303  # the form still works
+
+
+def test_control_characters_are_removed_from_what_views_read(app) -> None:
+    """PostgreSQL refuses NUL in text (a 500 before); nobody types the others."""
+    user, _ = builders.tenant()
+    other, _ = builders.tenant("王芳")
+    listing = builders.listing(other)
+    builders.listing(user)
+    client = builders.signed_in(app, user)
+    response = post(
+        client,
+        f"/swap/listings/{listing.id}/request",
+        {"message": "您好\x00，想和您换房\x1b[31m，\u0085谢谢！\n我在附近上班。"},
+    )
+    assert response.status_code == 303
+    (sent,) = db.session.scalars(select(SwapRequest))
+    assert sent.message == "您好，想和您换房[31m，谢谢！\n我在附近上班。"
+    for query in ({"q": "十里\x00"}, {"q": "\x00"}, {"district": "\x00"}):
+        assert client.get("/swap/", query_string=query).status_code == 200
+    assert client.get("/certificate/verify/abc%00def").status_code == 404

@@ -240,7 +240,7 @@ def request_correction(
     actor: User,
     *,
     items: list[str],
-    note: str = "",
+    note: str | None = "",
     version: str | int | None,
     ip: str | None = None,
 ) -> None:
@@ -249,18 +249,19 @@ def request_correction(
     items = [item.strip() for item in items if item.strip()]
     if not items:
         raise ReviewError("请列出需要补正的全部内容（至少一项）")
+    note = (note or "").strip()
     listed = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
     _move(
         application,
         actor,
         transition,
         ip=ip,
-        note=note.strip(),
+        note=note,
         details={"items": items},
         message=(
             "请补正申请材料",
             f"街道办事处审查了您的申请{_ref(application)}，需要一次性补正以下内容：\n{listed}\n"
-            + (f"说明：{note.strip()}\n" if note.strip() else "")
+            + (f"说明：{note}\n" if note else "")
             + "请在“我的申请”中补正后重新提交，补齐后即予受理。",
         ),
     )

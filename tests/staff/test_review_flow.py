@@ -265,3 +265,14 @@ def test_lianzu_application_has_three_publicity_rounds(app, places, staff, today
     assert "区审核及二榜公示" in status and "三榜公示（市）" in status
     assert status.count("公示期 ") == 3
     assert "廉租房" in page_text(resident.get("/certificate"))
+
+
+def test_a_correction_without_a_note_field_is_still_sent(app, places, staff) -> None:
+    """A form posted without its optional note (an old page, a script) is no 500."""
+    _resident, application = submit_application(app, places.gantang)
+    response = Desk(app, staff.street).act(
+        application, "request_correction", other_items="身份证照片不清晰"
+    )
+    assert response.status_code == 303
+    db.session.refresh(application)
+    assert application.status == S.CORRECTION_REQUESTED
