@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test unit e2e bench bench-pages lint format browser install clean
+.PHONY: run test unit e2e sweep bench bench-pages lint format browser install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ unit: $(STAMP)
 
 e2e: $(STAMP) browser
 	$(BIN)/pytest e2e
+
+## make sweep: the nightly route sweep, SWEEP_EXAMPLES (default here 200) per route and method
+sweep: $(STAMP)
+	SWEEP_EXAMPLES=$${SWEEP_EXAMPLES:-200} $(BIN)/pytest tests/test_sweep.py -q
 
 browser:
 	@bash scripts/ensure-browser.sh

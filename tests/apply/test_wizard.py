@@ -261,7 +261,7 @@ def test_the_same_pages_own_autosave_is_not_a_conflict(wizard) -> None:
     assert wizard.application.data["applicant"]["employer"] == APPLICANT["employer"]
 
 
-@pytest.mark.parametrize("hostile", ["²", "①", "١٢", "9" * 40, "1e2", "8\x00"])
+@pytest.mark.parametrize("hostile", ["²", "①", "١٢", "9" * 40, "1e2", "8 0"])
 def test_hostile_numbers_on_the_family_page_get_a_chinese_error(wizard, hostile: str) -> None:
     walk_to_materials(wizard)
     response = wizard.members(hukou_years=hostile)

@@ -173,7 +173,7 @@ def test_another_residents_draft_is_not_shown(client) -> None:
 
 
 def test_unicode_digits_and_huge_numbers_get_a_chinese_error(client) -> None:
-    for value in ("²", "①", "١٢", "9" * 40, "1e3", "3\x00"):
+    for value in ("²", "①", "١٢", "9" * 40, "1e3", "3 0"):
         response = answer(client, "age", value)
         assert response.status_code == 200, value
         assert "请填写整数" in page_text(response) or "不能大于" in page_text(response)
