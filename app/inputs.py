@@ -1,6 +1,9 @@
-"""Numbers from requests: query parameters, id lists and WTForms fields.
+"""What a request carries, read safely: the app's request class (no control
+characters in query strings and forms), its path converters (bounded ASCII ids, no
+control characters), the base of every form (text from text, files from files), and
+numbers from query parameters, id lists and WTForms fields.
 
-All of them read through ``app.core.numbers``, so an address or a form field refuses
+Numbers read through ``app.core.numbers``, so an address or a form field refuses
 ``²``, ``1e309`` or forty digits with a Chinese message instead of a 500.
 """
 
@@ -20,7 +23,6 @@ from wtforms import FileField, IntegerField, SelectMultipleField
 
 from app.core.numbers import LIMIT, MAX_ID, NumberError, int_or_none, parse_int
 
-__all__ = ["MAX_ID", "AppForm", "InvalidParameter", "arg_int", "arg_page", "coerce_id", "ids"]
 MAX_PAGE = 100_000
 
 

@@ -39,52 +39,23 @@ def test_demo_logins_from_the_readme_work(runner, client) -> None:
 
 def test_create_staff_validates_arguments(runner) -> None:
     runner.invoke(args=["seed-demo"])
-    bad_phone = runner.invoke(
-        args=["create-staff", "123", "--role", "admin", "--password", "abc12345"]
-    )
+
+    def create(phone: str, *options: str):
+        return runner.invoke(args=["create-staff", phone, *options])
+
+    bad_phone = create("123", "--role", "admin", "--password", "abc12345")
     assert bad_phone.exit_code == 2 and "11位手机号码" in bad_phone.output
-    weak = runner.invoke(
-        args=["create-staff", "13700000000", "--role", "admin", "--password", "abc"]
-    )
+    weak = create("13700000000", "--role", "admin", "--password", "abc")
     assert weak.exit_code == 2 and "密码" in weak.output
-    unknown = runner.invoke(
-        args=[
-            "create-staff",
-            "13700000000",
-            "--role",
-            "admin",
-            "--district",
-            "999999",
-            "--password",
-            "abc12345",
-        ]
+    unknown = create(
+        "13700000000", "--role", "admin", "--district", "999999", "--password", "abc12345"
     )
     assert unknown.exit_code == 2 and "999999" in unknown.output
     for code in ("36040\x00", "３６０４０３", "٣٦٠٤٠٣", "3604031", "9" * 40):
-        bad = runner.invoke(
-            args=[
-                "create-staff",
-                "13700000000",
-                "--role",
-                "admin",
-                "--district",
-                code,
-                "--password",
-                "abc12345",
-            ]
-        )
+        bad = create("13700000000", "--role", "admin", "--district", code, "--password", "abc12345")
         assert bad.exit_code == 2 and "区划代码应为6位数字" in bad.output, code
-    ok = runner.invoke(
-        args=[
-            "create-staff",
-            "13700000000",
-            "--role",
-            "street_reviewer",
-            "--district",
-            "360403",
-            "--password",
-            "abc12345",
-        ]
+    ok = create(
+        "13700000000", "--role", "street_reviewer", "--district", "360403", "--password", "abc12345"
     )
     assert ok.exit_code == 0, ok.output
     assert (

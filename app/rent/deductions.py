@@ -69,11 +69,6 @@ def decode(raw: bytes) -> str:
     raise DeductionFileError("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件")
 
 
-def parse_yuan(text: str) -> int:
-    """``"775.5"`` -> ``77550`` fen; at most two decimals, more than zero."""
-    return parse_fen(text)
-
-
 def parse_date(text: str) -> date:
     match = _DATE.match(text.strip())
     if not match:
@@ -122,7 +117,7 @@ def _parse_row(line: int, cells: list[str]) -> DeductionRow:
     except ValueError as error:
         row.errors.append(f"扣款日期：{error}")
     try:
-        row.amount_fen = parse_yuan(amount)
+        row.amount_fen = parse_fen(amount)
     except ValueError as error:
         row.errors.append(f"扣款金额：{error}")
     row.outcome = OUTCOMES.get(outcome.lower())

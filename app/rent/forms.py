@@ -10,10 +10,10 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.core.clock import today_in_china
-from app.core.numbers import MAX_ID, int_or_none
+from app.core.numbers import MAX_ID, int_or_none, parse_fen
 from app.inputs import AppForm, coerce_id
 from app.rent.billing import oldest_first_problem
-from app.rent.deductions import parse_date, parse_yuan
+from app.rent.deductions import parse_date
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -115,7 +115,7 @@ class OfflinePaymentForm(AppForm):
 
     def validate_amount(self, field: StringField) -> None:
         try:
-            parse_yuan(field.data or "")
+            parse_fen(field.data or "")
         except ValueError as error:
             raise ValidationError(str(error)) from error
 
@@ -125,7 +125,7 @@ class OfflinePaymentForm(AppForm):
 
     @property
     def amount_fen(self) -> int:
-        return parse_yuan(self.amount.data)
+        return parse_fen(self.amount.data)
 
 
 class DeductionUploadForm(AppForm):
