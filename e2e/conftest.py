@@ -2,8 +2,9 @@
 viewport, and axe on every page a test visits.
 
 A test calls ``check_page(page)`` after each navigation; at the end of the test every
-URL the browser navigated to must have been checked, and no Content-Security-Policy
-violation may have been reported.
+URL the browser navigated to must have been checked, none may carry an internal form
+field (a draft's version, a page's editor id, a CSRF token), and no
+Content-Security-Policy violation may have been reported.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -133,8 +134,20 @@ def _audited_page(context: BrowserContext, audit: PageAudit) -> Page:
     return page
 
 
+# Form fields that are the app's own bookkeeping: never in an address bar (history, logs).
+INTERNAL_FIELDS = frozenset(
+    {"version", "editor", "draft_version", "draft_editor", "seen", "conflicts_shown", "csrf_token"}
+)
+
+
+def internal_fields_in(url: str) -> set[str]:
+    return {name for name, _value in parse_qsl(urlsplit(url).query)} & INTERNAL_FIELDS
+
+
 def _assert_audit_complete(audit: PageAudit) -> None:
     assert not audit.csp_violations, audit.csp_violations
+    leaked = {url: internal_fields_in(url) for url in audit.visited if internal_fields_in(url)}
+    assert not leaked, f"internal fields in the address bar: {leaked}"
     unchecked = audit.visited - audit.checked
     assert not unchecked, f"pages visited without an axe check: {sorted(unchecked)}"
 

@@ -83,6 +83,28 @@ def app(tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def shared_app(tmp_path, request) -> Iterator[Flask]:
+    """An app whose database several threads can really share: a SQLite file (in-memory
+    SQLite is one connection), or the server database of the PostgreSQL pass."""
+    if not TEST_DATABASE_URL.startswith("sqlite"):
+        yield request.getfixturevalue("app")
+        return
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.sqlite3'}",
+            "SMS_GATEWAY": "memory",
+            "UPLOAD_ROOT": str(tmp_path / "uploads"),
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

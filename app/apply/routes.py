@@ -18,11 +18,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app.apply import bp, services, steps, validation
+from app.apply import bp, conflicts, services, steps, validation
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode
+from app.apply.drafts import Stamp
 from app.apply.materials import missing_materials, required_materials
 from app.apply.models import ApplicationStatus
-from app.apply.services import ApplicationError, VersionConflict
+from app.apply.services import ApplicationError, DraftConflict, VersionConflict
 from app.core.clock import today_in_china
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 from app.eligibility.household import CivilStatus, PriorityGroup
@@ -65,12 +66,33 @@ def with_draft(view):
     return wrapper
 
 
-def _version() -> services.Stamp:
-    """The draft version this page saw (kept fresh by htmx) and the page's editor id."""
-    return services.Stamp(
-        version=request.form.get("draft_version") or request.form.get("version"),
-        editor=request.form.get("draft_editor") or None,
+def _version(*, deciding: bool = True) -> Stamp:
+    """The stamp the form carries: the draft version its page shows, the page's editor id
+    and, when the person has chosen between conflicting values, what they chose."""
+    form = request.form
+    choices = {
+        key.removeprefix("keep:"): value for key, value in form.items() if key.startswith("keep:")
+    }
+    return Stamp.parse(
+        version=form.get("version"),
+        editor=form.get("editor"),
+        seen=form.get("seen") if deciding else None,
+        choices=choices if deciding else None,
     )
+
+
+def _page_stamp(posted: Stamp | None = None) -> Stamp:
+    """The stamp a page renders: the posted one after a refused save (the page still shows
+    what it showed), else the draft's current version and a new editor id."""
+    if posted is not None and posted.editor:
+        return Stamp(version=posted.version, editor=posted.editor)
+    return Stamp(version=g.application.version, editor=secrets.token_hex(8))
+
+
+def _panel(conflict: DraftConflict | None) -> conflicts.Panel | None:
+    if conflict is None:
+        return None
+    return conflicts.panel(conflict.conflicts, seen=conflict.merge.read_at)
 
 
 def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
@@ -83,7 +105,8 @@ def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
         "step_number": steps.step_number(step_id),
         "step_total": len(steps.STEPS),
         "back_url": url_for(previous.endpoint) if previous else url_for("apply.index"),
-        "editor": secrets.token_hex(8),
+        "stamp": _page_stamp(),
+        "panel": None,
         **context,
     }
 
@@ -179,6 +202,8 @@ def consent():
 
 # -- 2. 选择申请区域 ---------------------------------------------------------------------
 
+REGION_CHANGED = "另一台设备刚修改了申请区域，下面显示的是现在保存的区域。请核对后重新选择并提交。"
+
 
 @bp.route("/region", methods=["GET", "POST"])
 @with_draft
@@ -192,6 +217,8 @@ def region():
             services.choose_street(g.application, street_id or 0, version=_version())
         except ApplicationError as problem:
             error = problem.message
+        except DraftConflict:
+            flash(REGION_CHANGED, "error")
         except VersionConflict as conflict:
             _conflict(conflict)
         else:
@@ -211,6 +238,9 @@ def confirm_region():
     if request.method == "POST":
         try:
             services.confirm_region(application, version=_version())
+        except DraftConflict:
+            flash(REGION_CHANGED, "error")
+            return see_other(url_for("apply.region"))
         except VersionConflict as conflict:
             _conflict(conflict)
         else:
@@ -299,6 +329,7 @@ def _category_values(form) -> tuple[dict[str, Any], dict[str, str]]:
 def category():
     application = g.application
     errors: dict[str, str] = {}
+    stamp = conflict = None
     values = {
         "guarantee_mode": application.guarantee_mode or "",
         "category": application.category or "",
@@ -308,6 +339,7 @@ def category():
     if request.method == "POST":
         values, errors = _category_values(request.form)
         saving = request.form.get("action") == "save"
+        stamp = _version()
         if not errors or saving:
             try:
                 services.save_category(
@@ -316,10 +348,12 @@ def category():
                     category=values["category"] or None,
                     details=values["details"],
                     priority_groups=values["groups"],
-                    version=_version(),
+                    version=stamp,
                 )
-            except VersionConflict as conflict:
-                _conflict(conflict)
+            except DraftConflict as refused:
+                conflict = refused
+            except VersionConflict as refused:
+                _conflict(refused)
             else:
                 if saving:
                     _saved_flash()
@@ -329,6 +363,8 @@ def category():
         "apply/category.html",
         **_step_context(
             "category",
+            stamp=_page_stamp(stamp),
+            panel=_panel(conflict),
             values=values,
             errors=errors,
             modes=list(GuaranteeMode),
@@ -355,6 +391,9 @@ def _members_page(
     member_errors=None,
     editing=None,
     block=None,
+    posted: Stamp | None = None,
+    conflict: DraftConflict | None = None,
+    member_conflict: DraftConflict | None = None,
 ):
     application = g.application
     return render(
@@ -362,6 +401,9 @@ def _members_page(
         block,
         **_step_context(
             "members",
+            stamp=_page_stamp(posted),
+            panel=_panel(conflict),
+            member_conflict=_panel(member_conflict),
             values=values or application.data.get("applicant", {}),
             errors=errors or {},
             household_problems=household or [],
@@ -395,37 +437,45 @@ def members():
         household = validation.household_problems(
             values["marital_status"], application.data.get("members", [])
         )
+    stamp = _version()
     try:
         services.save_section(
-            application, "applicant", values if not errors else raw, version=_version()
+            application, "applicant", values if not errors else raw, version=stamp
         )
+    except DraftConflict as conflict:
+        return _members_page(values=raw, errors=errors, posted=stamp, conflict=conflict)
     except VersionConflict as conflict:
         _conflict(conflict)
-        return _members_page(values=raw, errors=errors)
+        return _members_page(values=raw, errors=errors, posted=stamp)
     if saving:
         _saved_flash()
         return see_other(url_for("apply.members"))
     if errors or household:
-        return _members_page(values=raw, errors=errors, household=household)
+        return _members_page(values=raw, errors=errors, household=household, posted=stamp)
     return _go_next("members")
 
 
 @bp.post("/members/autosave")
 @with_draft
 def autosave_members():
-    """Debounced autosave of the applicant section: a tiny fragment, no validation."""
+    """Debounced autosave of the applicant section: a tiny fragment, no validation.
+
+    Conflicts come back as the panel (out of band), redrawn only when what it should
+    show differs from what the page shows, so a choice being made is not wiped."""
     raw = {field: request.form.get(field, "")[:200] for field in APPLICANT_FIELDS}
-    return _autosave("applicant", raw)
-
-
-def _autosave(section: str, values: dict[str, Any]):
+    shown = request.form.get("conflicts_shown", "")
     try:
-        services.save_section(g.application, section, values, version=_version())
+        services.save_section(g.application, "applicant", raw, version=_version(deciding=False))
+    except DraftConflict as conflict:
+        panel = _panel(conflict)
+        return _autosave_reply(panel=panel, redraw=panel.key != shown, form_id="applicant-form")
     except (VersionConflict, ApplicationError) as problem:
-        return render(
-            "apply/_autosave.html", ok=False, message=problem.message, application=g.application
-        )
-    return render("apply/_autosave.html", ok=True, application=g.application)
+        return _autosave_reply(ok=False, message=problem.message)
+    return _autosave_reply(ok=True, redraw=bool(shown), form_id="applicant-form")
+
+
+def _autosave_reply(**context: Any):
+    return render("apply/_autosave.html", application=g.application, **{"panel": None, **context})
 
 
 def _member_values(form) -> dict[str, str]:
@@ -464,11 +514,13 @@ def _save_member(uid: str | None):
         )
         if duplicate:
             errors["id_number"] = duplicate
+    stamp = _version()
+    member_conflict = None
     if not errors:
         try:
-            services.upsert_member(
-                application, services.member_record(values, uid), version=_version()
-            )
+            services.upsert_member(application, services.member_record(values, uid), version=stamp)
+        except DraftConflict as conflict:
+            member_conflict = conflict
         except VersionConflict as conflict:
             errors["name"] = conflict.message
         else:
@@ -476,7 +528,14 @@ def _save_member(uid: str | None):
             if not request.htmx:
                 return see_other(url_for("apply.members"))
             return _members_page(block="members_block")
-    return _members_page(member_form=form, member_errors=errors, editing=uid, block="members_block")
+    return _members_page(
+        member_form=form,
+        member_errors=errors,
+        editing=uid,
+        block="members_block",
+        posted=stamp,
+        member_conflict=member_conflict,
+    )
 
 
 @bp.post("/members/<uid>/delete")
@@ -484,6 +543,12 @@ def _save_member(uid: str | None):
 def delete_member(uid: str):
     try:
         removed = services.remove_member(g.application, uid, version=_version())
+    except DraftConflict:
+        flash(
+            "另一台设备刚修改了这位共同申请人，下面是最新内容。如仍要删除，请再点一次“删除”。",
+            "error",
+        )
+        removed = True
     except VersionConflict as conflict:
         _conflict(conflict)
         removed = True
@@ -587,6 +652,9 @@ def delete_asset(kind: str, uid: str):
         abort(404)
     try:
         removed = services.remove_asset(g.application, kind, uid, version=_version())
+    except DraftConflict:
+        flash("另一台设备刚修改了这项财产，下面是最新内容。如仍要删除，请再点一次“删除”。", "error")
+        removed = True
     except VersionConflict as conflict:
         _conflict(conflict)
         removed = True

@@ -1,7 +1,8 @@
 """State changes of an application: draft saving, members, files, submission, withdrawal.
 
-Every change checks the version the page was rendered with, so two devices editing
-the same draft never silently overwrite each other.
+Every draft change goes through :func:`app.apply.saving.save_fields`: field by field,
+against the version the page's data came from, so two devices editing the same draft
+never silently overwrite each other (see :mod:`app.apply.drafts`).
 """
 
 from __future__ import annotations
@@ -9,16 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from app.apply import steps, workflow
+from app.apply import saving, steps, workflow
+from app.apply.drafts import Merge, Stamp
 from app.apply.household import household_from_application
 from app.apply.models import (
     Application,
@@ -41,16 +40,20 @@ from app.messages.services import post_message
 from app.storage import storage
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
 
+__all__ = ["DraftConflict", "Stamp", "VersionConflict"]  # what views catch and build
+DraftConflict = saving.DraftConflict
+VersionConflict = saving.VersionConflict
+
 CONSENT_AGREEMENT = "service_authorisation"
 CONSENT_VERSION = "2025-07"
 CONSENT_SCOPES = ("identity", "face", "finances")
 SIGNATURE_KEY = "signature"
 
 
-class VersionConflict(Exception):
-    """The draft was saved elsewhere after this page was loaded."""
+class ChangedBeforeSubmit(VersionConflict):
+    """Something changed elsewhere after the person reviewed the application."""
 
-    message = "此申请已在其他页面或设备上更新。为避免覆盖，本次修改未保存；请刷新页面后再改。"
+    message = "提交前发现申请已在其他设备或页面上修改。请再核对一次下面的内容，确认无误后再提交。"
 
 
 class ApplicationError(Exception):
@@ -151,54 +154,29 @@ def _new_uid() -> str:
 # -- saving ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """What a page knows about the draft it edits: the version it last saw, and the
-    random id of that page (so its own debounced autosaves racing a click on 下一步
-    are not mistaken for another device's edit)."""
-
-    version: str | None
-    editor: str | None = None
-
-
-EDITOR_KEY = "_editor"
-
-
-def check_version(application: Application, submitted: Stamp | str | int | None) -> None:
-    """Lock the row and compare versions: a save from another device in between is a
-    conflict; a save from this same page (its own autosave) is not."""
-    # Re-read under a row lock (PostgreSQL) so concurrent saves queue instead of racing.
-    db.session.refresh(application, with_for_update=True)
-    stamp = (
-        submitted
-        if isinstance(submitted, Stamp)
-        else Stamp(None if submitted is None else str(submitted))
-    )
-    same_version = str(application.version) == str(stamp.version)
-    same_page = bool(stamp.editor) and application.data.get(EDITOR_KEY) == stamp.editor
-    if not (same_version or same_page):
-        raise VersionConflict()
-    if stamp.editor:
-        application.data[EDITOR_KEY] = stamp.editor
+def _save(
+    application: Application,
+    mine: dict[str, Any],
+    version: Stamp | str | int | None,
+    **options: Any,
+) -> Merge:
+    """Write what may be written; raise DraftConflict naming the fields that may not."""
+    _require_editable(application)
+    result = saving.save_fields(application, mine, saving.stamp_of(version), **options)
+    if result.refused:
+        raise DraftConflict(result)
+    return result
 
 
 def save_section(
-    application: Application, section: str, values: dict[str, Any], *, version: str | None
+    application: Application, section: str, values: dict[str, Any], *, version: Stamp | None
 ) -> None:
-    """Merge typed values into one section of the draft (暂存 and autosave)."""
-    _require_editable(application)
-    check_version(application, version)
-    data = application.data
-    data[section] = {**data.get(section, {}), **values}
-    _touch(application)
+    """Save typed values of one section (暂存 and autosave), field by field."""
+    _save(application, {f"{section}.{name}": value for name, value in values.items()}, version)
 
 
-def set_fields(application: Application, *, version: str | None, **fields: Any) -> None:
-    _require_editable(application)
-    check_version(application, version)
-    for name, value in fields.items():
-        setattr(application, name, value)
-    _touch(application)
+def set_fields(application: Application, *, version: Stamp | None, **fields: Any) -> None:
+    _save(application, {f"column.{name}": value for name, value in fields.items()}, version)
 
 
 def save_category(
@@ -208,16 +186,16 @@ def save_category(
     category: str | None,
     details: dict[str, Any],
     priority_groups: list[str],
-    version: str | None,
+    version: Stamp | None,
 ) -> None:
     """保障方式, 保障类别 and what the category needs (民政 status, pension months ...)."""
-    _require_editable(application)
-    check_version(application, version)
-    application.guarantee_mode = mode
-    application.category = category
-    application.data["category_details"] = details
-    application.data["priority_groups"] = priority_groups
-    _touch(application)
+    mine = {
+        "column.guarantee_mode": mode,
+        "column.category": category,
+        "category_details": details,
+        "priority_groups": priority_groups,
+    }
+    _save(application, mine, version)
 
 
 def reach_step(application: Application, step_id: str) -> None:
@@ -228,14 +206,7 @@ def reach_step(application: Application, step_id: str) -> None:
 
 
 def _touch(application: Application) -> None:
-    """Commit the change; a concurrent save of the same row becomes a VersionConflict."""
-    flag_modified(application, "data")
-    application.updated_at = utcnow()
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise VersionConflict() from None
+    saving.touch(application)
 
 
 def _require_editable(application: Application) -> None:
@@ -340,34 +311,26 @@ def member_record(values: dict[str, Any], uid: str | None = None) -> dict[str, A
     }
 
 
-def upsert_member(application: Application, member: dict[str, Any], *, version: str | None) -> None:
-    _require_editable(application)
-    check_version(application, version)
-    members = [m for m in application.data.get("members", []) if m.get("uid") != member["uid"]]
-    position = next(
-        (
-            i
-            for i, m in enumerate(application.data.get("members", []))
-            if m.get("uid") == member["uid"]
-        ),
-        len(members),
-    )
-    members.insert(position, member)
-    application.data["members"] = members
-    _touch(application)
+def upsert_member(
+    application: Application, member: dict[str, Any], *, version: Stamp | None
+) -> None:
+    """Add a co-applicant or replace one, unless another page changed that one meanwhile."""
+    _save(application, {f"members.{member['uid']}": member}, version)
 
 
-def remove_member(application: Application, uid: str, *, version: str | None) -> bool:
-    _require_editable(application)
-    check_version(application, version)
-    members = application.data.get("members", [])
-    kept = [m for m in members if m.get("uid") != uid]
-    if len(kept) == len(members):
+def remove_member(application: Application, uid: str, *, version: Stamp | None) -> bool:
+    """Remove a co-applicant and their ID photos; False if there is no such member."""
+    if member_by_uid(application, uid) is None:
         return False
-    application.data["members"] = kept
-    for file in [f for f in application.files if f.material_key == f"id_member_{uid}"]:
-        _delete_file(file)
-    _touch(application)
+
+    def drop_files(result: Merge) -> list[str]:
+        if f"members.{uid}" not in result.writes:
+            return []
+        for file in [f for f in application.files if f.material_key == f"id_member_{uid}"]:
+            _delete_file(file)
+        return [f"files.id_member_{uid}"]
+
+    _save(application, {f"members.{uid}": None}, version, then=drop_files)
     return True
 
 
@@ -386,24 +349,17 @@ ASSET_KINDS = ("vehicles", "real_estate", "businesses")
 
 
 def add_asset(
-    application: Application, kind: str, item: dict[str, Any], *, version: str | None
+    application: Application, kind: str, item: dict[str, Any], *, version: Stamp | None
 ) -> None:
-    _require_editable(application)
-    check_version(application, version)
-    assets = application.data.setdefault("assets", {})
-    assets.setdefault(kind, []).append({**item, "uid": _new_uid()})
-    _touch(application)
+    uid = _new_uid()
+    _save(application, {f"assets.{kind}.{uid}": {**item, "uid": uid}}, version)
 
 
-def remove_asset(application: Application, kind: str, uid: str, *, version: str | None) -> bool:
-    _require_editable(application)
-    check_version(application, version)
+def remove_asset(application: Application, kind: str, uid: str, *, version: Stamp | None) -> bool:
     items = application.data.get("assets", {}).get(kind, [])
-    kept = [item for item in items if item.get("uid") != uid]
-    if len(kept) == len(items):
+    if not any(item.get("uid") == uid for item in items):
         return False
-    application.data["assets"][kind] = kept
-    _touch(application)
+    _save(application, {f"assets.{kind}.{uid}": None}, version)
     return True
 
 
@@ -423,36 +379,47 @@ def attach_file(
     material_key: str,
     data: bytes,
     *,
-    version: str | None,
+    version: Stamp | None,
     allow_pdf: bool = True,
     replace: bool = False,
 ) -> ApplicationFile:
     """Clean and store an upload; ``replace`` swaps out earlier files of that material."""
     _require_editable(application)
-    check_version(application, version)
     clean = clean_upload(data, allow_pdf=allow_pdf)
     store = storage()
-    file = ApplicationFile(
-        material_key=material_key,
-        storage_key=store.save(clean.data, suffix=clean.suffix),
-        thumbnail_key=store.save(clean.thumbnail, suffix=".jpg") if clean.thumbnail else None,
-        content_type=clean.content_type,
-        size_bytes=len(clean.data),
-        sha256=hashlib.sha256(clean.data).hexdigest(),
-    )
-    if replace:
-        for old in [f for f in application.files if f.material_key == material_key]:
-            _delete_file(old)
-    application.files.append(file)
-    _touch(application)
-    return file
+    stored = {
+        "storage_key": store.save(clean.data, suffix=clean.suffix),
+        "thumbnail_key": store.save(clean.thumbnail, suffix=".jpg") if clean.thumbnail else None,
+    }
+    added: list[ApplicationFile] = []
+
+    def add(_result: Merge) -> list[str]:
+        if replace:
+            for old in [f for f in application.files if f.material_key == material_key]:
+                _delete_file(old)
+        file = ApplicationFile(
+            material_key=material_key,
+            content_type=clean.content_type,
+            size_bytes=len(clean.data),
+            sha256=hashlib.sha256(clean.data).hexdigest(),
+            **stored,
+        )
+        application.files.append(file)
+        added[:] = [file]
+        return [f"files.{material_key}"]
+
+    _save(application, {}, version, then=add)
+    return added[0]
 
 
-def delete_file(application: Application, file: ApplicationFile, *, version: str | None) -> None:
-    _require_editable(application)
-    check_version(application, version)
-    _delete_file(file)
-    _touch(application)
+def delete_file(application: Application, file: ApplicationFile, *, version: Stamp | None) -> None:
+    """Delete one upload by id (a file is never overwritten, so there is nothing to merge)."""
+
+    def drop(_result: Merge) -> list[str]:
+        _delete_file(file)
+        return [f"files.{file.material_key}"]
+
+    _save(application, {}, version, then=drop)
 
 
 def _delete_file(file: ApplicationFile) -> None:
@@ -485,9 +452,14 @@ def precheck(application: Application, user: User) -> dict[str, Any]:
     return assess(household).to_dict()
 
 
-def submit(application: Application, user: User, *, version: str | None) -> None:
+def submit(application: Application, user: User, *, version: Stamp | None) -> None:
+    """Submit what the person reviewed: refused if anything changed elsewhere since."""
     _require_editable(application)
-    check_version(application, version)
+    saving.lock(application)
+    if saving.changed_since(application, saving.stamp_of(version)):
+        db.session.rollback()
+        raise ChangedBeforeSubmit()
+    saving.forget_history(application)
     previous = application.status
     application.precheck = precheck(application, user)
     application.status = ApplicationStatus.SUBMITTED

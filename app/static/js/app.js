@@ -81,6 +81,93 @@
   document.addEventListener("DOMContentLoaded", function () { initSignaturePad(document); });
   document.addEventListener("htmx:load", function (event) { initSignaturePad(event.detail.elt); });
 
+  // Autosave (data-autosave="<form id>"): what was typed since the last save is sent
+  // when the page is left or hidden, and kept in this tab until the next page load; if
+  // the reload was served before that save arrived, the text is put back and saved
+  // again with the old page's stamp, so the server still compares against what that
+  // page was based on (app/apply/drafts.py).
+  var PENDING = "anju-autosave-pending";
+  var SKIP = { csrf_token: 1, seen: 1, conflicts_shown: 1 };
+
+  function saverFor(form) {
+    return form && form.id ? document.querySelector('[data-autosave="' + form.id + '"]') : null;
+  }
+  document.addEventListener("input", function (event) {
+    var saver = saverFor(event.target.form);
+    if (saver) saver.dataset.typed = String(Number(saver.dataset.typed || 0) + 1);
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var saver = event.detail.elt;
+    if (saver.dataset && saver.dataset.autosave) saver.dataset.sending = saver.dataset.typed || "0";
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var saver = event.detail.elt;
+    if (saver.dataset && saver.dataset.autosave && event.detail.successful) {
+      saver.dataset.saved = saver.dataset.sending || "0";
+    }
+  });
+
+  function flushAutosaves() {
+    document.querySelectorAll("[data-autosave]").forEach(function (saver) {
+      var typed = Number(saver.dataset.typed || 0);
+      if (typed <= Number(saver.dataset.saved || 0)) return;
+      var form = document.getElementById(saver.dataset.autosave);
+      if (!form) return;
+      var data = new FormData(form);
+      saver.dataset.saved = String(typed);
+      try {
+        var values = [];
+        data.forEach(function (value, name) {
+          if (typeof value === "string" && !SKIP[name] && name.indexOf("keep:") !== 0) {
+            values.push([name, value]);
+          }
+        });
+        sessionStorage.setItem(PENDING, JSON.stringify({
+          path: location.pathname, form: form.id, at: Date.now(), values: values
+        }));
+      } catch (ignored) { /* storage full or blocked: the request below still goes */ }
+      fetch(saver.getAttribute("hx-post"), {
+        method: "POST", body: data, keepalive: true, credentials: "same-origin",
+        headers: { "HX-Request": "true" }
+      }).catch(function () {});
+    });
+  }
+  window.addEventListener("beforeunload", flushAutosaves);
+  window.addEventListener("pagehide", flushAutosaves);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flushAutosaves();
+  });
+
+  function restorePending() {
+    var pending = null;
+    try {
+      pending = JSON.parse(sessionStorage.getItem(PENDING) || "null");
+      sessionStorage.removeItem(PENDING);
+    } catch (ignored) { return; }
+    if (!pending || pending.path !== location.pathname) return;
+    if (Date.now() - pending.at > 10 * 60 * 1000) return;
+    var form = document.getElementById(pending.form);
+    if (!saverFor(form)) return;
+    var stamp = {};
+    var changed = false;
+    pending.values.forEach(function (pair) {
+      var name = pair[0], value = pair[1];
+      if (name === "version" || name === "editor") { stamp[name] = value; return; }
+      var field = form.elements.namedItem(name);
+      if (!field || !("value" in field) || field.type === "checkbox" || field.type === "file") return;
+      if (field.value !== value) { field.value = value; changed = true; }
+    });
+    if (!changed) return;
+    var saver = saverFor(form);
+    saver.dataset.typed = String(Number(saver.dataset.typed || 0) + 1);
+    ["version", "editor"].forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && stamp[name] !== undefined) field.value = stamp[name];
+    });
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  document.addEventListener("DOMContentLoaded", restorePending);
+
   function showFlash(text) {
     var region = document.getElementById("flash");
     if (!region) return;
