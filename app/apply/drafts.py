@@ -91,12 +91,21 @@ class Merge:
         return bool(self.conflicts)
 
 
+def _plain(value: Any) -> Any:
+    """A value as the person sees it: 8 and "8" and " 8 " alike, every empty alike."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()} or None
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value] or None
+    if isinstance(value, bool) or value is None:
+        return value
+    return str(value).strip() or None
+
+
 def canonical(value: Any) -> str:
-    """One text for equal values: dict key order does not matter, and every kind of empty
-    (nothing stored, "", [], {}) is the same blank the person sees."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "null"
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    """One text for values the person cannot tell apart: dict key order, number or text
+    ("8" or 8), surrounding spaces and the kind of empty (None, "", [], {}) do not matter."""
+    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -174,7 +174,10 @@ def test_stamps_are_read_from_untrusted_text(raw: tuple, expected: Stamp) -> Non
         ("", None, True),  # both blank to the person
         ([], {}, True),
         (0, None, False),
-        ("0", 0, False),
+        ("0", 0, True),  # the form sends text, validated values are numbers
+        (" 九江 ", "九江", True),
+        ({"a": 1}, {"a": "1", "b": ""}, False),
+        (True, "True", False),
         (None, None, True),
     ],
 )

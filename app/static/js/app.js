@@ -144,8 +144,12 @@
       pending = JSON.parse(sessionStorage.getItem(PENDING) || "null");
       sessionStorage.removeItem(PENDING);
     } catch (ignored) { return; }
-    if (!pending || pending.path !== location.pathname) return;
-    if (Date.now() - pending.at > 10 * 60 * 1000) return;
+    if (document.querySelector('form[action$="/auth/login"]')) return;  // signed out: dropped
+    if (!pending || Date.now() - pending.at > 10 * 60 * 1000) return;
+    if (pending.path !== location.pathname) {  // back on that page later: restored then
+      sessionStorage.setItem(PENDING, JSON.stringify(pending));
+      return;
+    }
     var form = document.getElementById(pending.form);
     if (!saverFor(form)) return;
     var stamp = {};
@@ -167,6 +171,9 @@
     form.dispatchEvent(new Event("input", { bubbles: true }));
   }
   document.addEventListener("DOMContentLoaded", restorePending);
+  document.addEventListener("submit", function (event) {
+    if (/\/auth\/logout$/.test(event.target.action || "")) sessionStorage.removeItem(PENDING);
+  });
 
   function showFlash(text) {
     var region = document.getElementById("flash");
