@@ -91,7 +91,7 @@ def main() -> int:
             version = str(services.active_application(user_id).version)
         response = client.post(
             "/apply/members/autosave",
-            data={"csrf_token": token, "draft_version": version, "employer": "新单位"},
+            data={"csrf_token": token, "version": version, "employer": "新单位"},
             headers={"HX-Request": "true"},
         )
         size = len(response.data)

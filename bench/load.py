@@ -453,15 +453,13 @@ def _get_request(page: Page, variant: str, _visitor: Visitor):
 
 
 def _autosave_request(page: Page, _variant: str, visitor: Visitor):
-    """What the members page's autosave sends: the whole applicant form, the draft's
-    version and page-editor stamp, and the CSRF token in the htmx header."""
+    """What the members page's autosave sends: the whole applicant form (with the draft
+    stamp it carries: version and page-editor id), and the CSRF token in the htmx header."""
     html = visitor.request("GET", "/apply/members").text
     fields = form_fields(html, "applicant-form")
     token = re.search(r'"X-CSRFToken": "([^"]+)"', html)
-    version = re.search(r'id="draft-version" name="draft_version" value="([^"]+)"', html)
-    if not fields or token is None or version is None:
+    if not fields or token is None or "version" not in dict(fields):
         raise BenchError("家庭成员页没有申请人表单")
-    fields.append(("draft_version", version.group(1)))
     headers = {**_base_headers(page), "X-CSRFToken": token.group(1)}
     return "POST", page.path, urlencode(fields), headers
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -306,3 +307,37 @@ def test_materials_refuse_72_megapixels_and_keep_only_pixels(wizard) -> None:
         assert_pixels_only(served.data)
         served.close()
     gc.collect()
+
+
+def test_without_javascript_the_person_chooses_per_field_and_then_saves(wizard) -> None:
+    walk_to_materials(wizard)
+    base = wizard.version()
+    page_b = {**APPLICANT, "version": base, "editor": "b" * 16, "action": "save"}
+    page_c = {**APPLICANT, "version": base, "editor": "c" * 16, "action": "save"}
+    post(wizard.client, "/apply/members", {**page_b, "address": "B 的地址", "employer": "B 单位"})
+    refused = post(wizard.client, "/apply/members", {**page_c, "employer": "C 单位"})
+    html = page_text(refused)
+    assert "另一台设备已修改：工作单位" in html and "另一台设备已修改：现居住地址" in html
+    seen = re.search(r'name="seen" value="(\d+)"', html).group(1)
+    chosen = {
+        **page_c, "employer": "C 单位", "seen": seen,
+        "keep:applicant.employer": "mine", "keep:applicant.address": "theirs",
+    }  # fmt: skip
+    assert post(wizard.client, "/apply/members", chosen).status_code == 303
+    saved = wizard.application.data["applicant"]
+    assert (saved["employer"], saved["address"]) == ("C 单位", "B 的地址")
+
+
+def test_a_category_changed_elsewhere_is_shown_not_overwritten(wizard) -> None:
+    walk_to_materials(wizard)
+    base = wizard.version()
+    common = {"version": base, "guarantee_mode": "physical", "action": "save"}
+    post(
+        wizard.client, "/apply/category", {**common, "editor": "b" * 16, "category": "new_employee"}
+    )
+    refused = post(
+        wizard.client, "/apply/category", {**common, "editor": "c" * 16, "category": "entrepreneur"}
+    )
+    html = page_text(refused)
+    assert "另一台设备已修改：保障类别" in html and "新就业职工" in html
+    assert wizard.application.category == "new_employee"
