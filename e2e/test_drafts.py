@@ -6,21 +6,13 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from app.apply import services
 from app.apply.models import Application
 from app.auth.services import authenticate
 from app.extensions import db
-from e2e.conftest import (
-    LiveServer,
-    PageAudit,
-    _assert_audit_complete,
-    _audited_page,
-    _new_context,
-    check_page,
-)
+from e2e.conftest import LiveServer, check_page
 from e2e.test_shell import sign_in
 from tests.factories import PASSWORD
 
@@ -58,22 +50,6 @@ def saved_eventually(live_server: LiveServer, application_id: int, field: str, v
         time.sleep(0.1)
 
 
-@pytest.fixture
-def second_phone(browser, live_server: LiveServer):
-    contexts: list[tuple[BrowserContext, PageAudit]] = []
-
-    def make() -> Page:
-        context = _new_context(browser, live_server)
-        audit = PageAudit()
-        contexts.append((context, audit))
-        return _audited_page(context, audit)
-
-    yield make
-    for context, audit in contexts:
-        _assert_audit_complete(audit)
-        context.close()
-
-
 def open_members(page: Page) -> None:
     page.goto("/apply/members")
     expect(page.get_by_role("heading", name="申请人信息")).to_be_visible()
@@ -85,11 +61,11 @@ def applicant_field(page: Page, label: str):
 
 
 def test_two_phones_keep_both_edits_or_the_chosen_one(
-    page: Page, second_phone, live_server: LiveServer, new_resident
+    page: Page, make_phone_page, live_server: LiveServer, new_resident
 ) -> None:
     phone = new_resident("周桂兰")
     application_id = draft_on_the_members_step(live_server, phone)
-    phone_b, phone_c = page, second_phone()
+    phone_b, phone_c = page, make_phone_page()
     for each in (phone_b, phone_c):
         sign_in(each, phone, PASSWORD)
         open_members(each)
