@@ -22,6 +22,8 @@ preload_app = True
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"
+# The QR handoff link /h/<token> is a secret: its request lines and Referers are scrubbed.
+logger_class = "app.core.gunicorn_logging.SecretScrubbingLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from app import assets, security, storage
 from app.auth.sms import make_gateway
 from app.config import INSTANCE_DIR, config_class
+from app.core.logscrub import install_log_scrubbing
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
 from app.inputs import CleanTextRequest, IdConverter, InvalidParameter, TextConverter
@@ -36,6 +37,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     INSTANCE_DIR.mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    install_log_scrubbing(app.logger.name)  # no QR handoff token in request logs
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter
@@ -65,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from app.auth.services import load_user
+    from app.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
     app.extensions["pii_vault"] = PiiVault(app.config.get("PII_KEY") or app.config["SECRET_KEY"])

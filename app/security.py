@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Response, request, session
 from flask_login import current_user, logout_user
 
+from app.auth import sessions
 from app.core.clock import utcnow
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,6 +68,7 @@ def enforce_session_timeouts() -> None:
     idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]
     absolute_limit = current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     if (seen and now - seen > idle_limit) or (started and now - started > absolute_limit):
+        sessions.end_current(sessions.EndReason.TIMEOUT)
         logout_user()
         session.clear()
         session["timed_out"] = True

@@ -74,3 +74,19 @@ class SmsCode(TimestampMixin, db.Model):
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= self.expires_at
+
+
+class LoginSession(TimestampMixin, db.Model):
+    """One sign-in on one browser. The cookie carries a random key; only its hash is here.
+
+    A session is live while ``ended_at`` is empty: 退出登录, a timeout, a password change
+    elsewhere or a new role end it, and a copy of the cookie kept from before is refused.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(16))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
+from app.auth import bp, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm, PhoneForm, RealNameForm, RegisterForm
 from app.core.masking import mask_phone
 from app.core.navigation import safe_next_url
@@ -119,6 +119,7 @@ def _sign_in(user) -> None:
     session.clear()
     session.update(keep)
     login_user(user)
+    session[sessions.SESSION_KEY] = sessions.open_session(user)
     now = utcnow().isoformat()
     session["signed_in_at"] = now
     session["last_seen_at"] = now
@@ -128,6 +129,7 @@ def _sign_in(user) -> None:
 
 @bp.post("/logout")
 def logout():
+    sessions.end_current(sessions.EndReason.LOGOUT)
     logout_user()
     session.clear()
     flash("您已安全退出", "success")

@@ -16,12 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.services import record
+from app.auth import sessions
 from app.auth.idcard import IdNumberError, parse_id_number
 from app.auth.models import SmsCode, User
 from app.auth.roles import Role
 from app.core.clock import today_in_china, utcnow
 from app.core.masking import mask_id_number
-from app.core.numbers import MAX_ID, int_or_none
 from app.core.pii import PiiVault
 from app.extensions import db
 
@@ -180,6 +180,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AuthError("当前密码不正确", field="current_password")
     user.password_hash = generate_password_hash(new)
     user.session_version += 1
+    sessions.end_all(user.id, sessions.EndReason.PASSWORD)  # this device signs in anew
     record("account.password_changed", actor_id=user.id, subject_type="user", subject_id=user.id)
     db.session.commit()
 
@@ -194,17 +195,4 @@ def create_user(phone: str, password: str, role: Role = Role.RESIDENT, **fields:
     user = User(phone=phone, password_hash=generate_password_hash(password), role=role, **fields)
     db.session.add(user)
     db.session.flush()
-    return user
-
-
-def load_user(user_token: str) -> User | None:
-    """Flask-Login loader: the token is ``id.session_version``."""
-    user_id, _, version = user_token.partition(".")
-    uid = int_or_none(user_id, minimum=1, maximum=MAX_ID)
-    session_version = int_or_none(version, maximum=MAX_ID)
-    if uid is None or session_version is None:
-        return None
-    user = db.session.get(User, uid)
-    if user is None or user.session_version != session_version:
-        return None
     return user

@@ -36,6 +36,14 @@ class HandoffToken(TimestampMixin, db.Model):
     redeemed_in_place: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The computer's sign-in that showed the code: when it ends, so does the token.
+    login_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("login_sessions.id"), index=True
+    )
+    # Number matching: the computer shows ``match_number`` once the code is opened; the
+    # phone offers ``match_choices`` (three two-digit numbers, in a fixed order).
+    match_number: Mapped[int | None] = mapped_column(Integer)
+    match_choices: Mapped[str | None] = mapped_column(String(8))
 
     @property
     def status_enum(self) -> TokenStatus:

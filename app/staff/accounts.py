@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.auth import sessions
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user, phone_registered
@@ -95,6 +96,7 @@ def update_staff_account(
     before = f"{user.role} district={user.district_id} street={user.street_id}"
     if user.role != role:
         user.session_version += 1
+        sessions.end_all(user.id, sessions.EndReason.ROLE)
     user.role = role
     user.district_id = district_id
     user.street_id = street_id

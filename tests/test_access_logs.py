@@ -1,0 +1,309 @@
+"""No QR handoff token in any log: the scrubbing rules, and both real servers.
+
+The server tests start the Werkzeug development server (``flask run``) and gunicorn
+(with ``gunicorn.conf.py``) as real processes in production mode on a migrated SQLite
+file, open and post a handoff link with a Referer carrying it too, and read back
+everything the process wrote.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from gunicorn.config import Config as GunicornConfig
+
+from app import create_app
+from app.core.gunicorn_logging import SecretScrubbingLogger
+from app.core.logscrub import SecretScrubbingFilter, scrub_secrets
+from app.extensions import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+HIDDEN = "/h/[hidden]"
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+# Shaped like secrets.token_urlsafe(24): 32 characters, '-' and '_' included.
+T = "Zx-9_aQ3kLmN0pR7sT2uVwXy4b6c8dEf"
+ANOTHER = "_-AbCdEfGhIjKlMnOpQrStUvWxYz0123"
+
+SCRUBBED = [
+    (f"/h/{T}", HIDDEN),
+    (f"GET /h/{T} HTTP/1.1", f"GET {HIDDEN} HTTP/1.1"),
+    (f"POST /h/{T}?next=%2Fapply HTTP/1.1", f"POST {HIDDEN}?next=%2Fapply HTTP/1.1"),
+    (f"/h/{T}?", f"{HIDDEN}?"),
+    (f"/h/{T}#top", f"{HIDDEN}#top"),
+    (f"/h/{T}/", f"{HIDDEN}/"),
+    # Percent-encoded bytes after the token go with it.
+    (f"/h/{T}%20%E4%BD%A0?x=1", f"{HIDDEN}?x=1"),
+    # A client may encode the token, the slash or the 'h' (all decode to the route).
+    (f"/h/{T[:8]}%41%42%43%44{T[8:]}", HIDDEN),
+    (f"/h%2F{T}", HIDDEN),
+    (f"/h%2f{T}", HIDDEN),
+    (f"/%68/{T}", HIDDEN),
+    (f"//h//{T}", f"/{HIDDEN}"),
+    (f"/H/{T}", HIDDEN),
+    # A Referer, alone and inside gunicorn's default access line.
+    (f"https://anju.example/h/{T}?x=1", f"https://anju.example{HIDDEN}?x=1"),
+    (f"http://127.0.0.1:8000/h/{T}", f"http://127.0.0.1:8000{HIDDEN}"),
+    (
+        f'127.0.0.1 - - [05/Dec/2026:10:00:00 +0800] "GET /h/{T} HTTP/1.1" 404 812 '
+        f'"https://anju.example/h/{ANOTHER}" "Mozilla/5.0"',
+        f'127.0.0.1 - - [05/Dec/2026:10:00:00 +0800] "GET {HIDDEN} HTTP/1.1" 404 812 '
+        f'"https://anju.example{HIDDEN}" "Mozilla/5.0"',
+    ),
+    # Werkzeug colours the request line on a terminal.
+    (f"\x1b[33mGET /h/{T} HTTP/1.1\x1b[0m", f"\x1b[33mGET {HIDDEN} HTTP/1.1\x1b[0m"),
+    ("Exception on /h/" + T + " [POST]", f"Exception on {HIDDEN} [POST]"),
+    ("/h/abcdefghijklmnop", HIDDEN),  # 16 characters: the shortest secret
+]
+
+UNCHANGED = [
+    "/h",
+    "/h/",
+    "GET /h HTTP/1.1",
+    "POST /h?next=%2Fapply HTTP/1.1",
+    "/h/match",
+    "/h/match?x=1",
+    "/h/abcdefghijklmno",  # 15 characters
+    "/handoff/12/face",
+    "/handoff/12/status",
+    f"/help/{T}",
+    f"/hx/{T}",
+    "https://anju.example/h",
+    "",
+    "plain text with no path",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCRUBBED)
+def test_scrub_secrets_hides_the_token(text: str, expected: str) -> None:
+    assert scrub_secrets(text) == expected
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_scrub_secrets_keeps_other_paths(text: str) -> None:
+    assert scrub_secrets(text) == text
+
+
+def _record(msg: object, args: tuple | dict) -> logging.LogRecord:
+    return logging.LogRecord("werkzeug", logging.INFO, __file__, 1, msg, args, None)
+
+
+def test_filter_scrubs_the_formatted_message() -> None:
+    record = _record('%s - - "%s" %s %s', ("127.0.0.1", f"GET /h/{T} HTTP/1.1", "404", "-"))
+    assert SecretScrubbingFilter().filter(record) is True
+    assert record.msg == f'127.0.0.1 - - "GET {HIDDEN} HTTP/1.1" 404 -'
+    assert record.args == ()
+    assert record.getMessage() == record.msg
+
+
+def test_filter_scrubs_mapping_args() -> None:
+    record = _record('"%(r)s" "%(f)s"', ({"r": f"GET /h/{T} HTTP/1.1", "f": f"/h/{T}"},))
+    SecretScrubbingFilter().filter(record)
+    assert record.getMessage() == f'"GET {HIDDEN} HTTP/1.1" "{HIDDEN}"'
+
+
+def test_filter_survives_arguments_that_do_not_fit() -> None:
+    record = _record("%s and %s", (f"/h/{T}",))
+    assert SecretScrubbingFilter().filter(record) is True
+    assert T not in record.getMessage()
+    assert HIDDEN in record.getMessage()
+
+
+def test_create_app_installs_one_filter_per_logger() -> None:
+    for _ in range(3):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for logger in (logging.getLogger("werkzeug"), app.logger):
+        filters = [f for f in logger.filters if isinstance(f, SecretScrubbingFilter)]
+        assert len(filters) == 1
+
+
+class _FakeResponse:
+    status = "302 FOUND"
+    sent = 0
+    headers = (("Location", f"/h/{T}/done"),)
+
+
+class _FakeRequest:
+    headers = (("REFERER", f"https://anju.example/h/{T}"), ("USER-AGENT", "phone"))
+
+
+@pytest.fixture
+def gunicorn_logger() -> Iterator[SecretScrubbingLogger]:
+    logger = SecretScrubbingLogger(GunicornConfig())
+    yield logger
+    for log in (logger.error_log, logger.access_log):
+        for handler in [h for h in log.handlers if getattr(h, "_gunicorn", False)]:
+            log.removeHandler(handler)
+        log.filters.clear()
+
+
+def test_gunicorn_atoms_carry_no_token(gunicorn_logger: SecretScrubbingLogger) -> None:
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/h/{T}?x=1",
+        "PATH_INFO": f"/h/{T}",
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://anju.example/h/{T}",
+        "wsgi.input": object(),
+    }
+    atoms = gunicorn_logger.atoms(_FakeResponse(), _FakeRequest(), environ, timedelta(0))
+    assert atoms["r"] == f"GET {HIDDEN}?x=1 HTTP/1.1"
+    assert atoms["U"] == HIDDEN
+    assert atoms["f"] == atoms["{referer}i"] == f"https://anju.example{HIDDEN}"
+    assert atoms["{location}o"] == f"{HIDDEN}/done"
+    assert atoms["{raw_uri}e"] == f"{HIDDEN}?x=1"
+    assert not any(T in value for value in atoms.values() if isinstance(value, str))
+
+
+def test_gunicorn_error_log_is_filtered(gunicorn_logger: SecretScrubbingLogger) -> None:
+    gunicorn_logger.setup(gunicorn_logger.cfg)  # a config reload adds no second filter
+    filters = gunicorn_logger.error_log.filters
+    assert [type(f) for f in filters] == [SecretScrubbingFilter]
+
+
+# --- Real servers -------------------------------------------------------------------
+
+
+@dataclass
+class RunningServer:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    def log(self) -> str:
+        """Everything the process wrote, without Werkzeug's colour codes."""
+        return ANSI_STYLE.sub("", self.log_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until(condition: Callable[[], bool], server: RunningServer, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        if server.process.poll() is not None:
+            pytest.fail(f"server exited ({server.process.returncode}):\n{server.log()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}:\n{server.log()}")
+        time.sleep(0.05)
+
+
+def _port_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def server_env(tmp_path: Path) -> dict[str, str]:
+    """Production settings on a fresh SQLite file migrated to head."""
+    url = f"sqlite:///{tmp_path / 'anju.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "GUNICORN_", "ANJU_"))
+    }
+    env.update(
+        ANJU_ENV="production",
+        SECRET_KEY=secrets.token_hex(16),
+        DATABASE_URL=url,
+        SMS_GATEWAY="log",
+        PYTHONUNBUFFERED="1",
+        WEB_CONCURRENCY="1",
+    )
+    return env
+
+
+@pytest.fixture
+def start_server(
+    tmp_path: Path,
+) -> Iterator[Callable[[list[str], dict[str, str], int], RunningServer]]:
+    started: list[RunningServer] = []
+
+    def start(command: list[str], env: dict[str, str], port: int) -> RunningServer:
+        log_path = tmp_path / "server.log"
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(  # noqa: S603 - our own venv's executables
+                command, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            )
+        server = RunningServer(process, port, log_path)
+        started.append(server)
+        _wait_until(lambda: _port_answers(port), server, f"port {port}")
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+def _open_and_post_handoff_link(server: RunningServer) -> str:
+    """GET and POST ``/h/<a fresh token>`` with the link as Referer; returns the token
+    once both request lines are in the log, the server stopped."""
+    token = secrets.token_urlsafe(24)
+    headers = {"Referer": f"http://127.0.0.1:{server.port}/h/{token}"}
+    for method in ("GET", "POST"):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        body = b"" if method == "POST" else None
+        if method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, f"/h/{token}", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        assert response.status in {403, 404, 400}  # an unknown token; a POST without CSRF
+        connection.close()
+    _wait_until(lambda: '"POST /h/' in server.log(), server, "the POST request line")
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(timeout=30)
+    return token
+
+
+def _assert_token_hidden(log: str, token: str) -> None:
+    assert token not in log, log
+    assert f'"GET {HIDDEN} HTTP/1.1"' in log, log
+    assert f'"POST {HIDDEN} HTTP/1.1"' in log, log
+
+
+def test_werkzeug_dev_server_logs_no_token(server_env, start_server) -> None:
+    port = _free_port()
+    command = [str(VENV_BIN / "flask"), "--app", "app", "run", "--port", str(port)]
+    server = start_server(command, server_env, port)
+    token = _open_and_post_handoff_link(server)
+    _assert_token_hidden(server.log(), token)
+
+
+def test_gunicorn_logs_no_token(server_env, start_server) -> None:
+    port = _free_port()
+    env = {**server_env, "BIND": f"127.0.0.1:{port}"}
+    command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app.wsgi:app"]
+    server = start_server(command, env, port)
+    token = _open_and_post_handoff_link(server)
+    log = server.log()
+    _assert_token_hidden(log, token)
+    assert f'"http://127.0.0.1:{port}{HIDDEN}"' in log, log  # the Referer, in the line
