@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from sqlalchemy import select, update
 
 from app.auth.models import LoginSession, User
@@ -46,6 +46,8 @@ def open_session(user: User, now: datetime | None = None) -> str:
 
 
 def current_key() -> str | None:
+    if not has_request_context():  # a CLI command or a job: no browser
+        return None
     key = session.get(SESSION_KEY)
     return key if isinstance(key, str) and 0 < len(key) <= 64 else None
 
@@ -107,3 +109,16 @@ def load_user(user_token: str) -> User | None:
             LoginSession.created_at > oldest,
         )
     )
+
+
+def is_live(session_id: int) -> bool:
+    """The login session has not ended (logout, timeout, password change, new role)."""
+    oldest = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    found = db.session.scalar(
+        select(LoginSession.id).where(
+            LoginSession.id == session_id,
+            LoginSession.ended_at.is_(None),
+            LoginSession.created_at > oldest,
+        )
+    )
+    return found is not None

@@ -8,7 +8,7 @@ from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.handoff.photos import SNIFF_BYTES, sniff_image_type
-from app.handoff.tokens import normalise_short_code
+from app.handoff.tokens import normalise_short_code, parse_choice
 from app.inputs import AppForm
 
 
@@ -34,6 +34,23 @@ class ShortCodeForm(AppForm):
     def validate_code(self, field: StringField) -> None:
         if normalise_short_code(field.data) is None:
             raise ValidationError("验证码为8位字母和数字，请核对电脑屏幕上的验证码")
+
+
+class MatchForm(AppForm):
+    """The number tapped: each choice is a submit button ``choice=NN``."""
+
+    choice = StringField("电脑屏幕上显示的数字")
+
+    def validate_choice(self, field: StringField) -> None:
+        if parse_choice(field.data) is None:
+            raise ValidationError("请点选电脑屏幕上显示的那个数字")
+
+    @property
+    def number(self) -> int:
+        number = parse_choice(self.choice.data)
+        if number is None:  # only read after validate_on_submit()
+            raise ValueError("no valid choice")
+        return number
 
 
 class FacePhotoForm(AppForm):

@@ -8,8 +8,8 @@ from flask import Response, abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
-from app.handoff import bp, services
-from app.handoff.forms import FacePhotoForm, ShortCodeForm
+from app.handoff import bp, grants, services, tokens
+from app.handoff.forms import FacePhotoForm, MatchForm, ShortCodeForm
 from app.handoff.models import HandoffToken
 from app.handoff.purposes import DEMO_IDENTITY, get_purpose
 from app.handoff.widget import handoff_widget, view_for_started, view_for_token
@@ -36,7 +36,7 @@ def _owned(token_id: int) -> HandoffToken:
 
 def _who(token: HandoffToken) -> str:
     """Masked name (or masked phone) of the account holder, shown on both screens."""
-    return services.holder(token).display_name
+    return grants.holder(token).display_name
 
 
 # --- Desktop ------------------------------------------------------------------------
@@ -120,50 +120,34 @@ def renew(token_id: int):
 def continue_here(token_id: int):
     """在本机继续: this signed-in browser takes the face step itself."""
     token = _owned(token_id)
-    if not services.is_redeemable(token):
+    if not grants.continue_in_place(token, ip=request.remote_addr):
         flash("二维码已失效，请重新获取", "error")
         return see_other(token.return_url)
-    services.redeem(token, in_place=True, ip=request.remote_addr)
     return see_other(url_for("handoff.face", token_id=token.id))
 
 
 # --- Phone --------------------------------------------------------------------------
 
 
-def _token_for_link(token: str) -> HandoffToken | Response:
-    """The live token behind a QR link, or the page refusing it. A phone signed in as
-    someone else may not take the task over, and is told nothing about it."""
-    found = services.redeemable_by_link(token)
+def _refused_for(found: HandoffToken | None) -> Response | None:
+    """The page refusing a code, or None if this browser may go on with it. A phone
+    signed in as someone else may not take the task over, and is told nothing about it."""
     if found is None:
         return render("handoff/invalid.html", status=404, title="扫码办理")
     if current_user.is_authenticated and current_user.id != found.user_id:
         return render("handoff/invalid.html", status=403, title="扫码办理", other_account=True)
-    return found
+    return None
 
 
 @bp.get("/h/<token>")
 def open_link(token: str):
-    """The QR link: show who and what, and ask to continue (a POST uses the token)."""
-    found = _token_for_link(token)
-    if not isinstance(found, HandoffToken):
-        return found
-    services.note_scanned(found, ip=request.remote_addr)
-    return render(
-        "handoff/open.html",
-        title="确认办理",
-        raw_token=token,
-        who=_who(found),
-        purpose=get_purpose(found.purpose),
-    )
-
-
-@bp.post("/h/<token>")
-def redeem_link(token: str):
-    found = _token_for_link(token)
-    if not isinstance(found, HandoffToken):
-        return found
-    services.redeem(found, in_place=False, ip=request.remote_addr)
-    return see_other(url_for("handoff.face", token_id=found.id))
+    """The QR link: note the scan, then on to the number (the token leaves the address)."""
+    found = grants.redeemable_by_link(token)
+    refused = _refused_for(found)
+    if refused is not None or found is None:
+        return refused
+    grants.open_on_phone(found, ip=request.remote_addr)
+    return see_other(url_for("handoff.match"))
 
 
 @bp.route("/h", methods=["GET", "POST"])
@@ -172,7 +156,7 @@ def enter_code():
     """扫不了码时: type the short code shown next to the QR code."""
     form = ShortCodeForm()
     if form.validate_on_submit():
-        found = services.redeemable_by_short_code(form.code.data)
+        found = grants.redeemable_by_short_code(form.code.data)
         if found is None:
             form.code.errors = [
                 "验证码不正确或已过期，请核对电脑屏幕上的验证码，或在电脑上刷新二维码"
@@ -180,15 +164,41 @@ def enter_code():
         elif current_user.is_authenticated and current_user.id != found.user_id:
             form.code.errors = ["该验证码不属于当前登录的账号，请使用本人的手机"]
         else:
-            services.redeem(found, in_place=False, ip=request.remote_addr)
-            return see_other(url_for("handoff.face", token_id=found.id))
+            grants.open_on_phone(found, ip=request.remote_addr)
+            return see_other(url_for("handoff.match"))
     return render("handoff/enter_code.html", "form_block", form=form, title="输入验证码")
+
+
+@bp.route("/h/match", methods=["GET", "POST"])
+def match():
+    """Who and what, and the three numbers: tap the one the computer shows."""
+    found = grants.opened_on_phone()
+    refused = _refused_for(found)
+    if refused is not None or found is None:
+        return refused
+    form = MatchForm()
+    if form.validate_on_submit():
+        tapped = grants.tap_number(found, form.number, ip=request.remote_addr)
+        if tapped is grants.Tap.MATCHED:
+            return see_other(url_for("handoff.face", token_id=found.id))
+        if tapped is grants.Tap.WRONG:
+            return render("handoff/invalid.html", status=409, title="扫码办理", mismatched=True)
+        return render("handoff/invalid.html", status=404, title="扫码办理")
+    return render(
+        "handoff/open.html",
+        status=400 if form.errors else 200,
+        title="确认办理",
+        form=form,
+        who=_who(found),
+        purpose=get_purpose(found.purpose),
+        choices=tokens.decode_choices(found.match_choices),
+    )
 
 
 @bp.route("/handoff/<int:token_id>/face", methods=["GET", "POST"])
 def face(token_id: int):
     """人脸识别: explanation, then the photo form. Only with this browser's grant."""
-    token = services.granted_token(token_id)
+    token = grants.granted_token(token_id)
     if token is None:
         return render("handoff/invalid.html", status=404, title="扫码办理", grant_missing=True)
     form = FacePhotoForm()
@@ -221,7 +231,7 @@ def face(token_id: int):
 
 @bp.get("/handoff/<int:token_id>/done")
 def done(token_id: int):
-    token = services.granted_token(token_id, completed=True)
+    token = grants.granted_token(token_id, completed=True)
     if token is None:
         return render("handoff/invalid.html", status=404, title="扫码办理", grant_missing=True)
     purpose = get_purpose(token.purpose)

@@ -16,17 +16,20 @@ class TokenStatus(StrEnum):
     COMPLETED = "completed"  # the face step passed
     CANCELLED = "cancelled"  # the desktop pressed 取消
     REPLACED = "replaced"  # the desktop asked for a new code
+    MISMATCHED = "mismatched"  # the phone tapped a number the computer did not show
 
 
 class DesktopState(StrEnum):
     """What the desktop widget shows."""
 
     WAITING = "waiting"
-    SCANNED = "scanned"
+    SCANNED = "scanned"  # opened on a phone: the computer shows the number to tap
+    OPENED = "opened"  # the right number was tapped: the phone goes on
     COMPLETED = "completed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     REPLACED = "replaced"
+    MISMATCHED = "mismatched"
 
     @property
     def label(self) -> str:
@@ -34,16 +37,18 @@ class DesktopState(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self not in {DesktopState.WAITING, DesktopState.SCANNED}
+        return self not in {DesktopState.WAITING, DesktopState.SCANNED, DesktopState.OPENED}
 
 
 DESKTOP_LABELS = {
     DesktopState.WAITING: "等待扫码",
-    DesktopState.SCANNED: "已扫码，请在手机上继续",
+    DesktopState.SCANNED: "已扫码，请在手机上点选下面这个数字",
+    DesktopState.OPENED: "已确认，请在手机上继续完成人脸识别",
     DesktopState.COMPLETED: "已完成",
     DesktopState.EXPIRED: "已过期",
     DesktopState.CANCELLED: "已取消",
     DesktopState.REPLACED: "已作废（已生成新的二维码）",
+    DesktopState.MISMATCHED: "手机上点选的数字不对，二维码已作废。如果不是您本人在扫码，请勿把二维码发给他人",
 }
 
 
@@ -57,9 +62,13 @@ def desktop_state(
         return DesktopState.CANCELLED
     if status is TokenStatus.REPLACED:
         return DesktopState.REPLACED
+    if status is TokenStatus.MISMATCHED:
+        return DesktopState.MISMATCHED
     if now >= expires_at:
         return DesktopState.EXPIRED
-    if scanned or status is TokenStatus.OPENED:
+    if status is TokenStatus.OPENED:
+        return DesktopState.OPENED
+    if scanned:
         return DesktopState.SCANNED
     return DesktopState.WAITING
 

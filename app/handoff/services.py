@@ -1,14 +1,13 @@
-"""Handoff from desktop to phone, phone grants, and face verification.
+"""Handoff from desktop to phone (the computer's side) and face verification.
 
-State changes commit and write audit events. The phone that redeems a token gets a
-*grant* in its Flask session, not a sign-in: it reaches the face step of exactly that
-token and nothing else (no page that needs ``login_required`` opens for it).
+State changes commit and write audit events; the phone's side (opening a code, number
+matching, the grant) is ``handoff.grants``.
 
 Other areas call:
 - ``passed_verification(user_id, purpose, object_id)`` before accepting a step that
   needs the face check;
-- ``active_grant(purpose, object_id)`` when a phone-side step after the face check
-  (e.g. signing the renewal) must know which task and user the phone was handed.
+- ``grants.active_grant(purpose, object_id)`` when a phone-side step after the face
+  check (e.g. signing the renewal) must know which task and user the phone was handed.
 """
 
 from __future__ import annotations
@@ -17,23 +16,24 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from app.audit.services import record
+from app.auth import sessions
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.navigation import safe_next_url
 from app.extensions import db
 from app.handoff import tokens
 from app.handoff.face import FaceProvider, make_provider
+from app.handoff.grants import holder
 from app.handoff.models import FaceVerification, HandoffToken
 from app.handoff.photos import SNIFF_BYTES, sha256_hex, sniff_image_type
 from app.handoff.purposes import get_purpose
 from app.handoff.rules import DesktopState, TokenStatus, desktop_state, locked_until
 from app.storage import storage
 
-GRANT_KEY = "handoff_grant"
 ACTIVE = (TokenStatus.PENDING, TokenStatus.OPENED)
 
 
@@ -90,6 +90,7 @@ def start_handoff(
     now = utcnow()
     _void_active(user.id, purpose, object_id, now)
     raw, code = _unused_token(now)
+    match_number, match_choices = tokens.new_match()
     token = HandoffToken(
         user_id=user.id,
         purpose=purpose,
@@ -101,6 +102,9 @@ def start_handoff(
         return_url=return_path,
         created_at=now,
         expires_at=now + current_app.config["HANDOFF_TOKEN_TTL"],
+        login_session_id=sessions.current_session_id(),
+        match_number=match_number,
+        match_choices=match_choices,
     )
     db.session.add(token)
     db.session.flush()
@@ -157,10 +161,15 @@ def renew_handoff(token: HandoffToken) -> StartedHandoff:
 
 def cancel_handoff(token: HandoffToken, *, ip: str | None = None) -> None:
     """取消 on the desktop: the token, and any phone grant made from it, stop working."""
-    if token.status_enum not in ACTIVE:
+    cancelled = db.session.execute(
+        update(HandoffToken)
+        .where(HandoffToken.id == token.id, HandoffToken.status.in_(ACTIVE))
+        .values(status=TokenStatus.CANCELLED, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if cancelled.rowcount != 1:
+        db.session.rollback()
         return
-    token.status = TokenStatus.CANCELLED
-    token.closed_at = utcnow()
     record(
         "handoff.cancelled",
         actor_id=token.user_id,
@@ -169,14 +178,7 @@ def cancel_handoff(token: HandoffToken, *, ip: str | None = None) -> None:
         ip=ip,
     )
     db.session.commit()
-
-
-def holder(token: HandoffToken) -> User:
-    """The account the token was issued for."""
-    user = db.session.get(User, token.user_id)
-    if user is None:  # tokens reference users by foreign key
-        raise LookupError(f"user {token.user_id} of handoff {token.id} is gone")
-    return user
+    db.session.refresh(token)
 
 
 def owned_token(user_id: int, token_id: int) -> HandoffToken | None:
@@ -193,141 +195,6 @@ def state_of(token: HandoffToken, now: datetime | None = None) -> DesktopState:
         expires_at=token.expires_at,
         now=now or utcnow(),
     )
-
-
-# --- Phone side ---------------------------------------------------------------------
-
-
-def redeemable_by_link(raw_token: str) -> HandoffToken | None:
-    """The pending, unexpired token behind a QR link; None for anything else."""
-    if not raw_token or len(raw_token) > 100:
-        return None
-    token = db.session.scalar(
-        select(HandoffToken).where(HandoffToken.token_hash == tokens.hash_token(raw_token))
-    )
-    return token if token is not None and is_redeemable(token) else None
-
-
-def redeemable_by_short_code(text: str | None) -> HandoffToken | None:
-    """The pending, unexpired token whose short code was typed; None otherwise."""
-    code = tokens.normalise_short_code(text)
-    if code is None:
-        return None
-    matches = db.session.scalars(
-        select(HandoffToken).where(
-            HandoffToken.short_code_hash == tokens.hash_short_code(code),
-            HandoffToken.status == TokenStatus.PENDING,
-            HandoffToken.expires_at > utcnow(),
-        )
-    ).all()
-    return matches[0] if len(matches) == 1 else None
-
-
-def is_redeemable(token: HandoffToken) -> bool:
-    return token.status_enum is TokenStatus.PENDING and utcnow() < token.expires_at
-
-
-def note_scanned(token: HandoffToken, *, ip: str | None = None) -> None:
-    """The link was opened: the desktop shows 已扫码 (also a warning if it was not you)."""
-    if token.scanned_at is None:
-        token.scanned_at = utcnow()
-        record(
-            "handoff.scanned",
-            actor_id=token.user_id,
-            subject_type="handoff",
-            subject_id=token.id,
-            ip=ip,
-        )
-        db.session.commit()
-
-
-def redeem(token: HandoffToken, *, in_place: bool, ip: str | None = None) -> None:
-    """Use the token (once) and give this browser a grant for its face step."""
-    if not is_redeemable(token):
-        raise ValueError("token is not redeemable")
-    now = utcnow()
-    token.status = TokenStatus.OPENED
-    token.redeemed_at = now
-    token.scanned_at = token.scanned_at or now
-    token.redeemed_in_place = in_place
-    token.expires_at = now + current_app.config["HANDOFF_GRANT_TTL"]
-    record(
-        "handoff.opened",
-        actor_id=token.user_id,
-        subject_type="handoff",
-        subject_id=token.id,
-        detail="在本机继续" if in_place else "手机扫码",
-        ip=ip,
-    )
-    db.session.commit()
-    session[GRANT_KEY] = {
-        "token_id": token.id,
-        "user_id": token.user_id,
-        "purpose": token.purpose,
-        "object_id": token.object_id,
-        "version": holder(token).session_version,
-    }
-
-
-@dataclass(frozen=True)
-class Grant:
-    token_id: int
-    user_id: int
-    purpose: str
-    object_id: int
-
-
-def _session_grant() -> tuple[Grant, HandoffToken] | None:
-    """This browser's grant and its token, if the token still backs it."""
-    data = session.get(GRANT_KEY)
-    if not isinstance(data, dict):
-        return None
-    try:
-        grant = Grant(
-            token_id=int(data["token_id"]),
-            user_id=int(data["user_id"]),
-            purpose=str(data["purpose"]),
-            object_id=int(data["object_id"]),
-        )
-        version = int(data["version"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    token = db.session.get(HandoffToken, grant.token_id)
-    if (
-        token is None
-        or token.user_id != grant.user_id
-        or token.purpose != grant.purpose
-        or token.object_id != grant.object_id
-        or utcnow() >= token.expires_at
-    ):
-        return None
-    user = db.session.get(User, token.user_id)
-    if user is None or user.session_version != version:  # password changed: grants end
-        return None
-    return grant, token
-
-
-def granted_token(token_id: int, *, completed: bool = False) -> HandoffToken | None:
-    """The token this browser holds a grant for, if it is ``token_id`` and still open
-    (or, with ``completed``, finished)."""
-    found = _session_grant()
-    if found is None or found[0].token_id != token_id:
-        return None
-    wanted = TokenStatus.COMPLETED if completed else TokenStatus.OPENED
-    return found[1] if found[1].status_enum is wanted else None
-
-
-def active_grant(purpose: str, object_id: int) -> Grant | None:
-    """This browser's grant for exactly (purpose, object_id), opened or completed; else None."""
-    found = _session_grant()
-    if found is None:
-        return None
-    grant, token = found
-    if grant.purpose != purpose or grant.object_id != object_id:
-        return None
-    if token.status_enum not in (TokenStatus.OPENED, TokenStatus.COMPLETED):
-        return None
-    return grant
 
 
 # --- Face verification --------------------------------------------------------------

@@ -57,3 +57,39 @@ def format_short_code(code: str) -> str:
 def hash_short_code(code: str) -> str:
     """SHA-256 (hex) of a normalised short code."""
     return hashlib.sha256(b"anju-handoff-short-code-hash:" + code.encode()).hexdigest()
+
+
+# --- Number matching ----------------------------------------------------------------
+# The computer shows one two-digit number once the code is opened; the phone offers
+# three and the person taps the one they see. Someone sent a photo of the QR code sees
+# no computer screen: their guess is wrong two times in three, and a wrong tap burns it.
+MATCH_LOW, MATCH_HIGH = 10, 99
+MATCH_CHOICES = 3
+
+
+def new_match() -> tuple[int, str]:
+    """A fresh number and the phone's choices (encoded, the number among them)."""
+    numbers = secrets.SystemRandom().sample(range(MATCH_LOW, MATCH_HIGH + 1), MATCH_CHOICES)
+    return numbers[secrets.randbelow(MATCH_CHOICES)], encode_choices(numbers)
+
+
+def encode_choices(numbers: list[int]) -> str:
+    """``[37, 82, 15]`` -> ``"378215"`` (what the database keeps)."""
+    if len(numbers) != MATCH_CHOICES or any(not MATCH_LOW <= n <= MATCH_HIGH for n in numbers):
+        raise ValueError(f"need {MATCH_CHOICES} numbers from {MATCH_LOW} to {MATCH_HIGH}")
+    return "".join(f"{n:02d}" for n in numbers)
+
+
+def decode_choices(stored: str | None) -> list[int]:
+    """The choices in the order the phone shows them; [] for nothing stored."""
+    if not stored or len(stored) != 2 * MATCH_CHOICES or not stored.isascii():
+        return []
+    return [int(stored[i : i + 2]) for i in range(0, len(stored), 2)]
+
+
+def parse_choice(text: str | None) -> int | None:
+    """A tapped choice: two ASCII digits from 10 to 99; None for anything else."""
+    if not text or len(text) != 2 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if MATCH_LOW <= number <= MATCH_HIGH else None

@@ -16,9 +16,9 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.apply.signature import SignatureError, decode_drawn_signature
+from app.handoff.grants import active_grant
 from app.handoff.purposes import RENEWAL_SIGN, set_phone_next
 from app.handoff.rules import is_mobile_user_agent
-from app.handoff.services import active_grant
 from app.handoff.widget import handoff_widget
 from app.htmx import render, see_other, wants_fragment
 from app.renewal import bp, rules, services

@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 from flask.testing import FlaskClient
 
+from app.extensions import db
+from app.handoff.models import HandoffToken
 from tests.conftest import page_text, post
 
 HX = {"HX-Request": "true"}
@@ -65,10 +67,47 @@ def status(desktop: FlaskClient, token_id: int, shown: str | None = None):
     return desktop.get(f"/handoff/{token_id}/status{query}", headers=HX)
 
 
-def scan_and_confirm(phone: FlaskClient, shown: ShownCode):
+def shown_number(desktop: FlaskClient, token_id: int) -> str:
+    """The two-digit number the computer's status shows once the code is opened."""
+    found = re.search(r'class="handoff-match">.*?(\d{2})</p>', page_text(status(desktop, token_id)))
+    assert found, "the computer shows no number"
+    return found.group(1)
+
+
+def offered_numbers(html: str) -> list[str]:
+    """The three numbers the phone's page offers, in order."""
+    return re.findall(r'name="choice" value="(\d{2})"', html)
+
+
+def scan(phone: FlaskClient, shown: ShownCode):
+    """Open the QR link: on to the number page, whose response is returned."""
     opened = phone.get(shown.path)
-    assert opened.status_code == 200, page_text(opened)
-    return post(phone, shown.path)
+    assert opened.status_code == 303, page_text(opened)
+    assert opened.headers["Location"] == "/h/match"
+    return phone.get("/h/match")
+
+
+def tap(phone: FlaskClient, number: str):
+    return post(phone, "/h/match", {"choice": number})
+
+
+def right_number(token_id: int) -> str:
+    token = db.session.get(HandoffToken, token_id)
+    assert token is not None and token.match_number is not None
+    return f"{token.match_number:02d}"
+
+
+def wrong_number(html: str, right: str) -> str:
+    return next(number for number in offered_numbers(html) if number != right)
+
+
+def scan_and_confirm(phone: FlaskClient, shown: ShownCode):
+    """Open the link and tap the number the computer shows (read from its record)."""
+    page = scan(phone, shown)
+    assert page.status_code == 200, page_text(page)
+    right = right_number(shown.token_id)
+    assert right in offered_numbers(page_text(page))
+    return tap(phone, right)
 
 
 def upload(phone: FlaskClient, token_id: int, image: bytes, name: str = "face.jpg"):

@@ -11,13 +11,26 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.core.clock import utcnow
 from app.extensions import db
-from app.handoff import services
+from app.handoff import grants, services
 from app.handoff.models import HandoffToken
 from app.handoff.purposes import DEMO_IDENTITY, RENEWAL_SIGN
 from tests.conftest import login, page_text, post
 from tests.factories import PASSWORD, create_resident
 from tests.handoff import samples
-from tests.handoff.flow import HX, scan_and_confirm, show_code, status, upload, widget_code
+from tests.handoff.flow import (
+    HX,
+    offered_numbers,
+    right_number,
+    scan,
+    scan_and_confirm,
+    show_code,
+    shown_number,
+    status,
+    tap,
+    upload,
+    widget_code,
+    wrong_number,
+)
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 
@@ -57,26 +70,71 @@ def test_widget_needs_a_signed_in_user(client) -> None:
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_phone_sees_who_and_what_then_the_token_works_once(desktop, phone) -> None:
+def test_phone_sees_who_and_what_taps_the_number_and_the_token_works_once(desktop, phone) -> None:
     shown = show_code(desktop)
+    assert status(desktop, shown.token_id).status_code == 200  # no number before the scan
+    assert "handoff-match" not in page_text(status(desktop, shown.token_id))
     opened = phone.get(shown.path)
-    assert opened.status_code == 200
-    text = page_text(opened)
+    assert opened.status_code == 303 and opened.headers["Location"] == "/h/match"
+    page = phone.get("/h/match")
+    assert page.status_code == 200
+    text = page_text(page)
     assert "张*明" in text and "人脸识别体验" in text and "张小明" not in text
-    assert opened.headers["Cache-Control"] == "no-store"
+    assert page.headers["Cache-Control"] == "no-store"
+    numbers = offered_numbers(text)
+    assert len(numbers) == 3 and len(set(numbers)) == 3
+    right = shown_number(desktop, shown.token_id)
+    assert right in numbers
 
-    redeemed = post(phone, shown.path)
+    redeemed = tap(phone, right)
     assert redeemed.status_code == 303
     assert redeemed.headers["Location"] == f"/handoff/{shown.token_id}/face"
     face = phone.get(f"/handoff/{shown.token_id}/face")
     assert face.status_code == 200
     assert 'capture="user"' in page_text(face) and 'accept="image/*"' in page_text(face)
+    assert "请在手机上继续" in page_text(status(desktop, shown.token_id))
 
-    again = post(phone, shown.path)
+    again = tap(phone, right)
     assert again.status_code == 404 and "张*明" not in page_text(again)
+    assert phone.get(shown.path).status_code == 404
     other_phone = desktop.application.test_client()
     assert other_phone.get(shown.path).status_code == 404
-    assert post(other_phone, shown.path).status_code == 404
+    assert other_phone.get("/h/match").status_code == 404
+    assert tap(other_phone, right).status_code == 404
+
+
+def test_a_wrong_tap_burns_the_code_and_the_computer_says_so(desktop, phone) -> None:
+    shown = show_code(desktop)
+    page = scan(phone, shown)
+    right = shown_number(desktop, shown.token_id)
+    refused = tap(phone, wrong_number(page_text(page), right))
+    assert refused.status_code == 409
+    assert "数字不一致，二维码已作废" in page_text(refused)
+    assert token_row(shown.token_id).status == "mismatched"
+    # The right number no longer helps, on this phone or any other.
+    assert tap(phone, right).status_code == 404
+    assert phone.get(shown.path).status_code == 404
+    assert "验证码不正确或已过期" in page_text(post(phone, "/h", {"code": shown.short_code}))
+    assert phone.get(f"/handoff/{shown.token_id}/face").status_code == 404
+    computer = status(desktop, shown.token_id, shown="scanned")
+    assert computer.status_code == 286  # final: polling stops
+    assert "点选的数字不对，二维码已作废" in page_text(computer)
+    assert "刷新二维码" in page_text(computer)
+    events = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == shown.token_id)
+    ).all()
+    assert "handoff.mismatched" in events and "handoff.opened" not in events
+
+
+def test_a_tap_that_is_not_a_number_burns_nothing(desktop, phone) -> None:
+    shown = show_code(desktop)
+    scan(phone, shown)
+    for bad in ("", "1", "100", "٣٧", "3e1", "09", "abc", "-12", "9" * 400):
+        response = tap(phone, bad)
+        assert response.status_code == 400, bad
+        assert "请点选电脑屏幕上显示的那个数字" in page_text(response)
+    assert token_row(shown.token_id).status == "pending"
+    assert tap(phone, right_number(shown.token_id)).status_code == 303
 
 
 def test_expired_token_is_refused_and_gives_no_data(desktop, phone) -> None:
@@ -85,7 +143,7 @@ def test_expired_token_is_refused_and_gives_no_data(desktop, phone) -> None:
     response = phone.get(shown.path)
     assert response.status_code == 404
     assert "二维码已失效" in page_text(response) and "张*明" not in page_text(response)
-    assert post(phone, shown.path).status_code == 404
+    assert phone.get("/h/match").status_code == 404
     typed = post(phone, "/h", {"code": shown.short_code})
     assert "验证码不正确或已过期" in page_text(typed)
     assert token_row(shown.token_id).redeemed_at is None
@@ -124,7 +182,7 @@ def test_a_new_code_voids_the_old_one(desktop, phone) -> None:
     assert phone.get(first.path).status_code == 404
     third = show_code(desktop)  # opening the host page again issues a fresh code too
     assert phone.get(second.path).status_code == 404
-    assert phone.get(third.path).status_code == 200
+    assert phone.get(third.path).status_code == 303
     assert token_row(first.token_id).status == "replaced"
 
 
@@ -147,7 +205,7 @@ def test_another_users_token_is_refused_and_gives_no_data(app, desktop, resident
     refused = intruder.get(shown.path)
     assert refused.status_code == 403
     assert "张*明" not in page_text(refused) and "人脸识别体验" not in page_text(refused)
-    assert post(intruder, shown.path).status_code == 403
+    assert intruder.get("/h/match").status_code == 404
     typed = post(intruder, "/h", {"code": shown.short_code})
     assert "不属于当前登录的账号" in page_text(typed) and "张*明" not in page_text(typed)
     row = token_row(shown.token_id)
@@ -177,14 +235,14 @@ def test_active_grant_names_exactly_one_task(app, resident) -> None:
         resident, DEMO_IDENTITY, 7, continue_url="/", return_url="/handoff/demo"
     )
     with app.test_request_context("/h"):
-        assert services.active_grant(DEMO_IDENTITY, 7) is None
-        services.redeem(started.token, in_place=False)
-        grant = services.active_grant(DEMO_IDENTITY, 7)
+        assert grants.active_grant(DEMO_IDENTITY, 7) is None
+        assert grants.tap_number(started.token, started.token.match_number) is grants.Tap.MATCHED
+        grant = grants.active_grant(DEMO_IDENTITY, 7)
         assert grant is not None and grant.user_id == resident.id
-        assert services.active_grant(DEMO_IDENTITY, 8) is None
-        assert services.active_grant(RENEWAL_SIGN, 7) is None
-        session[services.GRANT_KEY] = {**session[services.GRANT_KEY], "object_id": 8}
-        assert services.active_grant(DEMO_IDENTITY, 8) is None  # the token says 7
+        assert grants.active_grant(DEMO_IDENTITY, 8) is None
+        assert grants.active_grant(RENEWAL_SIGN, 7) is None
+        session[grants.GRANT_KEY] = {**session[grants.GRANT_KEY], "object_id": 8}
+        assert grants.active_grant(DEMO_IDENTITY, 8) is None  # the token says 7
 
 
 def test_password_change_ends_phone_grants(app, desktop, phone, resident) -> None:
@@ -208,13 +266,17 @@ def test_status_fragment_goes_waiting_scanned_completed_and_stops_polling(deskto
 
     phone.get(shown.path)  # opening the link is enough to show 已扫码
     scanned = status(desktop, shown.token_id, shown="waiting")
-    assert scanned.status_code == 200 and "已扫码，请在手机上继续" in page_text(scanned)
+    assert scanned.status_code == 200 and "已扫码，请在手机上点选" in page_text(scanned)
     assert len(scanned.data) < 1024
-    post(phone, shown.path)
     assert status(desktop, shown.token_id, shown="scanned").status_code == 204
+    tap(phone, shown_number(desktop, shown.token_id))
+    opened = status(desktop, shown.token_id, shown="scanned")
+    assert opened.status_code == 200 and "请在手机上继续" in page_text(opened)
+    assert "handoff-match" not in page_text(opened)  # the number has done its job
+    assert status(desktop, shown.token_id, shown="opened").status_code == 204
 
     assert upload(phone, shown.token_id, samples.face_jpeg()).status_code == 303
-    done = status(desktop, shown.token_id, shown="scanned")
+    done = status(desktop, shown.token_id, shown="opened")
     assert done.status_code == 286
     text = page_text(done)
     assert "已完成" in text and 'href="/handoff/demo/result"' in text and "继续" in text
@@ -265,8 +327,12 @@ def test_short_code_typed_on_the_phone(desktop, phone) -> None:
     assert wrong.status_code == 200 and "验证码不正确或已过期" in page_text(wrong)
     typed = post(phone, "/h", {"code": shown.short_code.lower().replace("-", " ")})
     assert typed.status_code == 303
-    assert typed.headers["Location"] == f"/handoff/{shown.token_id}/face"
-    assert "张*明" in page_text(phone.get(typed.headers["Location"]))
+    assert typed.headers["Location"] == "/h/match"  # the number to match, as for a scan
+    assert "张*明" in page_text(phone.get("/h/match"))
+    assert "已扫码" in page_text(status(desktop, shown.token_id))
+    tapped = tap(phone, shown_number(desktop, shown.token_id))
+    assert tapped.headers["Location"] == f"/handoff/{shown.token_id}/face"
+    assert "张*明" in page_text(phone.get(tapped.headers["Location"]))
     assert "验证码不正确或已过期" in page_text(post(phone, "/h", {"code": shown.short_code}))
 
 

@@ -31,23 +31,26 @@ EARLIER = NOW - timedelta(seconds=1)
     [
         (TokenStatus.PENDING, False, LATER, DesktopState.WAITING),
         (TokenStatus.PENDING, True, LATER, DesktopState.SCANNED),
-        (TokenStatus.OPENED, True, LATER, DesktopState.SCANNED),
+        (TokenStatus.OPENED, True, LATER, DesktopState.OPENED),
+        (TokenStatus.OPENED, False, LATER, DesktopState.OPENED),  # 在本机继续: no scan
         (TokenStatus.PENDING, False, EARLIER, DesktopState.EXPIRED),
         (TokenStatus.PENDING, False, NOW, DesktopState.EXPIRED),
         (TokenStatus.OPENED, True, EARLIER, DesktopState.EXPIRED),
         (TokenStatus.COMPLETED, True, EARLIER, DesktopState.COMPLETED),
         (TokenStatus.CANCELLED, False, LATER, DesktopState.CANCELLED),
         (TokenStatus.REPLACED, True, LATER, DesktopState.REPLACED),
+        (TokenStatus.MISMATCHED, True, LATER, DesktopState.MISMATCHED),
+        (TokenStatus.MISMATCHED, True, EARLIER, DesktopState.MISMATCHED),
     ],
 )
 def test_desktop_state(status, scanned, expires_at, state) -> None:
     assert desktop_state(status, scanned=scanned, expires_at=expires_at, now=NOW) is state
 
 
-def test_only_waiting_and_scanned_keep_polling() -> None:
+def test_only_waiting_scanned_and_opened_keep_polling() -> None:
     polling = {state for state in DesktopState if not state.is_final}
-    assert polling == {DesktopState.WAITING, DesktopState.SCANNED}
-    assert DesktopState.SCANNED.label == "已扫码，请在手机上继续"
+    assert polling == {DesktopState.WAITING, DesktopState.SCANNED, DesktopState.OPENED}
+    assert all(state.label for state in DesktopState)
 
 
 def minutes_ago(*minutes: float) -> list[datetime]:

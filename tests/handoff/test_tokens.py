@@ -60,3 +60,43 @@ def test_short_code_display_and_hash() -> None:
     assert tokens.format_short_code("7K3MQ9TR") == "7K3M-Q9TR"
     assert tokens.normalise_short_code(tokens.format_short_code("7K3MQ9TR")) == "7K3MQ9TR"
     assert tokens.hash_short_code("7K3MQ9TR") != tokens.hash_short_code("7K3MQ9TS")
+
+
+def test_the_match_is_one_of_three_distinct_two_digit_choices() -> None:
+    seen_positions = set()
+    for _ in range(300):
+        number, stored = tokens.new_match()
+        choices = tokens.decode_choices(stored)
+        assert len(choices) == 3 and len(set(choices)) == 3
+        assert all(10 <= choice <= 99 for choice in choices)
+        assert number in choices
+        seen_positions.add(choices.index(number))
+    assert seen_positions == {0, 1, 2}  # the right one is not always in the same place
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("37", 37),
+        ("10", 10),
+        ("99", 99),
+        ("09", None),
+        ("100", None),
+        ("٣٧", None),
+        ("３７", None),
+        ("3e1", None),
+        ("", None),
+        (None, None),
+        (" 37", None),
+        ("-1", None),
+    ],
+)
+def test_parse_choice(text, number) -> None:
+    assert tokens.parse_choice(text) == number
+
+
+def test_choices_round_trip_and_bad_stored_values_give_none() -> None:
+    assert tokens.decode_choices(tokens.encode_choices([37, 82, 15])) == [37, 82, 15]
+    assert tokens.decode_choices(None) == [] and tokens.decode_choices("3782") == []
+    with pytest.raises(ValueError):
+        tokens.encode_choices([5, 82, 15])
