@@ -387,3 +387,28 @@ def test_typing_codes_is_rate_limited(phone) -> None:
         assert post(phone, "/h", {"code": "0000-0000"}).status_code == 200
     limited = post(phone, "/h", {"code": "0000-0000"})
     assert limited.status_code == 429 and "操作过于频繁" in page_text(limited)
+
+
+def test_signing_out_on_the_computer_ends_the_phone_grant(desktop, phone) -> None:
+    shown = show_code(desktop)
+    scan_and_confirm(phone, shown)
+    assert phone.get(f"/handoff/{shown.token_id}/face").status_code == 200
+    post(desktop, "/auth/logout")
+    assert phone.get(f"/handoff/{shown.token_id}/face").status_code == 404
+    assert upload(phone, shown.token_id, samples.face_jpeg()).status_code == 404
+
+
+def test_signing_out_on_the_computer_ends_its_code(desktop, phone) -> None:
+    shown = show_code(desktop)
+    post(desktop, "/auth/logout")
+    assert phone.get(shown.path).status_code == 404
+    typed = post(phone, "/h", {"code": shown.short_code})
+    assert "验证码不正确或已过期" in page_text(typed)
+
+
+def test_a_code_opened_before_the_computer_signs_out_cannot_be_tapped(desktop, phone) -> None:
+    shown = show_code(desktop)
+    scan(phone, shown)
+    post(desktop, "/auth/logout")
+    assert tap(phone, right_number(shown.token_id)).status_code == 404
+    assert token_row(shown.token_id).redeemed_at is None
