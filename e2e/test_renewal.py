@@ -32,6 +32,7 @@ from app.housing.models import (
     Unit,
 )
 from e2e.conftest import LiveServer, check_page
+from e2e.test_handoff import tap_the_number
 from e2e.test_shell import sign_in
 from tests.factories import PASSWORD
 from tests.handoff import samples
@@ -251,7 +252,7 @@ def test_renew_on_the_phone_and_sign_through_the_qr_handoff(
     expect(scanner.get_by_role("heading", name="请确认是您本人办理")).to_be_visible()
     expect(scanner.get_by_text("租赁合同续约 · 人脸识别签约")).to_be_visible()
     check_page(scanner)
-    scanner.get_by_role("button", name="确认，继续").click()
+    tap_the_number(scanner, desktop)
     expect(scanner).to_have_url(re.compile(r"/handoff/\d+/face$"))
     check_page(scanner)
     scanner.get_by_label("本人正面照片").set_input_files(photo("selfie.jpg", samples.face_jpeg()))
