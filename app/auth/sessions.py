@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app, has_request_context, session
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from app.auth.models import LoginSession, User
 from app.core.clock import utcnow
@@ -52,15 +52,19 @@ def current_key() -> str | None:
     return key if isinstance(key, str) and 0 < len(key) <= 64 else None
 
 
+def _live() -> tuple[ColumnElement[bool], ...]:
+    """What makes a session live: not ended, and younger than the absolute limit."""
+    oldest = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    return LoginSession.ended_at.is_(None), LoginSession.created_at > oldest
+
+
 def current_session_id() -> int | None:
     """The id of this browser's live login session, if it has one."""
     key = current_key()
     if key is None:
         return None
     return db.session.scalar(
-        select(LoginSession.id).where(
-            LoginSession.key_hash == _hash(key), LoginSession.ended_at.is_(None)
-        )
+        select(LoginSession.id).where(LoginSession.key_hash == _hash(key), *_live())
     )
 
 
@@ -97,7 +101,6 @@ def load_user(user_token: str) -> User | None:
     key = current_key()
     if uid is None or session_version is None or key is None:
         return None
-    oldest = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     return db.session.scalar(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
@@ -105,20 +108,14 @@ def load_user(user_token: str) -> User | None:
             User.id == uid,
             User.session_version == session_version,
             LoginSession.key_hash == _hash(key),
-            LoginSession.ended_at.is_(None),
-            LoginSession.created_at > oldest,
+            *_live(),
         )
     )
 
 
 def is_live(session_id: int) -> bool:
     """The login session has not ended (logout, timeout, password change, new role)."""
-    oldest = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     found = db.session.scalar(
-        select(LoginSession.id).where(
-            LoginSession.id == session_id,
-            LoginSession.ended_at.is_(None),
-            LoginSession.created_at > oldest,
-        )
+        select(LoginSession.id).where(LoginSession.id == session_id, *_live())
     )
     return found is not None

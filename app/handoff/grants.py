@@ -114,10 +114,8 @@ class Tap(StrEnum):
 
 def tap_number(token: HandoffToken, choice: int, *, ip: str | None = None) -> Tap:
     """The number tapped on the phone: the right one redeems, a wrong one burns."""
-    if choice == token.match_number and _redeem(token, in_place=False, ip=ip):
-        return Tap.MATCHED
     if choice == token.match_number:
-        return Tap.GONE
+        return Tap.MATCHED if _redeem(token, in_place=False, ip=ip) else Tap.GONE
     burnt = db.session.execute(
         update(HandoffToken)
         .where(HandoffToken.id == token.id, HandoffToken.status == TokenStatus.PENDING)
