@@ -6,13 +6,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app import assets, security, storage
+from app import assets, rate_limits, security, storage
 from app.auth.sms import make_gateway
-from app.config import INSTANCE_DIR, config_class
+from app.config import INSTANCE_DIR, config_class, production_problems
 from app.core.logscrub import install_log_scrubbing
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
@@ -53,6 +53,10 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 def _refuse_unsafe_production(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable) to run in production")
+    if app.config["ENV_NAME"] == "production":
+        problems = production_problems(app.config)
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 
 
 def _init_extensions(app: Flask) -> None:
@@ -75,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_pragmas(app)
     security.init_app(app)
+    rate_limits.init_app(app)
     assets.init_app(app)
     storage.init_app(app)
 
@@ -173,9 +178,11 @@ def _register_error_pages(app: Flask) -> None:
         heading, detail = messages.get(code, messages[500])
         if isinstance(error, InvalidParameter):
             heading, detail = "网址有误", error.message
-        return render_template(
+        page = render_template(
             "errors/error.html", title=heading, heading=heading, detail=detail, code=code
-        ), code
+        )
+        response = make_response(page, code)
+        return rate_limits.whole_page_for_htmx(response) if code == 429 else response
 
     for code in messages:
         app.register_error_handler(code, handler)

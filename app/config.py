@@ -56,7 +56,18 @@ class Config:
     # The cookie's expiry is the absolute limit set at sign-in; re-sending it with every
     # response would only cost a signature per request.
     SESSION_REFRESH_EACH_REQUEST = False
+    # Limits must be shared by every worker: redis://host:6379/0 in production. Memory
+    # storage counts per process, so production refuses it unless RATELIMIT_ALLOW_MEMORY
+    # says the deployment really is one process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ALLOW_MEMORY = _env_flag("RATELIMIT_ALLOW_MEMORY", False)
+    # A storage error surfaces as limits.errors.StorageError, and a dead Redis answers at
+    # once instead of holding a worker: the limited endpoints then refuse (app/rate_limits.py).
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+    }
     RATELIMIT_HEADERS_ENABLED = True
     # Per client address; a load test signing in many users from one host raises it.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -83,6 +94,10 @@ class Config:
     COMPRESS_BR_LEVEL = 5
     # Number of reverse proxies in front (nginx ...) whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Strict-Transport-Security max-age in seconds; 0 sends no header. Browsers heed it
+    # only over HTTPS, so behind a TLS-terminating proxy it is sent as is.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    HSTS_INCLUDE_SUBDOMAINS = _env_flag("HSTS_INCLUDE_SUBDOMAINS", True)
 
 
 class DevelopmentConfig(Config):
@@ -91,6 +106,7 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
     SHOW_SMS_CODE_ON_SCREEN = True
+    HSTS_MAX_AGE = 0  # plain http on localhost
 
 
 class TestingConfig(Config):
@@ -101,11 +117,27 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     SHOW_SMS_CODE_ON_SCREEN = False
+    HSTS_MAX_AGE = 0
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SHOW_SMS_CODE_ON_SCREEN = False
+
+
+def production_problems(config: dict) -> list[str]:
+    """What a production deployment has left unset; the app refuses to start until none."""
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append("SECRET_KEY must be set (environment variable) to run in production")
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if storage.startswith("memory://") and not config.get("RATELIMIT_ALLOW_MEMORY"):
+        problems.append(
+            "RATELIMIT_STORAGE_URI is memory://, which counts per worker process (N workers "
+            "allow N times the attempts): set RATELIMIT_STORAGE_URI=redis://host:6379/0, or "
+            "RATELIMIT_ALLOW_MEMORY=1 if this deployment really is a single process"
+        )
+    return problems
 
 
 CONFIGS: dict[str, type[Config]] = {

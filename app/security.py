@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, request, session
 from flask_login import current_user, logout_user
 
 from app.auth import sessions
@@ -41,9 +41,22 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    hsts = strict_transport_security(current_app.config)
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
     if _is_personal(response):
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def strict_transport_security(config) -> str | None:
+    """The HSTS value for this deployment (``HSTS_MAX_AGE`` 0 sends none)."""
+    max_age = int(config.get("HSTS_MAX_AGE") or 0)
+    if max_age <= 0:
+        return None
+    return f"max-age={max_age}" + (
+        "; includeSubDomains" if config.get("HSTS_INCLUDE_SUBDOMAINS") else ""
+    )
 
 
 def _is_personal(response: Response) -> bool:
@@ -60,7 +73,6 @@ def enforce_session_timeouts() -> None:
     """Sign out after 30 idle minutes or 8 hours in all (drafts autosave, so nothing is lost)."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return
-    from flask import current_app
 
     now = utcnow()
     started = _read_time(session.get("signed_in_at"))

@@ -65,13 +65,46 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+def redis_or_skip() -> str:
+    """The Redis of ``TEST_REDIS_URL``, emptied; a skip that says why when there is none
+    (a failure in CI, where ``.ci/run`` starts one and sets ``REQUIRE_TEST_REDIS``)."""
+    problem = None
+    if not TEST_REDIS_URL:
+        problem = "no Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/0 (.ci/run starts one)"
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).flushdb()
+        except redis.RedisError as error:
+            problem = f"Redis at TEST_REDIS_URL is not reachable: {error}"
+    if problem:
+        if os.environ.get("REQUIRE_TEST_REDIS"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return TEST_REDIS_URL
+
+
+@pytest.fixture(params=["memory", "redis"])
+def rate_limit_storage(request) -> str:
+    """Run a rate-limit test on per-process memory and on the Redis production uses."""
+    return "memory://" if request.param == "memory" else redis_or_skip()
+
+
 @pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
+def app(tmp_path, request) -> Iterator[Flask]:
+    storage = "memory://"
+    if "rate_limit_storage" in request.fixturenames:
+        storage = request.getfixturevalue("rate_limit_storage")
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
             "SMS_GATEWAY": "memory",
             "UPLOAD_ROOT": str(tmp_path / "uploads"),
+            "RATELIMIT_STORAGE_URI": storage,
         }
     )
     app.test_client_class = IsolatedClient
@@ -137,3 +170,17 @@ def login(client: FlaskClient, phone: str, password: str):
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def server_env(tmp_path) -> dict[str, str]:
+    from tests.servers import production_env
+
+    return production_env(tmp_path)
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    from tests.servers import server_starter
+
+    yield from server_starter(tmp_path)

@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
-import re
 import secrets
 import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from gunicorn.config import Config as GunicornConfig
 
 from app import create_app
 from app.core.gunicorn_logging import SecretScrubbingLogger
 from app.core.logscrub import SecretScrubbingFilter, scrub_secrets
-from app.extensions import db
+from tests.servers import VENV_BIN, RunningServer, free_port, gunicorn_command, wait_until
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 HIDDEN = "/h/[hidden]"
-ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 # Shaped like secrets.token_urlsafe(24): 32 characters, '-' and '_' included.
 T = "Zx-9_aQ3kLmN0pR7sT2uVwXy4b6c8dEf"
 ANOTHER = "_-AbCdEfGhIjKlMnOpQrStUvWxYz0123"
@@ -177,90 +165,7 @@ def test_gunicorn_error_log_is_filtered(gunicorn_logger: SecretScrubbingLogger) 
     assert [type(f) for f in filters] == [SecretScrubbingFilter]
 
 
-# --- Real servers -------------------------------------------------------------------
-
-
-@dataclass
-class RunningServer:
-    process: subprocess.Popen
-    port: int
-    log_path: Path
-
-    def log(self) -> str:
-        """Everything the process wrote, without Werkzeug's colour codes."""
-        return ANSI_STYLE.sub("", self.log_path.read_text(encoding="utf-8", errors="replace"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until(condition: Callable[[], bool], server: RunningServer, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        if server.process.poll() is not None:
-            pytest.fail(f"server exited ({server.process.returncode}):\n{server.log()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}:\n{server.log()}")
-        time.sleep(0.05)
-
-
-def _port_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def server_env(tmp_path: Path) -> dict[str, str]:
-    """Production settings on a fresh SQLite file migrated to head."""
-    url = f"sqlite:///{tmp_path / 'anju.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("FLASK_", "GUNICORN_", "ANJU_"))
-    }
-    env.update(
-        ANJU_ENV="production",
-        SECRET_KEY=secrets.token_hex(16),
-        DATABASE_URL=url,
-        SMS_GATEWAY="log",
-        PYTHONUNBUFFERED="1",
-        WEB_CONCURRENCY="1",
-    )
-    return env
-
-
-@pytest.fixture
-def start_server(
-    tmp_path: Path,
-) -> Iterator[Callable[[list[str], dict[str, str], int], RunningServer]]:
-    started: list[RunningServer] = []
-
-    def start(command: list[str], env: dict[str, str], port: int) -> RunningServer:
-        log_path = tmp_path / "server.log"
-        with log_path.open("wb") as log_file:
-            process = subprocess.Popen(  # noqa: S603 - our own venv's executables
-                command, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
-            )
-        server = RunningServer(process, port, log_path)
-        started.append(server)
-        _wait_until(lambda: _port_answers(port), server, f"port {port}")
-        return server
-
-    yield start
-    for server in started:
-        if server.process.poll() is None:
-            server.process.kill()
-            server.process.wait(timeout=10)
+# --- Real servers (tests/servers.py starts them) -----------------------------------
 
 
 def _open_and_post_handoff_link(server: RunningServer) -> str:
@@ -278,7 +183,7 @@ def _open_and_post_handoff_link(server: RunningServer) -> str:
         response.read()
         assert response.status in {404, 405}  # an unknown token; no POST on the link
         connection.close()
-    _wait_until(lambda: '"POST /h/' in server.log(), server, "the POST request line")
+    wait_until(lambda: '"POST /h/' in server.log(), server, "the POST request line")
     server.process.send_signal(signal.SIGTERM)
     server.process.wait(timeout=30)
     return token
@@ -291,7 +196,7 @@ def _assert_token_hidden(log: str, token: str) -> None:
 
 
 def test_werkzeug_dev_server_logs_no_token(server_env, start_server) -> None:
-    port = _free_port()
+    port = free_port()
     command = [str(VENV_BIN / "flask"), "--app", "app", "run", "--port", str(port)]
     server = start_server(command, server_env, port)
     token = _open_and_post_handoff_link(server)
@@ -299,9 +204,9 @@ def test_werkzeug_dev_server_logs_no_token(server_env, start_server) -> None:
 
 
 def test_gunicorn_logs_no_token(server_env, start_server) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**server_env, "BIND": f"127.0.0.1:{port}"}
-    command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app.wsgi:app"]
+    command = gunicorn_command()
     server = start_server(command, env, port)
     token = _open_and_post_handoff_link(server)
     log = server.log()

@@ -83,6 +83,7 @@ def test_production_cookies_are_secure(monkeypatch) -> None:
     from app.config import ProductionConfig
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 32)
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_ALLOW_MEMORY", True)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SHOW_SMS_CODE_ON_SCREEN"] is False

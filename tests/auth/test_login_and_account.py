@@ -29,7 +29,7 @@ def test_wrong_password_is_one_message_for_both_fields(client) -> None:
     assert f'value="{user.phone}"' in html
 
 
-def test_login_is_rate_limited(client) -> None:
+def test_login_is_rate_limited(client, rate_limit_storage) -> None:
     user = create_resident()
     statuses = [login(client, user.phone, "wrong-pass1").status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10

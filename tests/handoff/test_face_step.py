@@ -193,9 +193,17 @@ def test_demo_provider_must_be_switched_on_and_never_in_production(monkeypatch, 
     demo = create_app({**base, "FACE_PROVIDER": "demo"})
     assert isinstance(demo.extensions["face_provider"], DemoFaceProvider)
     with pytest.raises(FaceProviderRefused):
-        create_app({**base, "FACE_PROVIDER": "demo", "ENV_NAME": "production"})
+        create_app(
+            {
+                **base,
+                "FACE_PROVIDER": "demo",
+                "ENV_NAME": "production",
+                "RATELIMIT_ALLOW_MEMORY": True,
+            }
+        )
     # The real production settings, with the provider asked for through the environment.
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "production-test-key")
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_ALLOW_MEMORY", True)
     monkeypatch.setenv("FACE_PROVIDER", "demo")
     with pytest.raises(FaceProviderRefused, match="refused in production"):
         create_app("production")

@@ -382,7 +382,7 @@ def test_handoff_steps_are_audited(desktop, phone, resident) -> None:
     assert count and count >= 3
 
 
-def test_typing_codes_is_rate_limited(phone) -> None:
+def test_typing_codes_is_rate_limited(phone, rate_limit_storage) -> None:
     for _ in range(10):
         assert post(phone, "/h", {"code": "0000-0000"}).status_code == 200
     limited = post(phone, "/h", {"code": "0000-0000"})

@@ -145,7 +145,7 @@ def test_an_upheld_objection_stops_the_application(app, client, places, staff, t
     assert "该异议已处理" in page_text(again)
 
 
-def test_objections_are_rate_limited(app, client, places, staff, today):
+def test_objections_are_rate_limited(app, client, places, staff, today, rate_limit_storage):
     _resident, _application, _street, publicity = in_publicity(app, places, staff, today)
     path = f"/publicity/{publicity.id}/objection"
     statuses = [post(client, path, OBJECTION).status_code for _ in range(6)]
