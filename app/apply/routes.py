@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app.apply import bp, conflicts, services, steps, validation
+from app.apply import bp, completeness, conflicts, services, steps, validation
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode
 from app.apply.drafts import Stamp
 from app.apply.materials import missing_materials, required_materials
@@ -208,7 +208,7 @@ REGION_CHANGED = "另一台设备刚修改了申请区域，下面显示的是�
 @bp.route("/region", methods=["GET", "POST"])
 @with_draft
 def region():
-    if not services.has_consent(g.application):
+    if not completeness.has_consent(g.application):
         return see_other(url_for("apply.consent"))
     error = None
     if request.method == "POST":
@@ -255,13 +255,6 @@ def confirm_region():
 # -- 3. 身份验证 (face verification, on this phone or handed over from a computer) -----------
 
 
-def _identity_verified(application) -> bool:
-    from app.handoff.purposes import APPLY_IDENTITY
-    from app.handoff.services import passed_verification
-
-    return passed_verification(current_user.id, APPLY_IDENTITY, application.id) is not None
-
-
 @bp.route("/identity", methods=["GET", "POST"])
 @with_draft
 def identity():
@@ -271,7 +264,7 @@ def identity():
     application = g.application
     if application.region_confirmed_at is None:
         return see_other(url_for("apply.region"))
-    verified = _identity_verified(application)
+    verified = completeness.identity_verified(application, current_user)
     if request.method == "POST":
         if verified:
             return _go_next("identity")
@@ -575,7 +568,7 @@ def _assets_page(errors=None, forms=None, signature_error=None, block=None):
             uses=REAL_ESTATE_USES,
             errors=errors or {},
             forms=forms or {},
-            signature=services.signature_file(application),
+            signature=completeness.signature_file(application),
             signature_error=signature_error,
         ),
     )
@@ -588,7 +581,7 @@ def assets():
         if request.form.get("action") == "save":
             _saved_flash()
             return see_other(url_for("apply.assets"))
-        if services.signature_file(g.application) is None:
+        if completeness.signature_file(g.application) is None:
             return _assets_page(
                 signature_error="请在下方手写签名（或上传签字的授权书照片）后再继续"
             )
@@ -680,7 +673,7 @@ def signature():
             raise SignatureError("请先在签名框内手写签名，或上传签字后的授权书照片")
         services.attach_file(
             g.application,
-            services.SIGNATURE_KEY,
+            completeness.SIGNATURE_KEY,
             data,
             version=_version(),
             allow_pdf=False,
@@ -703,7 +696,7 @@ def authorization():
         **_step_context(
             "assets",
             title="江西省公租房申请及核对授权书",
-            signature=services.signature_file(application),
+            signature=completeness.signature_file(application),
             members=application.data.get("members", []),
             relations=validation.RELATIONS,
             user=current_user,
@@ -743,7 +736,7 @@ def materials():
             _saved_flash()
             return see_other(url_for("apply.materials"))
         required = required_materials(application.category, application.data)
-        missing = missing_materials(required, services.uploaded_keys(application))
+        missing = missing_materials(required, completeness.uploaded_keys(application))
         if missing:
             errors = {item.key: f"请上传{item.label}" for item in missing}
             return _materials_page(errors=errors)
@@ -822,33 +815,6 @@ def file(file_id: int):
 def _review_context() -> dict[str, Any]:
     application = g.application
     required = required_materials(application.category, application.data)
-    uploaded = services.uploaded_keys(application)
-    problems = []
-    if not services.has_consent(application):
-        problems.append(("consent", "尚未同意服务授权"))
-    if application.region_confirmed_at is None:
-        problems.append(("region", "尚未确认申请区域"))
-    if not _identity_verified(application):
-        problems.append(("identity", "尚未完成扫脸认证"))
-    if not application.category or not application.guarantee_mode:
-        problems.append(("category", "尚未选择申请类别"))
-    applicant = application.data.get("applicant", {})
-    _values, applicant_errors = validation.validate_applicant(applicant)
-    household = validation.household_problems(
-        applicant.get("marital_status", ""), application.data.get("members", [])
-    )
-    if applicant_errors or household:
-        problems.append(
-            (
-                "members",
-                "家庭成员信息不完整：" + "；".join([*applicant_errors.values(), *household]),
-            )
-        )
-    if services.signature_file(application) is None:
-        problems.append(("assets", "尚未手写签名"))
-    missing = missing_materials(required, uploaded)
-    if missing:
-        problems.append(("materials", "缺少材料：" + "、".join(item.label for item in missing)))
     district = street = None
     if application.street_id:
         for d in districts():
@@ -857,13 +823,13 @@ def _review_context() -> dict[str, Any]:
                     district, street = d, s
     return _step_context(
         "review",
-        problems=problems,
-        applicant=applicant,
+        problems=completeness.submission_problems(application, current_user),
+        applicant=application.data.get("applicant", {}),
         members=application.data.get("members", []),
         assets=application.data.get("assets", {}),
         asset_titles=ASSET_TITLES,
         required=required,
-        uploaded=uploaded,
+        uploaded=completeness.uploaded_keys(application),
         district=district,
         street=street,
         category=Category(application.category) if application.category else None,
@@ -890,19 +856,22 @@ def review():
 @bp.route("/submit", methods=["GET", "POST"])
 @with_draft
 def submit():
-    """提交申请 asks a second time (再次检查 / 直接提交) on its own page."""
-    context = _review_context()
-    if context["problems"]:
-        flash("还有未完成的内容，请先补全", "error")
-        return see_other(url_for("apply.review"))
+    """提交申请 asks a second time (再次检查 / 直接提交) on its own page; the service decides."""
     if request.method == "POST":
         try:
             services.submit(g.application, current_user, version=_version())
         except VersionConflict as conflict:
             _conflict(conflict)
             return see_other(url_for("apply.review"))
+        except ApplicationError as refused:  # incomplete: the review page lists what is missing
+            flash(refused.message, "error")
+            return see_other(url_for("apply.review"))
         flash("申请已提交，请留意审核进度通知", "success")
         return see_other(url_for("apply.status"))
+    context = _review_context()
+    if context["problems"]:
+        flash(services.IncompleteApplication.summary, "error")
+        return see_other(url_for("apply.review"))
     return render("apply/submit_confirm.html", **context)
 
 

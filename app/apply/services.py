@@ -17,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.apply import saving, steps, workflow
+from app.apply.completeness import SubmissionProblem, submission_problems
 from app.apply.drafts import Merge, Stamp
 from app.apply.household import household_from_application
 from app.apply.models import (
@@ -47,7 +48,6 @@ VersionConflict = saving.VersionConflict
 CONSENT_AGREEMENT = "service_authorisation"
 CONSENT_VERSION = "2025-07"
 CONSENT_SCOPES = ("identity", "face", "finances")
-SIGNATURE_KEY = "signature"
 
 
 class ChangedBeforeSubmit(VersionConflict):
@@ -60,6 +60,16 @@ class ApplicationError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class IncompleteApplication(ApplicationError):
+    """Submit was refused: ``problems`` says what is still missing and where to fix it."""
+
+    summary = "还有未完成的内容，请先补全"
+
+    def __init__(self, problems: list[SubmissionProblem]) -> None:
+        super().__init__(self.summary)
+        self.problems = problems
 
 
 # -- finding -----------------------------------------------------------------------
@@ -239,11 +249,6 @@ def record_consent(user: User, application: Application, ip: str | None) -> Cons
     application.data["consent_id"] = consent.id
     reach_step(application, "region")
     return consent
-
-
-def has_consent(application: Application) -> bool:
-    consent_id = application.data.get("consent_id")
-    return bool(consent_id) and db.session.get(Consent, consent_id) is not None
 
 
 def choose_street(application: Application, street_id: int, *, version: str | None) -> Street:
@@ -432,14 +437,6 @@ def _delete_file(file: ApplicationFile) -> None:
     db.session.delete(file)
 
 
-def uploaded_keys(application: Application) -> set[str]:
-    return {file.material_key for file in application.files}
-
-
-def signature_file(application: Application) -> ApplicationFile | None:
-    return next((f for f in application.files if f.material_key == SIGNATURE_KEY), None)
-
-
 # -- submission --------------------------------------------------------------------
 
 
@@ -453,12 +450,17 @@ def precheck(application: Application, user: User) -> dict[str, Any]:
 
 
 def submit(application: Application, user: User, *, version: Stamp | None) -> None:
-    """Submit what the person reviewed: refused if anything changed elsewhere since."""
+    """Submit what the person reviewed: refused if anything changed elsewhere since, or
+    while anything is missing (:func:`submission_problems`); a refusal writes nothing."""
     _require_editable(application)
     saving.lock(application)
     if saving.changed_since(application, saving.stamp_of(version)):
         db.session.rollback()
         raise ChangedBeforeSubmit()
+    problems = submission_problems(application, user)
+    if problems:
+        db.session.rollback()
+        raise IncompleteApplication(problems)
     saving.forget_history(application)
     previous = application.status
     application.precheck = precheck(application, user)

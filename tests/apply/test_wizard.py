@@ -192,6 +192,21 @@ def test_materials_step_requires_every_required_file(wizard) -> None:
     assert "请上传申请人身份证" in html and "请上传结婚证" in html
 
 
+def test_submitting_an_incomplete_application_shows_what_is_missing(wizard) -> None:
+    walk_to_materials(wizard)
+    assert "提交前还需完成" in page_text(wizard.client.get("/apply/review"))
+    assert wizard.client.get("/apply/submit").headers["Location"] == "/apply/review"
+    before = wizard.version()
+    response = wizard.post("/apply/submit")  # the service refuses; the view shows it
+    assert response.headers["Location"] == "/apply/review"
+    application = wizard.application
+    assert application.status == ApplicationStatus.DRAFT and application.reference is None
+    assert wizard.version() == before  # the refusal wrote nothing
+    review = page_text(wizard.client.get("/apply/review"))
+    assert "还有未完成的内容，请先补全" in review and "缺少材料：" in review
+    assert "王小二" in review  # nothing the resident entered is lost
+
+
 def test_another_resident_cannot_read_or_delete_files(wizard, app) -> None:
     walk_to_materials(wizard)
     wizard.upload("id_applicant", jpeg_bytes())
