@@ -21,7 +21,7 @@ def _login_rate_limit() -> str:
 
 def _show_code_if_debugging(sent: services.SentCode) -> None:
     if current_app.config["SHOW_SMS_CODE_ON_SCREEN"]:
-        flash(f"（开发模式，不发真实短信）验证码：{sent.code}", "info")
+        flash(f"（开发模式，不发真实短信）短信内容：{sent.text}", "info")
 
 
 def _attach_error(form, error: services.AuthError) -> None:
@@ -40,9 +40,7 @@ def register():
     if form.validate_on_submit():
         phone = form.phone.data
         try:
-            if services.phone_registered(phone):
-                raise services.AuthError("该手机号已注册，请直接登录", field="phone")
-            sent = services.send_verification_code(phone, services.REGISTER)
+            sent = services.start_registration(phone)
         except services.AuthError as error:
             _attach_error(form, error)
         else:
@@ -84,7 +82,7 @@ def register_resend():
     if not phone:
         return see_other(url_for("auth.register"))
     try:
-        sent = services.send_verification_code(phone, services.REGISTER)
+        sent = services.start_registration(phone)
     except services.AuthError as error:
         flash(error.message, "error")
     else:

@@ -42,6 +42,7 @@ class SentCode:
     phone: str
     code: str
     expires_in_seconds: int
+    text: str  # the message the phone was sent
 
 
 def vault() -> PiiVault:
@@ -56,8 +57,27 @@ def phone_registered(phone: str) -> bool:
     return db.session.scalar(select(User.id).where(User.phone == phone)) is not None
 
 
-def send_verification_code(phone: str, purpose: str) -> SentCode:
-    """Send a fresh 6-digit code, refusing when the phone asks too often."""
+ALREADY_REGISTERED_SMS = (
+    "【安居】有人正在用本手机号注册安居账号。本号码已注册，请直接登录；"
+    "忘记密码请带身份证到服务窗口办理。如非本人操作，请忽略本短信。"
+)
+
+
+def start_registration(phone: str) -> SentCode:
+    """Step one of registering, answered the same whether or not ``phone`` has an account.
+
+    A new phone gets a code; a registered one gets a notice instead (only its owner reads
+    it). Both count against the phone's send limits and both leave a code row, so the
+    screen, the limits and the next step cannot tell the two apart. The registered
+    phone's row can never be matched: no code was made for it."""
+    if phone_registered(phone):
+        return send_verification_code(phone, REGISTER, notice=ALREADY_REGISTERED_SMS)
+    return send_verification_code(phone, REGISTER)
+
+
+def send_verification_code(phone: str, purpose: str, *, notice: str | None = None) -> SentCode:
+    """Send a fresh 6-digit code, refusing when the phone asks too often. With ``notice``
+    the phone gets that text instead, and the stored code matches no input."""
     config = current_app.config
     now = utcnow()
     latest = _latest_code(phone, purpose)
@@ -72,22 +92,23 @@ def send_verification_code(phone: str, purpose: str) -> SentCode:
     if (sent_last_hour or 0) >= config["SMS_MAX_PER_HOUR"]:
         raise AuthError("该手机号一小时内获取验证码次数已达上限，请稍后再试", field="phone")
     code = f"{secrets.randbelow(1_000_000):06d}"
+    # A notice's row hashes a value no six-digit input can equal.
+    stored = code if notice is None else f"none:{secrets.token_hex(16)}"
     ttl: timedelta = config["SMS_CODE_TTL"]
     db.session.add(
         SmsCode(
             phone=phone,
             purpose=purpose,
-            code_hash=_code_hash(phone, purpose, code),
+            code_hash=_code_hash(phone, purpose, stored),
             created_at=now,
             expires_at=now + ttl,
         )
     )
     db.session.commit()
     minutes = int(ttl.total_seconds() // 60)
-    current_app.extensions["sms_gateway"].send(
-        phone, f"【安居】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"
-    )
-    return SentCode(phone=phone, code=code, expires_in_seconds=int(ttl.total_seconds()))
+    text = notice or f"【安居】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"
+    current_app.extensions["sms_gateway"].send(phone, text)
+    return SentCode(phone, code, int(ttl.total_seconds()), text)
 
 
 def _latest_code(phone: str, purpose: str) -> SmsCode | None:
@@ -116,10 +137,14 @@ def check_verification_code(phone: str, purpose: str, code: str) -> SmsCode:
 
 
 def register_resident(phone: str, password: str, code: str) -> User:
-    """Create a resident account once the SMS code proves the phone."""
-    if phone_registered(phone):
-        raise AuthError("该手机号已注册，请直接登录", field="phone")
+    """Create a resident account once the SMS code proves the phone.
+
+    A registered phone was sent a notice, not a code, so this refuses it as a wrong code;
+    only someone who read a real code (the phone's owner) learns that it is taken."""
     sms = check_verification_code(phone, REGISTER, code)
+    if phone_registered(phone):  # registered since the code was sent
+        db.session.rollback()
+        raise AuthError("该手机号已注册，请直接登录", field="phone")
     sms.used_at = utcnow()
     user = User(phone=phone, password_hash=generate_password_hash(password), role=Role.RESIDENT)
     db.session.add(user)
@@ -133,9 +158,15 @@ def register_resident(phone: str, password: str, code: str) -> User:
     return user
 
 
+_NO_SUCH_ACCOUNT_HASH = generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(phone: str, password: str) -> User | None:
+    """The account for ``phone`` and ``password``, or None. An unknown phone costs the same
+    password check as a known one, so the answer's timing does not tell them apart."""
     user = db.session.scalar(select(User).where(User.phone == phone))
-    if user is None or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if user is not None else _NO_SUCH_ACCOUNT_HASH
+    if not check_password_hash(stored, password) or user is None:
         return None
     return user
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -170,3 +171,34 @@ def test_idle_session_times_out(app, client) -> None:
     response = client.get("/auth/me")
     assert response.status_code == 302
     assert "自动退出" in page_text(client.get("/"))
+
+
+def test_an_unknown_phone_costs_the_same_password_check(app, monkeypatch) -> None:
+    """Sign-in answers alike for an unknown phone and a wrong password, in words and in
+    work: both run one password hash check, so timing does not tell them apart."""
+    from app.auth import services
+
+    user = create_resident()
+    checked: list[str] = []
+    real_check = services.check_password_hash
+
+    def counting(stored: str, password: str) -> bool:
+        checked.append(stored.split("$", 1)[0])
+        return real_check(stored, password)
+
+    monkeypatch.setattr(services, "check_password_hash", counting)
+    assert services.authenticate("13999999999", PASSWORD) is None
+    assert services.authenticate(user.phone, "wrong-pass1") is None
+    assert services.authenticate(user.phone, PASSWORD) == user
+    assert len(checked) == 3 and len(set(checked)) == 1  # the same hash method each time
+
+
+def test_sign_in_errors_do_not_tell_whether_the_phone_has_an_account(client) -> None:
+    user = create_resident()
+
+    def answer(phone: str) -> str:
+        html = page_text(login(client, phone, "wrong-pass1"))
+        html = re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", html)
+        return html.replace(phone, "PHONE")
+
+    assert answer(user.phone) == answer("13999999999")

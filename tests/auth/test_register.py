@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -118,12 +119,45 @@ def test_hourly_limit(app, client) -> None:
     assert "次数已达上限" in page_text(response)
 
 
-def test_duplicate_phone_is_refused_before_sending(app, client) -> None:
+def _answers_for(app, phone: str) -> tuple[int, str, str, str]:
+    """What a stranger sees: the first step's answer, where it leads, and the verify page
+    after a guessed code (the CSRF token and the masked number aside)."""
+    client = app.test_client()
+    first = start_registration(client, phone)
+    landing = client.get(first.headers.get("Location", "/auth/register"))
+    guess = post(
+        client,
+        "/auth/register/verify",
+        {"code": "123456", "password": "abc12345", "password_confirm": "abc12345"},
+    )
+
+    def plain(response) -> str:
+        text = re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", page_text(response))
+        return text.replace(phone[-4:], "####")
+
+    return first.status_code, first.headers.get("Location", ""), plain(landing), plain(guess)
+
+
+def test_registration_does_not_tell_whether_a_phone_has_an_account(app) -> None:
     create_resident(PHONE)
-    response = start_registration(client)
-    assert response.status_code == 200
-    assert "该手机号已注册" in page_text(response)
-    assert outbox(app).outbox == []
+    taken = _answers_for(app, PHONE)
+    free = _answers_for(app, "13912340000")
+    assert taken == free
+    assert taken[0] == 303 and "验证码已发送" in taken[2]
+    assert "验证码不正确" in taken[3] and "已注册" not in taken[3]
+    assert user_count() == 1
+
+
+def test_a_registered_phone_gets_a_notice_and_no_code(app, client) -> None:
+    create_resident(PHONE)
+    start_registration(client)
+    [(phone, text)] = outbox(app).outbox
+    assert phone == PHONE and "本号码已注册" in text and "请直接登录" in text
+    assert not outbox(app).last_code_for(PHONE)  # no digits at all
+    # The phone's send limits count the notice like a code.
+    again = post(client, "/auth/register/resend", follow_redirects=True)
+    assert "发送过于频繁" in page_text(again)
+    assert db.session.scalar(select(func.count(SmsCode.id))) == 1
 
 
 def test_invalid_phone_shows_error_next_to_field(client) -> None:
