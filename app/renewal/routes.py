@@ -164,15 +164,16 @@ def policy():
     if request.method == "GET" and len(choices) == 1:
         form.policy.data = choices[0].value
     if form.validate_on_submit():
-        if form.policy.data not in {p.value for p in choices}:
-            form.policy.errors = ["您的租约按新政策管理，只能在经济状况核对符合要求后按新政策续租"]
-            return _policy_page(form, lease, check, check_passed)
-        chosen = RenewalPolicy(form.policy.data)
-        if chosen is RenewalPolicy.NEW and not check_passed:
-            flash("按新政策续租，需先发起收入财产核对，核对结果符合要求后再申请续租。", "info")
-            return see_other(url_for("renewal.income_check"))
+        chosen = next((p for p in RenewalPolicy if p.value == form.policy.data), None)
         try:
+            if chosen is None:
+                raise services.PolicyNotOpen()
             renewal = services.start_renewal(current_user, lease, chosen, ip=_ip())
+        except services.IncomeCheckNeeded as error:
+            flash(error.message, "info")
+            return see_other(url_for("renewal.income_check"))
+        except services.PolicyNotOpen as error:
+            form.policy.errors = [error.message]
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:

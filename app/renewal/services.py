@@ -77,6 +77,20 @@ class RenewalError(Exception):
         self.message = message
 
 
+class PolicyNotOpen(RenewalError):
+    """The tenant's lease does not allow the chosen policy."""
+
+    def __init__(self) -> None:
+        super().__init__("您的租约按新政策管理，只能在经济状况核对符合要求后按新政策续租。")
+
+
+class IncomeCheckNeeded(RenewalError):
+    """The new policy needs a passed 收入财产核对 first (the view sends the tenant there)."""
+
+    def __init__(self) -> None:
+        super().__init__("按新政策续租，需先发起收入财产核对，核对结果符合要求后再申请续租。")
+
+
 class CountdownRunning(RenewalError):
     def __init__(self, seconds: int, what: str) -> None:
         super().__init__(f"请先认真阅读{what}，还需 {seconds} 秒后才能继续。")
@@ -385,12 +399,12 @@ def start_renewal(
     if existing is not None:
         return existing
     if policy not in policy_choices(lease):
-        raise RenewalError("您的租约按新政策管理，需经济状况核对符合要求后续租。")
+        raise PolicyNotOpen()
     check = None
     if policy is RenewalPolicy.NEW:
         check = latest_income_check(lease.id)
         if check is None or check.status_enum is not IncomeCheckStatus.PASSED:
-            raise RenewalError("按新政策续租，需先发起收入财产核对，核对结果符合要求后才能继续。")
+            raise IncomeCheckNeeded()
     term = lease.current_term
     start, end = rules.proposed_term(term.end_date, _config("RENEWAL_TERM_YEARS"))
     renewal = Renewal(
