@@ -93,3 +93,32 @@ def test_a_registered_phone_is_answered_like_a_new_one(page: Page) -> None:
     expect(page.locator("#code-error")).to_contain_text("验证码不正确")
     expect(page.get_by_text("已注册")).to_have_count(0)
     check_page(page)
+
+
+def test_too_many_sign_ins_show_the_refusal_page(page: Page, live_server: LiveServer) -> None:
+    """htmx swaps a 429 (and a 503 when the limit store is down) as the whole page, so a
+    boosted form does not silently do nothing."""
+    from app.extensions import limiter
+
+    config = live_server.app.config
+    usual = config["LOGIN_RATE_LIMIT"]
+    config["LOGIN_RATE_LIMIT"] = "10 per minute"  # production's; the e2e server allows more
+    with live_server.app.app_context():
+        limiter.reset()
+    try:
+        page.goto("/auth/login")
+        check_page(page)
+        statuses = []
+        for _ in range(11):
+            page.get_by_label("手机号码").fill("13800000001")
+            page.get_by_label("密码").fill("wrong-pass1")
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.get_by_role("button", name="登录").click()
+            statuses.append(answer.value.status)
+        assert statuses == [200] * 10 + [429]
+        expect(page.get_by_role("heading", name="操作过于频繁", level=1)).to_be_visible()
+        check_page(page)
+    finally:
+        config["LOGIN_RATE_LIMIT"] = usual
+        with live_server.app.app_context():
+            limiter.reset()
