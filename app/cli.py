@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app app seed-demo`` and ``create-staff``."""
+"""Command-line tools: ``flask --app app seed-demo``, ``create-staff``, ``rent ...`` and
+``swap ...``."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
 from app.core.numbers import int_or_none
 from app.rent.cli import rent_cli
+from app.swap.cli import swap_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(rent_cli)
+    app.cli.add_command(swap_cli)
     # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
 
 

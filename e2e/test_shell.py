@@ -40,7 +40,7 @@ def test_home_elder_mode_and_messages(page: Page) -> None:
     tab.click()
     expect(page).to_have_url(re.compile(r"/messages/$"))
     check_page(page)
-    page.get_by_role("link", name=re.compile("欢迎使用安居")).click()
+    page.get_by_role("button", name=re.compile("欢迎使用安居")).click()
     expect(page.get_by_role("heading", name="欢迎使用安居")).to_be_visible()
     check_page(page)
 

@@ -251,8 +251,7 @@ class Snapshot:
     (the ORM would cost more than the request under test; the data is small)."""
 
     def __init__(self, tables) -> None:
-        # Table names come from db.metadata, not from input.
-        self.queries = [(t.name, f'SELECT * FROM "{t.name}" ORDER BY 1') for t in tables]  # noqa: S608
+        self.queries = [(t.name, _select_all(t)) for t in tables]
         self.connection = db.engine.raw_connection()
 
     def take(self) -> dict[str, str]:
@@ -270,6 +269,25 @@ class Snapshot:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _select_all(table) -> str:
+    """Every row, in primary-key order (names from db.metadata, not from input)."""
+    order = ", ".join(f'"{column.name}"' for column in table.primary_key.columns) or "1"
+    return f'SELECT * FROM "{table.name}" ORDER BY {order}'  # noqa: S608
+
+
+def seeded_ids(name: str) -> list[int]:
+    """Ids of real rows for the URL variable ``name`` (``application_id``: the first rows
+    of every table named like ``application``), for a route no page links to."""
+    stem = name.removesuffix("_id")
+    ids: list[int] = []
+    for table in db.metadata.sorted_tables:
+        if stem in table.name and "id" in table.c:
+            found = db.session.execute(db.select(table.c.id).limit(2)).scalars().all()
+            ids += [i for i in found if i not in ids]
+    db.session.commit()
+    return ids[:3] or [1]
 
 
 # -- where a server error came from ---------------------------------------------------

@@ -254,23 +254,13 @@ class Sweep:
             if self.seen_by_name.get(name):  # the same variable on another route's links
                 values[name] = self.seen_by_name[name][:2]
             elif isinstance(rule._converters[name], IntegerConverter):
-                values[name] = self._ids_for(name)
+                values[name] = support.seeded_ids(name)
             else:
                 values[name] = ["x"]
         combos = [{}]
         for name, options in values.items():
             combos = [{**c, name: option} for c in combos for option in options]
         return combos[:4]
-
-    def _ids_for(self, name: str) -> list[int]:
-        stem = name.removesuffix("_id")
-        ids: list[int] = []
-        for table in db.metadata.sorted_tables:
-            if stem in table.name and "id" in table.c:
-                found = db.session.execute(db.select(table.c.id).limit(2)).scalars().all()
-                ids += [i for i in found if i not in ids]
-        db.session.commit()
-        return ids[:3] or [1]
 
     def discover(self) -> None:
         """A first plain request per route and role: which URL values reach it, and which

@@ -849,7 +849,6 @@ def _review_context() -> dict[str, Any]:
 @bp.get("/review")
 @with_draft
 def review():
-    services.reach_step(g.application, "review")
     return render("apply/review.html", **_review_context())
 
 

@@ -22,8 +22,18 @@ def show(message_id: int):
     message = services.message_for(current_user.id, message_id)
     if message is None:
         abort(404)
-    services.mark_read(message)
     return render("messages/show.html", title="消息详情", message=message)
+
+
+@bp.post("/<int:message_id>/open")
+@login_required
+def open_message(message_id: int):
+    """Opening an unread message from the list marks it read, then shows it."""
+    message = services.message_for(current_user.id, message_id)
+    if message is None:
+        abort(404)
+    services.mark_read(message)
+    return see_other(url_for("messages.show", message_id=message.id))
 
 
 @bp.post("/read-all")

@@ -48,6 +48,7 @@ from app.rent.billing import (
     monthly_charge,
     oldest_first_problem,
 )
+from app.rent.events import bills_paid
 from app.rent.fees import LateFeePolicy, days_overdue, late_fee_fen
 from app.rent.models import (
     BankDeductionMandate,
@@ -903,6 +904,7 @@ def _settle(payment: Payment, transaction_id: str | None, paid_at: datetime) -> 
 
 
 def mark_bills_paid(payment: Payment, paid_at: datetime) -> None:
+    """Mark the payment's bills paid and tell ``events`` listeners (the caller commits)."""
     for item in payment.items:
         result = db.session.execute(
             update(Bill)
@@ -920,6 +922,7 @@ def mark_bills_paid(payment: Payment, paid_at: datetime) -> None:
             raise IntegrityError("bill already paid", None, Exception(str(item.bill_id)))
     for item in payment.items:
         db.session.expire(item.bill)
+    bills_paid([item.bill_id for item in payment.items])
 
 
 def post_paid_message(payment: Payment) -> None:

@@ -1,8 +1,9 @@
 """申请互换, the formal application: started by either tenant of an accepted request; each
 tenant gives a reason with proof, signs the 承诺书 on their own account and pre-pays a year
-of rent through the rent area (real bills, paid through the usual flow); when both have,
-it goes to staff (租赁管理), who approve or refuse with a reason. On approval both leases
-move to the other unit in one transaction, and the move is kept in ``lease_unit_changes``.
+of rent through the rent area (real bills, paid through the usual flow); the moment both
+have (the last bill paid), it goes to staff (租赁管理), who approve or refuse with a
+reason. On approval both leases move to the other unit in one transaction, and the move
+is kept in ``lease_unit_changes``.
 
 The order of the steps and the statuses are in ``rules``; every change is audited, the
 other tenant is told through the message centre, and the function commits.
@@ -27,6 +28,7 @@ from app.core.clock import to_china_time, utcnow
 from app.extensions import db
 from app.housing.models import Lease, LeaseStatus, Unit
 from app.messages.services import post_message
+from app.rent.events import on_bills_paid
 from app.rent.models import Bill, BillStatus
 from app.rent.services import issue_advance_bills
 from app.storage import storage
@@ -360,19 +362,19 @@ def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
         subject_id=application.id,
         detail=f"{len(bills)} 期",
     )
+    _submit_if_ready(application)  # the last step: its bills may all be paid already
     _commit()
     return bills
 
 
-def refresh(application: SwapApplication) -> bool:
-    """Submit the application for review once both tenants have done every step (the
-    pre-payment is settled in the rent area, so this is checked whenever it is looked at).
-    True if it was submitted now."""
+def _submit_if_ready(application: SwapApplication) -> bool:
+    """preparing -> submitted once both tenants have done every step; True if it moved
+    now. Called where the last step is done: the pre-payment issued (its bills may be paid
+    already) or its last bill paid in the rent area. The caller commits."""
     if application.status != ApplicationStatus.PREPARING:
         return False
     if not ready_for_review([progress_of(party) for party in application.parties]):
         return False
-    now = utcnow()
     result = db.session.execute(
         update(SwapApplication)
         .where(
@@ -381,13 +383,12 @@ def refresh(application: SwapApplication) -> bool:
         )
         .values(
             status=ApplicationStatus.SUBMITTED,
-            submitted_at=now,
+            submitted_at=utcnow(),
             version=SwapApplication.version + 1,
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        db.session.rollback()
+    if result.rowcount != 1:  # withdrawn or submitted meanwhile: nothing to do
         return False
     for party in application.parties:
         post_message(
@@ -405,13 +406,35 @@ def refresh(application: SwapApplication) -> bool:
         subject_id=application.id,
         detail=application.reference,
     )
-    db.session.commit()
     db.session.expire(application)
     return True
 
 
+@on_bills_paid
+def submit_when_prepaid(bill_ids: list[int]) -> None:
+    """A payment just paid ``bill_ids``: submit the applications whose pre-payment they
+    complete, in the payment's transaction. The row lock makes the two tenants' last
+    payments, if concurrent, check one after the other, so the second sees the first."""
+    candidates = db.session.scalars(
+        select(SwapApplication)
+        .where(
+            SwapApplication.status == ApplicationStatus.PREPARING,
+            SwapApplication.id.in_(
+                select(SwapApplicationParty.application_id)
+                .join(SwapPrepaidBill, SwapPrepaidBill.party_id == SwapApplicationParty.id)
+                .where(SwapPrepaidBill.bill_id.in_(bill_ids))
+            ),
+        )
+        .with_for_update(of=SwapApplication)
+        .options(*_load())
+    ).all()
+    for application in candidates:
+        _submit_if_ready(application)
+
+
 def submit_ready_applications() -> int:
-    """Submit every application whose tenants have both finished (e.g. before staff look)."""
+    """Submit every application whose tenants have both finished; for ``flask swap
+    submit-ready``, to catch up on pre-payments settled before submission followed them."""
     candidates = db.session.scalars(
         select(SwapApplication)
         .where(SwapApplication.status == ApplicationStatus.PREPARING)
@@ -425,7 +448,9 @@ def submit_ready_applications() -> int:
         )
         .options(*_load())
     ).all()
-    return sum(refresh(application) for application in candidates)
+    submitted = sum(_submit_if_ready(application) for application in candidates)
+    db.session.commit()
+    return submitted
 
 
 def withdraw(application: SwapApplication, user: User) -> None:

@@ -664,10 +664,7 @@ def _application_page(
 @bp.get("/applications/<int:application_id>")
 @login_required
 def application(application_id: int):
-    found = _own_application_or_404(application_id)
-    if applications.refresh(found):
-        found = _own_application_or_404(application_id)
-    return _application_page(found)
+    return _application_page(_own_application_or_404(application_id))
 
 
 @bp.post("/applications/<int:application_id>/reason")

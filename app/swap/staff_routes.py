@@ -67,7 +67,6 @@ def require_lease_manager():
 
 @bp.get("/", endpoint="applications")
 def applications_queue():
-    applications.submit_ready_applications()
     return render(
         "swap/staff/applications.html",
         title="互换审核",
@@ -108,10 +107,7 @@ def _application_page(
 
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int):
-    found = _application_or_404(application_id)
-    if applications.refresh(found):
-        found = _application_or_404(application_id)
-    return _application_page(found)
+    return _application_page(_application_or_404(application_id))
 
 
 @bp.post("/applications/<int:application_id>/approve")

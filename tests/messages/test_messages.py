@@ -15,8 +15,15 @@ def test_message_centre_lists_and_marks_read(client) -> None:
     login(client, user.phone, PASSWORD)
     html = page_text(client.get("/messages/"))
     assert "申请已受理" in html and "未读" in html
+    assert f'action="/messages/{message.id}/open"' in html
+    # Showing a message writes nothing; opening it from the list (a POST) marks it read.
     assert page_text(client.get(f"/messages/{message.id}")).count("街道已受理") == 1
+    assert unread_count(user.id) == 1
+    opened = post(client, f"/messages/{message.id}/open")
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/{message.id}")
     assert unread_count(user.id) == 0
+    html = page_text(client.get("/messages/"))
+    assert "未读" not in html and f'href="/messages/{message.id}"' in html
 
 
 def test_mark_all_read(client) -> None:
@@ -42,6 +49,7 @@ def test_another_residents_message_is_not_reachable(client) -> None:
     login(client, intruder.phone, PASSWORD)
     response = client.get(f"/messages/{message.id}")
     assert response.status_code == 404
+    assert post(client, f"/messages/{message.id}/open").status_code == 404
     assert "欠费" not in page_text(response)
     assert "私密" not in page_text(client.get("/messages/"))
     assert unread_count(owner.id) == 1

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import Lease
 from app.messages.models import Message
@@ -92,11 +93,15 @@ def test_the_whole_application(app, agreed, manager) -> None:
     assert all(link.party.tenant_id == a.id for link in prepaid)
 
     complete_party(app, b, application)
-    # The pre-payment is settled in the rent area; looking at the application submits it.
-    assert application.status == ApplicationStatus.PREPARING
-    html = page_text(builders.signed_in(app, b).get(f"/swap/applications/{application.id}"))
+    # Paying the last pre-paid bill (in the rent area) submits it, in the same transaction.
     db.session.refresh(application)
-    assert application.status == ApplicationStatus.SUBMITTED and "已提交，待审核" in html
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.submitted_at is not None
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "swap.application.submitted")
+    )
+    html = page_text(builders.signed_in(app, b).get(f"/swap/applications/{application.id}"))
+    assert "已提交，待审核" in html
 
     queue = page_text(manager.get("/staff/swap/"))
     assert application.reference in queue
@@ -199,7 +204,7 @@ def test_refusal_with_a_reason(app, agreed, manager) -> None:
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    assert applications.submit_ready_applications() == 1
+    assert application.status == ApplicationStatus.SUBMITTED
     a_unit = services.standing_of(a.id)[1].unit_id
     path = f"/staff/swap/applications/{application.id}/refuse"
     assert "请填写不通过的原因" in page_text(post(manager, path, {"reason": ""}))
@@ -227,7 +232,6 @@ def test_approval_is_atomic_when_a_lease_changed_meanwhile(app, agreed, manager)
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    applications.submit_ready_applications()
     a_lease, b_lease = services.standing_of(a.id)[1], services.standing_of(b.id)[1]
     a_unit, b_unit = a_lease.unit_id, b_lease.unit_id
     # B's lease was moved by someone else in the meantime.
@@ -252,7 +256,6 @@ def test_a_concurrent_lease_write_rolls_the_whole_approval_back(app, agreed, mon
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    applications.submit_ready_applications()
     application = applications.application_by_id(application.id)
     a_lease, b_lease = services.standing_of(a.id)[1], services.standing_of(b.id)[1]
     a_unit, b_unit = a_lease.unit_id, b_lease.unit_id
@@ -277,12 +280,56 @@ def test_a_concurrent_lease_write_rolls_the_whole_approval_back(app, agreed, mon
     assert db.session.scalars(select(LeaseUnitChange)).all() == []
 
 
+def test_prepayment_already_paid_submits_when_issued(app, agreed) -> None:
+    """Issuing the pre-payment is the last step when its bills are paid already."""
+    a, b, request = agreed
+    application = applications.start_application(a, request)
+    complete_party(app, a, application)
+    applications.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
+    applications.add_proof(application, b, builders.jpeg())
+    applications.sign(application, b, PASSWORD)
+    lease = services.standing_of(b.id)[1]
+    for bill in rent.issue_advance_bills(lease, PREPAY_MONTHS):  # paid before the swap
+        bill.status, bill.paid_at = BillStatus.PAID, utcnow()
+    db.session.commit()
+    assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.PREPARING
+    applications.issue_prepayment(application, b)
+    assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.SUBMITTED
+
+
+def test_the_cli_submits_applications_completed_outside_the_app(
+    app, agreed, manager, runner
+) -> None:
+    """Bills marked paid behind the app's back: the staff queue only reads, and
+    ``flask swap submit-ready`` catches up, once."""
+    a, b, request = agreed
+    application = applications.start_application(a, request)
+    complete_party(app, a, application)
+    applications.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
+    applications.add_proof(application, b, builders.jpeg())
+    applications.sign(application, b, PASSWORD)
+    for bill in applications.issue_prepayment(application, b):
+        bill.status, bill.paid_at = BillStatus.PAID, utcnow()
+    db.session.commit()
+    assert page_text(manager.get("/staff/swap/")).count(application.reference) == 0
+    detail = page_text(manager.get(f"/staff/swap/applications/{application.id}"))
+    assert "双方办理中" in detail
+    assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.PREPARING
+
+    result = runner.invoke(args=["swap", "submit-ready"])
+    assert result.exit_code == 0 and "已提交互换申请 1 件" in result.output
+    db.session.expire_all()
+    assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.SUBMITTED
+    assert application.reference in page_text(manager.get("/staff/swap/"))
+    again = runner.invoke(args=["swap", "submit-ready"])
+    assert "已提交互换申请 0 件" in again.output
+
+
 def test_staff_cannot_approve_an_ineligible_pair(app, agreed, manager) -> None:
     a, b, request = agreed
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    applications.submit_ready_applications()
     builders.overdue_bill(services.standing_of(b.id)[1])
     page = page_text(manager.get(f"/staff/swap/applications/{application.id}"))
     assert "目前不符合互换条件" in page

@@ -1,0 +1,23 @@
+"""``flask --app app swap ...``: housekeeping for 互换.
+
+An application is submitted for review the moment its last pre-paid bill is paid (in the
+payment's transaction), so nothing here is needed day to day. ``submit-ready`` catches
+up on applications completed before that was so, or by a change made outside the app
+(bills marked paid by hand in the database); it is safe to run twice.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+swap_cli = AppGroup("swap", help="公租房互换：补提交双方已完成全部步骤的互换申请。")
+
+
+@swap_cli.command("submit-ready")
+def submit_ready_command() -> None:
+    """提交双方都已签署《承诺书》并缴清预缴租金、但仍在办理中的互换申请。"""
+    from app.swap.applications import submit_ready_applications
+
+    submitted = submit_ready_applications()
+    click.echo(f"已提交互换申请 {submitted} 件")
