@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
-from app.handoff import bp, grants, services, tokens
+from app.handoff import bp, grants, services, tokens, widget
 from app.handoff.forms import FacePhotoForm, MatchForm, ShortCodeForm
 from app.handoff.models import HandoffToken
 from app.handoff.purposes import DEMO_IDENTITY, get_purpose
@@ -53,6 +53,22 @@ def demo():
         continue_url=url_for("handoff.demo_result"),
     )
     return render("handoff/demo.html", title="手机扫码 · 人脸识别", **context)
+
+
+@bp.post("/handoff/start")
+@login_required
+def start():
+    """显示二维码 (sent by htmx as the widget loads) or 在本机继续: issue the offered code."""
+    offer = widget.read_offer(request.form.get("offer", ""), current_user)
+    if offer is None:
+        flash("页面已过期，请刷新后重试", "error")
+        return see_other(url_for("home.index"))
+    started = widget.start(current_user, offer)
+    if request.form.get("here"):
+        return _continue_here(started.token)
+    if wants_fragment():
+        return render("handoff/_widget.html", handoff=view_for_started(current_user, started))
+    return see_other(offer.return_url)
 
 
 @bp.get("/handoff/demo/result")
@@ -109,9 +125,10 @@ def cancel(token_id: int):
 @login_required
 def renew(token_id: int):
     token = _owned(token_id)
-    if not wants_fragment():
-        return see_other(token.return_url)  # the host page issues a fresh code itself
     started = services.renew_handoff(token)
+    widget.remember(started)
+    if not wants_fragment():
+        return see_other(token.return_url)  # the host page shows the new code
     return render("handoff/_widget.html", handoff=view_for_started(current_user, started))
 
 
@@ -119,7 +136,10 @@ def renew(token_id: int):
 @login_required
 def continue_here(token_id: int):
     """在本机继续: this signed-in browser takes the face step itself."""
-    token = _owned(token_id)
+    return _continue_here(_owned(token_id))
+
+
+def _continue_here(token: HandoffToken) -> Response:
     if not grants.continue_in_place(token, ip=request.remote_addr):
         flash("二维码已失效，请重新获取", "error")
         return see_other(token.return_url)

@@ -13,6 +13,7 @@ Other areas call:
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -146,6 +147,29 @@ def _void_active(user_id: int, purpose: str, object_id: int, now: datetime) -> N
         )
         .values(status=TokenStatus.REPLACED, closed_at=now)
     )
+
+
+def latest_token(user_id: int, purpose: str, object_id: int) -> HandoffToken | None:
+    """The newest token issued for ``user_id``'s task, whatever its state."""
+    return db.session.scalar(
+        select(HandoffToken)
+        .where(
+            HandoffToken.user_id == user_id,
+            HandoffToken.purpose == purpose,
+            HandoffToken.object_id == object_id,
+        )
+        .order_by(HandoffToken.id.desc())
+        .limit(1)
+    )
+
+
+def started_from(token: HandoffToken, raw_token: str) -> StartedHandoff | None:
+    """The token again with its raw value (kept by the browser it was shown in), or None
+    if ``raw_token`` is not this token's."""
+    if not secrets.compare_digest(tokens.hash_token(raw_token), token.token_hash):
+        return None
+    code = tokens.format_short_code(tokens.short_code_for(raw_token))
+    return StartedHandoff(token=token, raw_token=raw_token, short_code=code)
 
 
 def renew_handoff(token: HandoffToken) -> StartedHandoff:

@@ -7,7 +7,12 @@ does ``{% include "handoff/_widget.html" %}``::
                              continue_url=url_for("apply.identity_done", ...))
     return render("apply/identity.html", title="身份验证", **context)
 
-Each call issues a new one-time token (voiding the previous one for the same task).
+Showing the page writes nothing. A code is issued by a POST (``handoff.start``): htmx
+sends it as soon as the widget loads on a computer, and without JavaScript the person
+presses 显示二维码. The browser a code was issued to keeps its raw value in its session,
+so a refresh or 返回 shows the same code again instead of voiding it; another browser
+is offered a new one. The offer is signed by the host page: it names the task, the
+account and where to go afterwards, and ``handoff.start`` accepts nothing else.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import qrcode
-from flask import request, url_for
+from flask import current_app, request, session, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
 from qrcode.constants import ERROR_CORRECT_M
 
 from app.auth.models import User
@@ -30,6 +36,10 @@ from app.handoff.rules import DesktopState, is_mobile_user_agent
 
 QR_BOX_PX = 6
 QR_BORDER_BOXES = 4
+SHOWN_KEY = "handoff_shown"  # session: token id -> raw token, for the browser it was shown in
+SHOWN_KEPT = 4
+OFFER_SALT = "handoff-offer"
+OFFER_MAX_AGE_SECONDS = 8 * 3600  # a sign-in's absolute limit
 
 
 @dataclass(frozen=True)
@@ -39,16 +49,28 @@ class QrImage:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """What a host page lets ``handoff.start`` issue a code for."""
+
+    user_id: int
+    purpose: str
+    object_id: int
+    continue_url: str
+    return_url: str
+
+
+@dataclass(frozen=True)
 class WidgetView:
-    token: HandoffToken
+    token: HandoffToken | None  # None: no code shown yet, ``offer`` issues one
     purpose: Purpose
     who: str  # masked name (or masked phone) of the account holder
-    state: DesktopState
+    state: DesktopState | None
     on_phone: bool  # this browser is a phone: continue in place, no QR
-    phone_url: str | None = None  # only right after issuing: the raw token is not kept
+    phone_url: str | None = None  # only in the browser the code was issued to
     qr: QrImage | None = None
     short_code: str | None = None
     code_entry_url: str | None = None
+    offer: str | None = None  # the signed Offer, for 显示二维码 / 在本机继续
 
 
 def handoff_widget(
@@ -59,20 +81,71 @@ def handoff_widget(
     continue_url: str,
     return_url: str | None = None,
 ) -> dict[str, Any]:
-    """Issue a token for the task and return the template context for the widget.
+    """The template context for the widget; reads only.
 
     ``continue_url`` is where 继续 leads once the phone has finished; ``return_url`` is
     the host page (default: the current path), where the widget's buttons return without
     JavaScript.
     """
+    token = services.latest_token(user.id, purpose, object_id)
+    if token is not None and not services.state_of(token).is_final:
+        started = _shown_here(token)
+        if started is not None:
+            return {"handoff": view_for_started(user, started)}
+    offer = Offer(user.id, purpose, object_id, continue_url, return_url or _current_path())
+    return {"handoff": view_for_offer(user, offer)}
+
+
+def view_for_offer(user: User, offer: Offer) -> WidgetView:
+    return WidgetView(
+        token=None,
+        purpose=get_purpose(offer.purpose),
+        who=user.display_name,
+        state=None,
+        on_phone=is_mobile_user_agent(request.user_agent.string),
+        offer=_serializer().dumps(offer.__dict__),
+    )
+
+
+def read_offer(signed: str, user: User) -> Offer | None:
+    """The offer a host page signed for ``user``; None if forged, stale or someone else's."""
+    try:
+        fields = _serializer().loads(signed, max_age=OFFER_MAX_AGE_SECONDS)
+        offer = Offer(**fields)
+    except (BadData, TypeError):
+        return None
+    if offer.user_id != user.id:
+        return None
+    return offer
+
+
+def start(user: User, offer: Offer) -> services.StartedHandoff:
+    """Issue the offered code (voiding an earlier one) and keep it for this browser."""
     started = services.start_handoff(
         user,
-        purpose,
-        object_id,
-        continue_url=continue_url,
-        return_url=return_url or _current_path(),
+        offer.purpose,
+        offer.object_id,
+        continue_url=offer.continue_url,
+        return_url=offer.return_url,
     )
-    return {"handoff": view_for_started(user, started)}
+    remember(started)
+    return started
+
+
+def remember(started: services.StartedHandoff) -> None:
+    """Keep the raw token in this browser's session, so its page can show it again."""
+    shown = dict(session.get(SHOWN_KEY) or {})
+    shown[str(started.token.id)] = started.raw_token
+    session[SHOWN_KEY] = dict(list(shown.items())[-SHOWN_KEPT:])
+
+
+def _shown_here(token: HandoffToken) -> services.StartedHandoff | None:
+    raw = (session.get(SHOWN_KEY) or {}).get(str(token.id))
+    return services.started_from(token, raw) if isinstance(raw, str) else None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT)
 
 
 def _current_path() -> str:

@@ -56,10 +56,41 @@ def widget_code(html: str) -> ShownCode:
     )
 
 
+_OFFER = re.compile(r'name="offer" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def offer_of(html: str) -> str:
+    found = _OFFER.search(html)
+    assert found, "the widget offers no code"
+    return found.group(1)
+
+
+def start(desktop: FlaskClient, html: str, *, here: bool = False, fragment: bool = True):
+    """Press 显示二维码 (htmx sends it as the widget loads), or 在本机继续, on ``html``."""
+    data = {"csrf_token": _CSRF.search(html).group(1), "offer": offer_of(html)}
+    if here:
+        data["here"] = "1"
+    return desktop.post("/handoff/start", data=data, headers=HX if fragment else {})
+
+
 def show_code(desktop: FlaskClient, path: str = "/handoff/demo") -> ShownCode:
+    """Open the host page and let its widget issue a code, as the browser would."""
     response = desktop.get(path)
     assert response.status_code == 200
-    return widget_code(page_text(response))
+    html = page_text(response)
+    if "data:image/png" not in html:
+        started = start(desktop, html)
+        assert started.status_code == 200 and "data:image/png" in page_text(started)
+        html = page_text(desktop.get(path))  # the page again shows the code it issued
+    return widget_code(html)
+
+
+def renew_code(desktop: FlaskClient, token_id: int) -> ShownCode:
+    """刷新二维码 on the computer: a new code for the task, the old one void."""
+    renewed = post(desktop, f"/handoff/{token_id}/renew", headers=HX)
+    assert renewed.status_code == 200
+    return widget_code(page_text(renewed))
 
 
 def status(desktop: FlaskClient, token_id: int, shown: str | None = None):

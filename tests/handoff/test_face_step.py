@@ -20,7 +20,7 @@ from app.handoff.services import passed_verification, purge_expired_images
 from app.storage import storage
 from tests.conftest import page_text, post
 from tests.handoff import samples
-from tests.handoff.flow import scan_and_confirm, show_code, upload
+from tests.handoff.flow import renew_code, scan_and_confirm, show_code, upload
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_five_failures_in_ten_minutes_lock_the_step_for_ten_minutes(
     assert "人脸识别已暂停" in page_text(upload(phone, granted, samples.face_jpeg()))
     assert len(verifications(resident.id)) == 5
     other_phone = app.test_client()
-    scan_and_confirm(other_phone, show_code(desktop))
+    scan_and_confirm(other_phone, renew_code(desktop, granted))
     new_token = db.session.scalar(select(HandoffToken.id).order_by(HandoffToken.id.desc()))
     assert "人脸识别已暂停" in page_text(upload(other_phone, new_token, samples.face_jpeg()))
 

@@ -19,12 +19,14 @@ from tests.factories import PASSWORD, create_resident
 from tests.handoff import samples
 from tests.handoff.flow import (
     HX,
+    offer_of,
     offered_numbers,
     right_number,
     scan,
     scan_and_confirm,
     show_code,
     shown_number,
+    start,
     status,
     tap,
     upload,
@@ -180,10 +182,35 @@ def test_a_new_code_voids_the_old_one(desktop, phone) -> None:
     second = widget_code(page_text(renewed))
     assert second.path != first.path and second.token_id != first.token_id
     assert phone.get(first.path).status_code == 404
-    third = show_code(desktop)  # opening the host page again issues a fresh code too
-    assert phone.get(second.path).status_code == 404
-    assert phone.get(third.path).status_code == 303
+    again = show_code(desktop)  # the host page again (refresh, 返回): the same code
+    assert (again.token_id, again.path) == (second.token_id, second.path)
     assert token_row(first.token_id).status == "replaced"
+    assert token_row(second.token_id).status == "pending"
+    assert phone.get(second.path).status_code == 303
+
+
+def test_another_browser_is_offered_a_new_code_that_voids_the_first(app, desktop, resident):
+    first = show_code(desktop)
+    laptop = app.test_client()
+    login(laptop, resident.phone, PASSWORD)
+    page = page_text(laptop.get("/handoff/demo"))
+    assert "data:image/png" not in page and "显示二维码" in page  # the raw token stays put
+    assert token_row(first.token_id).status == "pending"  # looking voids nothing
+    second = widget_code(page_text(start(laptop, page)))
+    assert second.token_id != first.token_id
+    assert token_row(first.token_id).status == "replaced"
+
+
+def test_a_forged_or_foreign_offer_issues_nothing(app, desktop, resident) -> None:
+    page = page_text(desktop.get("/handoff/demo"))
+    other = create_resident(real_name="李四")
+    intruder = app.test_client()
+    login(intruder, other.phone, PASSWORD)
+    foreign = post(intruder, "/handoff/start", {"offer": offer_of(page)})
+    forged = post(desktop, "/handoff/start", {"offer": offer_of(page)[:-2] + "xx"})
+    for refused in (foreign, forged):
+        assert refused.status_code == 303 and refused.headers["Location"] == "/"
+    assert db.session.scalar(select(func.count(HandoffToken.id))) == 0
 
 
 def test_another_users_token_is_refused_and_gives_no_data(app, desktop, resident) -> None:
@@ -342,12 +369,11 @@ def test_on_a_phone_already_continue_in_place(app, resident) -> None:
     login(mobile, resident.phone, PASSWORD)
     page = mobile.get("/handoff/demo")
     text = page_text(page)
-    assert "data:image/png" not in text and "在本机继续" in text
-    found = re.search(r"/handoff/(\d+)/here", text)
+    assert "data:image/png" not in text and "在本机继续" in text and "显示二维码" not in text
+    moved = start(mobile, text, here=True, fragment=False)
+    found = re.fullmatch(r"/handoff/(\d+)/face", moved.headers["Location"])
     assert found
     token_id = int(found.group(1))
-    moved = post(mobile, f"/handoff/{token_id}/here")
-    assert moved.headers["Location"] == f"/handoff/{token_id}/face"
     assert mobile.get("/auth/me").status_code == 200  # still the normal signed-in session
     passed = upload(mobile, token_id, samples.face_jpeg())
     assert passed.status_code == 303 and passed.headers["Location"] == "/handoff/demo/result"

@@ -259,9 +259,10 @@ def test_on_a_phone_the_face_check_continues_in_place(client: FlaskClient, appro
     iphone = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile"}
     page = page_text(client.get(f"/renewal/{rid}/sign/face", headers=iphone))
     assert "在本机继续" in page and "data:image/png" not in page
+    moved = handoff.start(client, page, here=True, fragment=False)
     token = db.session.scalar(select(HandoffToken).order_by(HandoffToken.id.desc()))
     assert token.continue_url == f"/renewal/{rid}/sign/phone"
-    assert post(client, f"/handoff/{token.id}/here").status_code == 303
+    assert moved.location == f"/handoff/{token.id}/face"
     face = handoff.upload(client, token.id, face_jpeg())
     assert face.location.endswith(f"/renewal/{rid}/sign/phone")
     sign_on_phone(client, rid)
