@@ -68,9 +68,14 @@ class Config:
         "socket_connect_timeout": 1,
         "socket_timeout": 1,
     }
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: building them asks the storage again after the view has
+    # run, and a storage error there would turn a completed sign-in into a 500.
+    RATELIMIT_HEADERS_ENABLED = False
     # Per client address; a load test signing in many users from one host raises it.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Per client address, on top of the per-phone SMS limits: a registration for a taken
+    # number texts its owner, so one address may not text many residents.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;20 per hour")
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
     SMS_CODE_TTL = timedelta(minutes=5)
     SMS_RESEND_INTERVAL = timedelta(seconds=60)

@@ -178,9 +178,10 @@ def test_a_small_touch_screen_puts_continue_here_first(
     phone = make_phone_page(user_agent=DESKTOP_USER_AGENT)
     sign_in(phone, account, PASSWORD)
     phone.goto("/handoff/demo")
+    qr = phone.get_by_role("img", name=re.compile("二维码"))
+    expect(qr).to_be_attached()  # issued by the widget's POST as it loads
     here = phone.get_by_role("button", name="在本机继续")
     expect(here).to_have_count(1)  # one button, not the computer's second one too
-    qr = phone.get_by_role("img", name=re.compile("二维码"))
     here_box, qr_box = here.bounding_box(), qr.bounding_box()
     assert here_box and qr_box and here_box["y"] < qr_box["y"]
     assert here_box["y"] + here_box["height"] <= 844  # on the first screen
@@ -190,9 +191,10 @@ def test_a_small_touch_screen_puts_continue_here_first(
     desktop = desktop_page
     sign_in(desktop, account, PASSWORD)
     desktop.goto("/handoff/demo")
+    qr = desktop.get_by_role("img", name=re.compile("二维码"))
+    expect(qr).to_be_visible()
     here = desktop.get_by_role("button", name="在本机继续")
     expect(here).to_have_count(1)
-    qr = desktop.get_by_role("img", name=re.compile("二维码"))
     here_box, qr_box = here.bounding_box(), qr.bounding_box()
     assert here_box and qr_box and here_box["y"] > qr_box["y"]
     check_page(desktop)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import product
 from urllib.parse import urljoin, urlsplit
 
@@ -204,10 +205,43 @@ def _swap_ready_but_not_submitted() -> None:
         db.session.commit()
 
 
+def _payment_left_open_past_its_deadline(tenant_phone: str) -> None:
+    """A pending rent payment whose deadline has passed: its page and its poll show it
+    expired, and only a POST or ``rent mark-overdue`` closes it."""
+    from app.auth.models import User
+    from app.housing.models import Lease
+    from app.rent import services as rent_services
+    from app.rent.billing import Period
+    from app.rent.models import Bill
+    from tests.rent.builders import add_bill
+
+    tenant = db.session.scalar(select(User).where(User.phone == tenant_phone))
+    lease = db.session.scalar(select(Lease).where(Lease.tenant_id == tenant.id))
+    bill = db.session.scalar(  # the oldest unpaid bill: a payment starts there
+        select(Bill)
+        .where(Bill.lease_id == lease.id, Bill.status == BillStatus.UNPAID)
+        .order_by(Bill.period)
+        .limit(1)
+    )
+    if bill is None:
+        billed = set(db.session.scalars(select(Bill.period).where(Bill.lease_id == lease.id)))
+        end = lease.current_term.end_date
+        month = next(  # a month of the term no seed bill has
+            p
+            for p in (Period.of(end - timedelta(days=30 * n)) for n in range(1, 36))
+            if str(p) not in billed
+        )
+        bill = add_bill(lease, month)
+    payment = rent_services.start_online_payment(tenant, [bill.id], "e" * 32)
+    payment.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+
 def test_no_get_route_writes_to_the_database(app, monkeypatch) -> None:
     monkeypatch.setattr(limiter, "enabled", False)  # every client is 127.0.0.1
     actors = support.build_world(app)
     _swap_ready_but_not_submitted()
+    _payment_left_open_past_its_deadline(next(a.phone for a in actors if a.name == "tenant"))
     walk = Walk(app, actors)
     walk.run()
     walk.snapshot.close()

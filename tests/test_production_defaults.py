@@ -85,6 +85,8 @@ def redis_down(app, tmp_path):
     with down.app_context():
         db.create_all()
         yield down
+        db.session.remove()
+        db.engine.dispose()  # its own pool: PostgreSQL connections are closed, not dropped
 
 
 def test_sign_in_fails_closed_when_the_limit_store_is_down(app, redis_down) -> None:
@@ -188,3 +190,21 @@ def test_production_defaults_to_a_year_of_hsts(server_env, start_server) -> None
 
 def test_no_hsts_on_the_local_test_server(client) -> None:
     assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_a_storage_error_after_the_check_does_not_undo_a_sign_in(app, client, monkeypatch) -> None:
+    """The limit is checked before the view; nothing asks the storage afterwards (no
+    X-RateLimit headers), so Redis failing mid-request cannot turn a sign-in into a 500."""
+    from limits.errors import StorageError
+
+    from app.extensions import limiter
+
+    def down(*_args, **_kwargs):
+        raise StorageError(ConnectionError("redis went away"))
+
+    user = create_resident()
+    monkeypatch.setattr(limiter.limiter, "get_window_stats", down)
+    signed_in = login(client, user.phone, PASSWORD)
+    assert signed_in.status_code == 303
+    assert not any(name.startswith("X-RateLimit") for name, _value in signed_in.headers.items())
+    assert client.get("/auth/me").status_code == 200

@@ -19,6 +19,10 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _register_rate_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 def _show_code_if_debugging(sent: services.SentCode) -> None:
     if current_app.config["SHOW_SMS_CODE_ON_SCREEN"]:
         flash(f"（开发模式，不发真实短信）短信内容：{sent.text}", "info")
@@ -33,6 +37,7 @@ def _attach_error(form, error: services.AuthError) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.shared_limit(_register_rate_limit, scope="register", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return see_other(url_for("home.index"))
@@ -77,6 +82,7 @@ def register_verify():
 
 
 @bp.post("/register/resend")
+@limiter.shared_limit(_register_rate_limit, scope="register", methods=["POST"])
 def register_resend():
     phone = session.get(PENDING_PHONE)
     if not phone:

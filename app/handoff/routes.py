@@ -61,6 +61,8 @@ def start():
     """显示二维码 (sent by htmx as the widget loads) or 在本机继续: issue the offered code."""
     offer = widget.read_offer(request.form.get("offer", ""), current_user)
     if offer is None:
+        if wants_fragment():  # reload the host page, which offers afresh
+            return Response(status=204, headers={"HX-Refresh": "true"})
         flash("页面已过期，请刷新后重试", "error")
         return see_other(url_for("home.index"))
     started = widget.start(current_user, offer)

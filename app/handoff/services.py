@@ -72,7 +72,9 @@ def face_provider() -> FaceProvider:
 
 @dataclass(frozen=True)
 class StartedHandoff:
-    """A fresh token: the raw value exists only here, for the QR code and the link."""
+    """A fresh token with its raw value, for the QR code and the link: the database keeps
+    only its hash, and the browser it was issued to keeps the raw value in its session
+    (app.handoff.widget) to show it again until the sign-in ends."""
 
     token: HandoffToken
     raw_token: str

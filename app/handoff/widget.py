@@ -27,6 +27,7 @@ from flask import current_app, request, session, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
 from qrcode.constants import ERROR_CORRECT_M
 
+from app.auth import sessions
 from app.auth.models import User
 from app.core.navigation import safe_next_url
 from app.handoff import services
@@ -36,10 +37,10 @@ from app.handoff.rules import DesktopState, is_mobile_user_agent
 
 QR_BOX_PX = 6
 QR_BORDER_BOXES = 4
-SHOWN_KEY = "handoff_shown"  # session: token id -> raw token, for the browser it was shown in
+SHOWN_KEY = "handoff_shown"  # session: [token id, raw token], for the browser it was shown in
 SHOWN_KEPT = 4
 OFFER_SALT = "handoff-offer"
-OFFER_MAX_AGE_SECONDS = 8 * 3600  # a sign-in's absolute limit
+OFFER_MAX_AGE_SECONDS = 3600  # a page left open longer is refreshed first
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Offer:
     """What a host page lets ``handoff.start`` issue a code for."""
 
     user_id: int
+    login_session_id: int | None  # the sign-in that saw the host page
     purpose: str
     object_id: int
     continue_url: str
@@ -92,7 +94,14 @@ def handoff_widget(
         started = _shown_here(token)
         if started is not None:
             return {"handoff": view_for_started(user, started)}
-    offer = Offer(user.id, purpose, object_id, continue_url, return_url or _current_path())
+    offer = Offer(
+        user.id,
+        sessions.current_session_id(),
+        purpose,
+        object_id,
+        continue_url,
+        return_url or _current_path(),
+    )
     return {"handoff": view_for_offer(user, offer)}
 
 
@@ -108,13 +117,14 @@ def view_for_offer(user: User, offer: Offer) -> WidgetView:
 
 
 def read_offer(signed: str, user: User) -> Offer | None:
-    """The offer a host page signed for ``user``; None if forged, stale or someone else's."""
+    """The offer a host page signed for ``user`` in this sign-in; None if forged, older than
+    an hour, someone else's or from a sign-in that has ended."""
     try:
         fields = _serializer().loads(signed, max_age=OFFER_MAX_AGE_SECONDS)
         offer = Offer(**fields)
     except (BadData, TypeError):
         return None
-    if offer.user_id != user.id:
+    if offer.user_id != user.id or offer.login_session_id != sessions.current_session_id():
         return None
     return offer
 
@@ -134,13 +144,18 @@ def start(user: User, offer: Offer) -> services.StartedHandoff:
 
 def remember(started: services.StartedHandoff) -> None:
     """Keep the raw token in this browser's session, so its page can show it again."""
-    shown = dict(session.get(SHOWN_KEY) or {})
-    shown[str(started.token.id)] = started.raw_token
-    session[SHOWN_KEY] = dict(list(shown.items())[-SHOWN_KEPT:])
+    kept = [pair for pair in _shown() if pair[0] != started.token.id]
+    session[SHOWN_KEY] = [*kept, [started.token.id, started.raw_token]][-SHOWN_KEPT:]
+
+
+def _shown() -> list[list]:
+    """[token id, raw token] pairs, oldest first (a list: the session keeps its order)."""
+    pairs = session.get(SHOWN_KEY)
+    return [pair for pair in pairs if len(pair) == 2] if isinstance(pairs, list) else []
 
 
 def _shown_here(token: HandoffToken) -> services.StartedHandoff | None:
-    raw = (session.get(SHOWN_KEY) or {}).get(str(token.id))
+    raw = next((raw for token_id, raw in _shown() if token_id == token.id), None)
     return services.started_from(token, raw) if isinstance(raw, str) else None
 
 

@@ -187,11 +187,17 @@ def _own_payment_or_404(payment_id: int):
 def payment(payment_id: int):
     """The payment as the server knows it; htmx polls it while the provider's notification
     has not arrived yet (204 = no change, 286 = final, stop polling)."""
-    found = services.refresh_payment(_own_payment_or_404(payment_id))
-    pending = found.state == PaymentState.PENDING
-    if wants_fragment() and pending:
+    seen = services.seen_payment(_own_payment_or_404(payment_id))
+    if wants_fragment() and seen.state is PaymentState.PENDING:
         return Response(status=204)
-    response = render("rent/payment.html", "payment_status", title="缴费结果", payment=found)
+    response = render(
+        "rent/payment.html",
+        "payment_status",
+        title="缴费结果",
+        payment=seen.payment,
+        state=seen.state,
+        reason=seen.reason,
+    )
     if wants_fragment():
         response.status_code = STOP_POLLING
     return response

@@ -772,14 +772,34 @@ def checkout_url(payment: Payment) -> str:
     )
 
 
-def refresh_payment(payment: Payment, now: datetime | None = None) -> Payment:
-    """Expire ``payment`` if it is pending past its deadline."""
-    now = now or utcnow()
-    if (
+@dataclass(frozen=True, slots=True)
+class SeenPayment:
+    """A payment as its page shows it: a pending one past its deadline reads as expired,
+    without a write (``refresh_payment`` in the POSTs and ``rent mark-overdue`` close it)."""
+
+    payment: Payment
+    state: PaymentState
+    reason: str | None
+
+
+def seen_payment(payment: Payment, now: datetime | None = None) -> SeenPayment:
+    if _overdue_pending(payment, now or utcnow()):
+        return SeenPayment(payment, PaymentState.EXPIRED, "超时未支付")
+    return SeenPayment(payment, payment.state_enum, payment.failure_reason)
+
+
+def _overdue_pending(payment: Payment, now: datetime) -> bool:
+    return (
         payment.state == PaymentState.PENDING
         and payment.expires_at is not None
         and payment.expires_at < now
-        and _close_payment(payment.id, PaymentState.EXPIRED, "超时未支付")
+    )
+
+
+def refresh_payment(payment: Payment, now: datetime | None = None) -> Payment:
+    """Expire ``payment`` if it is pending past its deadline."""
+    if _overdue_pending(payment, now or utcnow()) and _close_payment(
+        payment.id, PaymentState.EXPIRED, "超时未支付"
     ):
         db.session.commit()
         db.session.refresh(payment)

@@ -427,6 +427,7 @@ def submit_when_prepaid(bill_ids: list[int]) -> None:
         )
         .with_for_update(of=SwapApplication)
         .options(*_load())
+        .execution_options(populate_existing=True)  # as locked, not as loaded before
     ).all()
     for application in candidates:
         _submit_if_ready(application)

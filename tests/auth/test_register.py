@@ -113,6 +113,7 @@ def test_resend_is_rate_limited(app, client) -> None:
 
 def test_hourly_limit(app, client) -> None:
     app.config["SMS_RESEND_INTERVAL"] = timedelta(0)
+    app.config["REGISTER_RATE_LIMIT"] = "100 per minute"  # the per-phone limit is tested
     for _ in range(app.config["SMS_MAX_PER_HOUR"]):
         assert start_registration(client).status_code == 303
     response = start_registration(client)
@@ -195,3 +196,15 @@ def test_verify_without_pending_phone_goes_back_to_step_one(client) -> None:
     response = client.get("/auth/register/verify")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/auth/register")
+
+
+def test_one_address_may_not_text_many_phones(app, client, rate_limit_storage) -> None:
+    """A registration for a taken number texts its owner: per address, registration and
+    resend share one limit on top of the per-phone ones."""
+    app.config["REGISTER_RATE_LIMIT"] = "5 per minute"
+    statuses = [start_registration(client, f"1391234{n:04d}").status_code for n in range(5)]
+    assert statuses == [303] * 5
+    refused = start_registration(client, "13912349999")
+    assert refused.status_code == 429 and "操作过于频繁" in page_text(refused)
+    assert post(client, "/auth/register/resend").status_code == 429
+    assert len(outbox(app).outbox) == 5

@@ -438,3 +438,16 @@ def test_a_code_opened_before_the_computer_signs_out_cannot_be_tapped(desktop, p
     post(desktop, "/auth/logout")
     assert tap(phone, right_number(shown.token_id)).status_code == 404
     assert token_row(shown.token_id).redeemed_at is None
+
+
+def test_an_offer_from_an_ended_sign_in_issues_nothing(app, desktop, resident) -> None:
+    page = page_text(desktop.get("/handoff/demo"))
+    post(desktop, "/auth/logout")
+    login(desktop, resident.phone, PASSWORD)
+    stale = post(desktop, "/handoff/start", {"offer": offer_of(page)})
+    assert stale.status_code == 303 and stale.headers["Location"] == "/"
+    htmx = post(desktop, "/handoff/start", {"offer": offer_of(page)}, headers=HX)
+    assert htmx.status_code == 204 and htmx.headers["HX-Refresh"] == "true"
+    assert db.session.scalar(select(func.count(HandoffToken.id))) == 0
+    fresh = page_text(desktop.get("/handoff/demo"))
+    assert start(desktop, fresh).status_code == 200  # the page's new offer works

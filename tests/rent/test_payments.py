@@ -385,9 +385,14 @@ def test_an_order_left_open_expires_and_the_sandbox_refuses_it(
     assert late.status_code == 400 and "已超时关闭" in page_text(late)
     payment.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert "已过期" in page_text(client.get(f"/rent/payments/{payment.id}"))
+    shown = page_text(client.get(f"/rent/payments/{payment.id}"))
+    assert "已过期" in shown and "超时未支付" in shown and "继续支付" not in shown
     db.session.refresh(payment)
-    assert payment.state == PaymentState.EXPIRED
+    assert payment.state == PaymentState.PENDING  # the page only reads
+    resumed = post(client, f"/rent/payments/{payment.id}/checkout")
+    assert resumed.status_code == 303 and resumed.headers["Location"].endswith(f"/{payment.id}")
+    db.session.refresh(payment)
+    assert payment.state == PaymentState.EXPIRED and payment.failure_reason == "超时未支付"
     tampered = client.get("/rent/sandbox/checkout?order=not-a-token")
     assert tampered.status_code == 400 and "支付订单无效" in page_text(tampered)
 
