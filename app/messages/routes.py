@@ -16,22 +16,24 @@ def index():
     return render("messages/index.html", "message_list", title="消息", messages=messages)
 
 
-@bp.get("/<int:message_id>")
-@login_required
-def show(message_id: int):
+def _own_or_404(message_id: int):
     message = services.message_for(current_user.id, message_id)
     if message is None:
         abort(404)
-    return render("messages/show.html", title="消息详情", message=message)
+    return message
+
+
+@bp.get("/<int:message_id>")
+@login_required
+def show(message_id: int):
+    return render("messages/show.html", title="消息详情", message=_own_or_404(message_id))
 
 
 @bp.post("/<int:message_id>/open")
 @login_required
 def open_message(message_id: int):
     """Opening an unread message from the list marks it read, then shows it."""
-    message = services.message_for(current_user.id, message_id)
-    if message is None:
-        abort(404)
+    message = _own_or_404(message_id)
     services.mark_read(message)
     return see_other(url_for("messages.show", message_id=message.id))
 

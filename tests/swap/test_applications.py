@@ -280,14 +280,18 @@ def test_a_concurrent_lease_write_rolls_the_whole_approval_back(app, agreed, mon
     assert db.session.scalars(select(LeaseUnitChange)).all() == []
 
 
+def _all_but_prepayment(application: SwapApplication, user) -> None:
+    applications.save_reason(application, user, "work", "在对方小区附近的单位上班，通勤太远。")
+    applications.add_proof(application, user, builders.jpeg())
+    applications.sign(application, user, PASSWORD)
+
+
 def test_prepayment_already_paid_submits_when_issued(app, agreed) -> None:
     """Issuing the pre-payment is the last step when its bills are paid already."""
     a, b, request = agreed
     application = applications.start_application(a, request)
     complete_party(app, a, application)
-    applications.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
-    applications.add_proof(application, b, builders.jpeg())
-    applications.sign(application, b, PASSWORD)
+    _all_but_prepayment(application, b)
     lease = services.standing_of(b.id)[1]
     for bill in rent.issue_advance_bills(lease, PREPAY_MONTHS):  # paid before the swap
         bill.status, bill.paid_at = BillStatus.PAID, utcnow()
@@ -305,9 +309,7 @@ def test_the_cli_submits_applications_completed_outside_the_app(
     a, b, request = agreed
     application = applications.start_application(a, request)
     complete_party(app, a, application)
-    applications.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
-    applications.add_proof(application, b, builders.jpeg())
-    applications.sign(application, b, PASSWORD)
+    _all_but_prepayment(application, b)
     for bill in applications.issue_prepayment(application, b):
         bill.status, bill.paid_at = BillStatus.PAID, utcnow()
     db.session.commit()
