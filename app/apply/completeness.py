@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.apply import validation
+from app.apply.categories import mode_problem
 from app.apply.materials import missing_materials, required_materials
 from app.apply.models import Application, ApplicationFile, Consent
 from app.auth.models import User
@@ -47,7 +48,7 @@ def signature_file(application: Application) -> ApplicationFile | None:
 
 def _members_problem(application: Application) -> str | None:
     applicant = application.data.get("applicant", {})
-    _values, errors = validation.validate_applicant(applicant)
+    _values, errors = validation.validate_applicant(applicant, application.category)
     household = validation.household_problems(
         applicant.get("marital_status", ""), application.data.get("members", [])
     )
@@ -67,6 +68,10 @@ def submission_problems(application: Application, user: User) -> list[Submission
         problems.append(SubmissionProblem("identity", "尚未完成扫脸认证"))
     if not application.category or not application.guarantee_mode:
         problems.append(SubmissionProblem("category", "尚未选择申请类别"))
+    else:
+        mode = mode_problem(application.category, application.guarantee_mode)
+        if mode:
+            problems.append(SubmissionProblem("category", mode))
     members = _members_problem(application)
     if members:
         problems.append(SubmissionProblem("members", members))

@@ -20,16 +20,28 @@ EMPTY = "（未填写）"
 APPLICANT_LABELS = {
     "phone": "联系电话",
     "marital_status": "婚姻状况",
+    "remarried": "是否离异后再婚",
     "hukou": "户籍类型",
     "hukou_years": "中心城区落户年限（年）",
+    "residence_permit": "中心城区居住证",
+    "pension_months": "连续缴纳养老保险月数",
     "employment_status": "就业状况",
     "employer": "工作单位",
     "monthly_income": "本人月收入（元）",
     "address": "现居住地址",
     "housing_situation": "现居住情况",
+    "relatives_any": "父母、子女在中心城区有两套或以上住房",
+    "relative_relation": "住房最多的亲属",
+    "relative_units": "该亲属住房套数",
+    "relative_area_m2": "该亲属住房建筑面积合计（平方米）",
+    "relative_size": "该亲属家庭人数",
 }
 APPLICANT_OPTIONS = {
     "marital_status": validation.MARITAL,
+    "remarried": validation.YES_NO,
+    "residence_permit": validation.RESIDENCE_PERMIT,
+    "relatives_any": validation.YES_NO,
+    "relative_relation": validation.FUNDING_RELATIONS,
     "hukou": validation.HUKOU,
     "employment_status": validation.EMPLOYMENT,
     "housing_situation": validation.HOUSING_SITUATION,
@@ -38,7 +50,7 @@ FIELD_LABELS = {
     **{f"applicant.{name}": label for name, label in APPLICANT_LABELS.items()},
     "column.guarantee_mode": "保障方式",
     "column.category": "保障类别",
-    "category_details": "民政认定类别、居住证和养老保险",
+    "category_details": "民政认定类别",
     "priority_groups": "优惠政策对象",
 }
 

@@ -1,7 +1,7 @@
 """From a filled-in application to the rules engine's household facts. No Flask.
 
-The wizard asks what a reviewer needs; facts it does not ask (e.g. relatives'
-housing, past disposals) come from the resident's 资格自评 answers when the draft was
+The wizard asks what a reviewer needs (relatives' housing and a non-local applicant's
+居住证 and 养老保险 included); facts it does not ask (e.g. past disposals) come from the resident's 资格自评 answers when the draft was
 started from them, and otherwise take the contract's defaults. The pre-check is
 advice for reviewers, never a decision.
 """
@@ -12,10 +12,12 @@ from datetime import date
 from typing import Any
 
 from app.apply.categories import Category
+from app.apply.validation import relatives_housing
 from app.eligibility.questionnaire import to_household
 
+# 001 二(一)3: a non-local applicant is an 外来创业人员, 直管单位 staff, or else an
+# 外来就业人员 (a 新就业职工 or 中等偏下收入 applicant from elsewhere included).
 WORK_BY_CATEGORY = {
-    Category.MIGRANT_WORKER: "employed",
     Category.ENTREPRENEUR: "entrepreneur",
     Category.CENTRAL_UNIT: "central_unit",
 }
@@ -27,6 +29,13 @@ def _age(birth: date | None, today: date) -> int:
         return 0
     had_birthday = (today.month, today.day) >= (birth.month, birth.day)
     return today.year - birth.year - (0 if had_birthday else 1)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):  # an autosaved, not yet valid answer
+        return 0
 
 
 def _from_questionnaire(data: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +53,17 @@ def household_from_application(application: Any, user: Any, today: date) -> dict
     assets = data.get("assets", {})
     earlier = _from_questionnaire(data)
     category = application.category
-    work = WORK_BY_CATEGORY.get(category, "none") if applicant.get("hukou") == "other" else "none"
+    work = (
+        WORK_BY_CATEGORY.get(category, "employed") if applicant.get("hukou") == "other" else "none"
+    )
+    # Asked on the 家庭成员 step; drafts from before kept them with the category.
+    permit = applicant.get("residence_permit", extra.get("residence_permit"))
+    pension = applicant.get("pension_months", extra.get("pension_months"))
+    relatives = (
+        relatives_housing(applicant)
+        if applicant.get("relatives_any") in ("yes", "no")
+        else earlier.get("relatives_housing", [])
+    )
     real_estate = assets.get("real_estate", [])
     return {
         "applicant": {
@@ -54,8 +73,8 @@ def household_from_application(application: Any, user: Any, today: date) -> dict
             "hukou": applicant.get("hukou", "other"),
             "hukou_years": applicant.get("hukou_years") or 0,
             "work": work,
-            "residence_permit": bool(extra.get("residence_permit")),
-            "pension_months": int(extra.get("pension_months") or 0),
+            "residence_permit": permit in (True, "yes"),
+            "pension_months": _int(pension),
             "business_license": category == Category.ENTREPRENEUR,
             "central_unit_certificate": category == Category.CENTRAL_UNIT,
             "can_pay_rent": True,
@@ -70,7 +89,7 @@ def household_from_application(application: Any, user: Any, today: date) -> dict
             for item in real_estate
             if item.get("use") == RESIDENTIAL
         ),
-        "relatives_housing": earlier.get("relatives_housing", []),
+        "relatives_housing": relatives,
         "civil_status": extra.get("civil_status", "none")
         if category == Category.LOW_INCOME
         else "none",

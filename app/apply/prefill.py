@@ -38,6 +38,8 @@ def draft_data_from_answers(answers: Answers) -> dict[str, Any]:
             "marital_status": applicant["marital_status"],
             "hukou": applicant["hukou"],
             "hukou_years": applicant["hukou_years"],
+            **_residency(applicant),
+            **_relatives(household["relatives_housing"]),
         },
         "members": [
             {"relation": member["relation"], "age": member["age"]}
@@ -48,10 +50,30 @@ def draft_data_from_answers(answers: Answers) -> dict[str, Any]:
             "real_estate": real_estate,
             "businesses": [{"kind": "工商注册企业"}] if household["owns_company"] else [],
         },
-        "category_details": {
-            "civil_status": household["civil_status"],
-            "residence_permit": applicant["residence_permit"],
-            "pension_months": applicant["pension_months"],
-        },
+        "category_details": {"civil_status": household["civil_status"]},
         "priority_groups": household["priority_groups"],
+    }
+
+
+def _residency(applicant: dict[str, Any]) -> dict[str, Any]:
+    if applicant["hukou"] != Hukou.OTHER:
+        return {}
+    return {
+        "residence_permit": "yes" if applicant["residence_permit"] else "no",
+        "pension_months": applicant["pension_months"],
+    }
+
+
+def _relatives(relatives: list[dict[str, Any]]) -> dict[str, Any]:
+    """The wizard asks for the relative with the most housing (the 说明书 lists them all)."""
+    funding = [r for r in relatives if r["relation"] in ("parent", "child")]
+    if not funding:
+        return {"relatives_any": "no"} if not relatives else {}
+    most = max(funding, key=lambda r: (r["units"], r["area_m2"]))
+    return {
+        "relatives_any": "yes",
+        "relative_relation": most["relation"],
+        "relative_units": most["units"],
+        "relative_area_m2": most["area_m2"],
+        "relative_size": most["household_size"],
     }

@@ -19,7 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from app.apply import bp, completeness, conflicts, services, steps, validation
-from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode
+from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
 from app.apply.materials import missing_materials, required_materials
 from app.apply.models import ApplicationStatus
@@ -297,17 +297,10 @@ def _category_values(form) -> tuple[dict[str, Any], dict[str, str]]:
         details["civil_status"] = form.get("civil_status", "")
         if details["civil_status"] not in {"dibao", "tekun", "zhichu_poor"}:
             errors["civil_status"] = "请选择民政认定的类别"
-    if category == Category.MIGRANT_WORKER:
-        details["residence_permit"] = form.get("residence_permit") == "yes"
-        details["pension_months"] = validation.int_in_range(
-            form.get("pension_months"),
-            "连续缴纳养老保险月数",
-            0,
-            1200,
-            "个月",
-            errors,
-            "pension_months",
-        )
+    if not errors.keys() & {"guarantee_mode", "category"}:
+        problem = mode_problem(category, mode)
+        if problem:
+            errors["guarantee_mode"] = problem
     groups = [g for g in form.getlist("priority_groups") if g in {p.value for p in PriorityGroup}]
     return {
         "guarantee_mode": mode,
@@ -371,8 +364,10 @@ def category():
 # -- 5. 家庭成员 -------------------------------------------------------------------------
 
 APPLICANT_FIELDS = (
-    "phone", "marital_status", "hukou", "hukou_years", "employment_status",
-    "employer", "monthly_income", "address", "housing_situation",
+    "phone", "marital_status", "remarried", "hukou", "hukou_years", "residence_permit",
+    "pension_months", "employment_status", "employer", "monthly_income", "address",
+    "housing_situation", "relatives_any", "relative_relation", "relative_units",
+    "relative_area_m2", "relative_size",
 )  # fmt: skip
 
 
@@ -406,6 +401,9 @@ def _members_page(
             editing=editing,
             options={
                 "marital_status": validation.MARITAL,
+                "yes_no": validation.YES_NO,
+                "residence_permit": validation.RESIDENCE_PERMIT,
+                "relative_relation": validation.FUNDING_RELATIONS,
                 "hukou": validation.HUKOU,
                 "employment_status": validation.EMPLOYMENT,
                 "housing_situation": validation.HOUSING_SITUATION,
@@ -423,7 +421,7 @@ def members():
     if request.method == "GET":
         return _members_page()
     raw = {field: request.form.get(field, "") for field in APPLICANT_FIELDS}
-    values, errors = validation.validate_applicant(raw)
+    values, errors = validation.validate_applicant(raw, application.category)
     saving = request.form.get("action") == "save"
     household = []
     if not saving:

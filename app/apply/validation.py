@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from app.apply.materials import needs_work_residency_proof
 from app.auth.idcard import IdNumberError, normalise_id_number, parse_id_number
 from app.auth.phone import is_mainland_mobile, normalise_phone
-from app.core.numbers import LIMIT, int_or_none
+from app.core.numbers import LIMIT, NumberError, int_or_none, parse_decimal
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,20}$")
 MARITAL = {"single": "未婚", "married": "已婚", "divorced": "离异", "widowed": "丧偶"}
@@ -31,6 +33,9 @@ HOUSING_SITUATION = {
     "dormitory": "单位宿舍",
     "other": "其他",
 }
+YES_NO = {"no": "否", "yes": "是"}
+RESIDENCE_PERMIT = {"yes": "已办理", "no": "未办理"}
+FUNDING_RELATIONS = {"parent": "父母（含配偶的父母）", "child": "子女"}
 RELATIONS = {
     "spouse": "配偶",
     "child": "子女",
@@ -50,7 +55,8 @@ class StepErrors(ValueError):
 
 
 def clean_text(value: Any) -> str:
-    return str(value or "").strip()
+    """What was typed, trimmed; a stored 0 stays "0" (it is an answer)."""
+    return "" if value is None or value is False else str(value).strip()
 
 
 def text_problem(
@@ -99,8 +105,13 @@ def int_in_range(
     return number
 
 
-def validate_applicant(form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
-    """The applicant's own section; returns the cleaned values and the problems."""
+def validate_applicant(
+    form: dict[str, Any], category: str | None = None
+) -> tuple[dict[str, Any], Errors]:
+    """The applicant's own section; returns the cleaned values and the problems.
+
+    ``category`` decides whether a non-local applicant answers for 居住证 and 养老保险
+    (001 二(一)3: every 外来就业人员, whatever the category)."""
     errors: Errors = {}
     values: dict[str, Any] = {
         "phone": normalise_phone(clean_text(form.get("phone"))),
@@ -133,6 +144,9 @@ def validate_applicant(form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
     values["monthly_income"] = int_in_range(
         values["monthly_income"], "月收入", 0, 1_000_000, "元", errors, "monthly_income"
     )
+    _marriage_details(form, values, errors)
+    _residency_details(form, values, errors, category)
+    _relatives_details(form, values, errors)
     needs_employer = values["employment_status"] in ("employed", "self_employed")
     for field, label, required in (
         ("employer", "工作单位", needs_employer),
@@ -142,6 +156,82 @@ def validate_applicant(form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
         if problem:
             errors[field] = problem
     return values, errors
+
+
+def _marriage_details(form: dict[str, Any], values: dict[str, Any], errors: Errors) -> None:
+    """离异再婚 must still give the 离婚证 (001 四.2): ask it of everyone married."""
+    values["remarried"] = clean_text(form.get("remarried"))
+    if values["marital_status"] != "married":
+        values["remarried"] = ""
+    elif values["remarried"] not in YES_NO:
+        errors["remarried"] = "请选择是否离异后再婚"
+
+
+def _residency_details(
+    form: dict[str, Any], values: dict[str, Any], errors: Errors, category: str | None
+) -> None:
+    values["residence_permit"] = clean_text(form.get("residence_permit"))
+    values["pension_months"] = clean_text(form.get("pension_months"))
+    if values["hukou"] not in HUKOU or not needs_work_residency_proof(category, values["hukou"]):
+        values["residence_permit"] = values["pension_months"] = ""
+        return
+    if values["residence_permit"] not in RESIDENCE_PERMIT:
+        errors["residence_permit"] = "请选择是否已办理中心城区居住证"
+    values["pension_months"] = int_in_range(
+        values["pension_months"], "连续缴纳养老保险月数", 0, 1200, "个月", errors, "pension_months"
+    )
+
+
+def _relatives_details(form: dict[str, Any], values: dict[str, Any], errors: Errors) -> None:
+    """直系亲属 housing (001 二(一)2 有资助住房, 四.4): the one with the most housing."""
+    values["relatives_any"] = clean_text(form.get("relatives_any"))
+    for field in ("relative_relation", "relative_units", "relative_area_m2", "relative_size"):
+        values[field] = clean_text(form.get(field))
+    if values["relatives_any"] not in YES_NO:
+        errors["relatives_any"] = "请选择父母、子女在中心城区有没有两套或以上住房"
+        return
+    if values["relatives_any"] == "no":
+        for field in ("relative_relation", "relative_units", "relative_area_m2", "relative_size"):
+            values[field] = ""
+        return
+    problem = choice_problem(values["relative_relation"], FUNDING_RELATIONS, "是哪位亲属")
+    if problem:
+        errors["relative_relation"] = problem
+    for field, label, high, unit in (
+        ("relative_units", "住房套数", 99, "套"),
+        ("relative_size", "该亲属家庭人数", 50, "人"),
+    ):
+        values[field] = int_in_range(values[field], label, 1, high, unit, errors, field)
+    try:
+        area = parse_decimal(
+            values["relative_area_m2"], places=2, minimum=Decimal("0.01"), maximum=100_000,
+            label="住房建筑面积合计",
+        )  # fmt: skip
+    except NumberError as error:
+        errors["relative_area_m2"] = (
+            "住房建筑面积合计应大于 0，且不超过 100000 平方米"
+            if error.kind in ("small", "large")
+            else error.message
+        )
+    else:
+        values["relative_area_m2"] = float(area)
+
+
+def relatives_housing(applicant: dict[str, Any]) -> list[dict[str, Any]]:
+    """The eligibility engine's ``relatives_housing`` from the wizard's answers."""
+    if applicant.get("relatives_any") != "yes":
+        return []
+    try:
+        return [
+            {
+                "relation": applicant["relative_relation"],
+                "units": int(applicant["relative_units"]),
+                "area_m2": float(applicant["relative_area_m2"]),
+                "household_size": int(applicant["relative_size"]),
+            }
+        ]
+    except (KeyError, TypeError, ValueError):  # not answered yet
+        return []
 
 
 def validate_member(form: dict[str, Any], today: date) -> tuple[dict[str, Any], Errors]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.apply import services as apply_services
 from app.apply.categories import Category, GuaranteeMode
+from app.apply.materials import required_materials
 from app.apply.models import Application, ApplicationEvent, ApplicationFile, ApplicationStatus
 from app.auth.idcard import check_character
 from app.auth.models import User
@@ -131,6 +132,8 @@ def _submitted(
                 "monthly_income": 900 if category == Category.LOW_INCOME else 3200,
                 "address": "浔阳区甘棠南路12号",
                 "housing_situation": "renting",
+                "remarried": "no",
+                "relatives_any": "no",
             },
             "members": [
                 apply_services.member_record(
@@ -158,8 +161,9 @@ def _submitted(
     )
     db.session.add(application)
     db.session.flush()
-    for key in ("id_applicant", "hukou_book", "marriage_proof", "housing_proof"):
-        application.files.append(_demo_file(key))
+    for item in required_materials(application.category, application.data):
+        if item.required:
+            application.files.append(_demo_file(item.key))
     application.precheck = apply_services.precheck(application, user)
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = clock.utcnow() - timedelta(days=days_ago)

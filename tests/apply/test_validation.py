@@ -6,14 +6,20 @@ from datetime import date
 
 import pytest
 
-from app.apply.validation import household_problems, validate_applicant, validate_member
+from app.apply.validation import (
+    household_problems,
+    relatives_housing,
+    validate_applicant,
+    validate_member,
+)
 from tests.factories import valid_id_number
 
 TODAY = date(2026, 11, 23)
 GOOD_APPLICANT = {
     "phone": "13800000001", "marital_status": "married", "hukou": "center_urban", "hukou_years": "8",
     "employment_status": "employed", "employer": "九江某公司", "monthly_income": "3500",
-    "address": "浔阳区甘棠南路1号", "housing_situation": "renting",
+    "address": "浔阳区甘棠南路1号", "housing_situation": "renting", "remarried": "no",
+    "relatives_any": "no",
 }  # fmt: skip
 
 
@@ -90,3 +96,67 @@ def test_household_rules() -> None:
         "只能有一位配偶" in household_problems("married", [spouse, {**spouse, "id_digest": "z"}])[0]
     )
     assert "请补充第 1 位" in household_problems("single", [{"relation": "child"}])[0]
+
+
+@pytest.mark.parametrize(
+    ("category", "hukou", "asked"),
+    [
+        ("new_employee", "other", True),
+        ("low_middle_income", "other", True),
+        ("migrant_worker", "other", True),
+        ("entrepreneur", "other", False),
+        ("central_unit", "other", False),
+        ("new_employee", "center_urban", False),
+    ],
+)
+def test_residency_is_asked_of_every_non_local_worker_per_001_2_1_3(
+    category: str, hukou: str, asked: bool
+) -> None:
+    """001 二（一）3: 外来就业人员 show a 居住证 and 6 months' 养老保险, whatever the category."""
+    form = {**GOOD_APPLICANT, "hukou": hukou}
+    _values, errors = validate_applicant(form, category)
+    assert ({"residence_permit", "pension_months"} <= errors.keys()) is asked
+    answered = {**form, "residence_permit": "yes", "pension_months": "\uff17"}  # fullwidth 7
+    values, errors = validate_applicant(answered, category)
+    assert errors == {}
+    assert values["pension_months"] == (7 if asked else "")
+
+
+def test_remarriage_is_asked_of_the_married_only_per_001_4_2() -> None:
+    """001 四.2 离异再婚的，仍需提交离婚证: the wizard must know whether a marriage is a remarriage."""
+    _values, errors = validate_applicant({**GOOD_APPLICANT, "remarried": ""})
+    assert "remarried" in errors
+    values, errors = validate_applicant(
+        {**GOOD_APPLICANT, "marital_status": "single", "remarried": "yes"}
+    )
+    assert errors == {} and values["remarried"] == ""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"relatives_any": ""}, "relatives_any"),
+        ({"relatives_any": "yes"}, "relative_relation"),
+        ({"relatives_any": "yes", "relative_units": "1e3"}, "relative_units"),
+        ({"relatives_any": "yes", "relative_area_m2": "-5"}, "relative_area_m2"),
+        ({"relatives_any": "yes", "relative_area_m2": "1e9"}, "relative_area_m2"),
+        ({"relatives_any": "yes", "relative_size": "0"}, "relative_size"),
+    ],
+)
+def test_relatives_housing_is_asked_in_the_wizard_per_001_4_4(overrides, field) -> None:
+    """001 四.4 直系亲属情况说明书 and 二（一）2 有资助住房: asked of every applicant."""
+    _values, errors = validate_applicant({**GOOD_APPLICANT, **overrides})
+    assert field in errors
+
+
+def test_relatives_answer_becomes_the_rules_input() -> None:
+    form = {
+        **GOOD_APPLICANT, "relatives_any": "yes", "relative_relation": "parent",
+        "relative_units": "2", "relative_area_m2": "185.5", "relative_size": "3",
+    }  # fmt: skip
+    values, errors = validate_applicant(form)
+    assert errors == {}
+    assert relatives_housing(values) == [
+        {"relation": "parent", "units": 2, "area_m2": 185.5, "household_size": 3}
+    ]
+    assert relatives_housing({**values, "relatives_any": "no"}) == []
