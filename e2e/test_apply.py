@@ -72,6 +72,7 @@ def fill_category_and_applicant(page: Page) -> None:
     proceed(page, r"/apply/members$")
     applicant = page.get_by_role("region", name="申请人信息")
     applicant.get_by_label("婚姻状况").select_option(label="已婚")
+    applicant.get_by_label("是否离异后再婚（已婚的填写）").select_option(label="否")
     applicant.get_by_label("户籍类型").select_option(label="市中心城区城镇常住户籍")
     applicant.get_by_label("中心城区落户年限（年）").fill("12")
     applicant.get_by_label("就业状况").select_option(label="在职")
@@ -79,6 +80,9 @@ def fill_category_and_applicant(page: Page) -> None:
     applicant.get_by_label("本人月收入（元）").fill("3200")
     applicant.get_by_label("现居住地址").fill("浔阳区甘棠南路12号")
     applicant.get_by_label("现居住情况").select_option(label="租住")
+    applicant.get_by_label(
+        "您或共同申请人的父母、子女在中心城区有两套或以上住房吗？"
+    ).select_option(label="否")
     expect(page.get_by_role("status").filter(has_text="已自动保存")).to_be_visible()
 
 

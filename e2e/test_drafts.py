@@ -20,7 +20,7 @@ APPLICANT = {
     "phone": "13800000001", "marital_status": "single", "hukou": "center_urban",
     "hukou_years": "8", "employment_status": "employed", "employer": "九江某公司",
     "monthly_income": "3500", "address": "浔阳区甘棠南路1号", "housing_situation": "renting",
-    "remarried": "no", "relatives_any": "no",
+    "relatives_any": "no",
 }  # fmt: skip
 
 
