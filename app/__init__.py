@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError
 
 from app import assets, rate_limits, security, storage
 from app.auth.sms import make_gateway
-from app.config import INSTANCE_DIR, config_class, production_problems
+from app.config import INSTANCE_DIR, config_class, production_problems, settings_from_environment
+from app.core import policy_parameters
 from app.core.logscrub import install_log_scrubbing
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
@@ -30,6 +31,8 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_object(config_class(config))
     _refuse_unsafe_production(app)
+    # Policy figures first: the areas' init_apps and views read them from app.config.
+    policy_parameters.init_app(app, settings_from_environment(policy_parameters.BY_KEY))
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -7,6 +7,7 @@ takes a mapping of overrides. Production refuses to start without ``SECRET_KEY``
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -128,6 +129,14 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SHOW_SMS_CODE_ON_SCREEN = False
+
+
+def settings_from_environment(keys: Iterable[str]) -> dict[str, str]:
+    """The settings among ``keys`` set as environment variables of the same name.
+
+    For the policy figures (``app/core/policy_parameters.py``), whose defaults live in
+    that declaration rather than here."""
+    return {key: os.environ[key] for key in keys if key in os.environ}
 
 
 def production_problems(config: dict) -> list[str]:

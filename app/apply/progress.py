@@ -1,7 +1,8 @@
 """我的申请: the review stages as a timeline, with the real dates and time limits. No Flask.
 
-The stages follow the application's programme (app/apply/workflow.py): 廉租房 has the
-区 stage and three publicity rounds. Dates come from the review itself (acceptance,
+The stages follow the application's track (app/apply/workflow.py): on three rounds
+(廉租房 under the 2019 path) there is the 区 stage and three publicity rounds; the figures
+come from the review policy in force. Dates come from the review itself (acceptance,
 publicity periods, the 民政 commission, the certificate), else from the history.
 """
 
@@ -13,13 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.apply.models import CLOSED_STATUSES, ApplicationStatus
-from app.apply.workflow import (
-    CIVIL_CHECK_WORKING_DAYS,
-    LEGAL_LIMIT_WORKING_DAYS,
-    Programme,
-    Round,
-    programme_for,
-)
+from app.apply.workflow import DECLARED, ReviewPolicy, Round, Track, programme_for
 from app.core.clock import to_china_time
 
 S = ApplicationStatus
@@ -34,8 +29,9 @@ class StageSpec:
     round: Round | None = None
 
 
-def _specs(programme: Programme) -> tuple[StageSpec, ...]:
-    lianzu = programme is Programme.LIANZU
+def _specs(track: Track, policy: ReviewPolicy) -> tuple[StageSpec, ...]:
+    three = track is Track.THREE_ROUNDS
+    days = policy.publicity
     stages = [
         StageSpec("submitted", "提交申请", "申请已提交，系统已完成大数据资格预审。", frozenset()),
         StageSpec(
@@ -47,30 +43,31 @@ def _specs(programme: Programme) -> tuple[StageSpec, ...]:
         StageSpec(
             "street_publicity",
             "一榜公示（街道）",
-            "街道初核后公示5个工作日，无异议后进入下一环节。",
+            f"街道初核后公示{days}个工作日，无异议后进入下一环节。",
             frozenset({S.STREET_PUBLICITY}),
             Round.STREET,
         ),
     ]
-    if lianzu:
+    if three:
         stages.append(
             StageSpec(
                 "district",
                 "区审核及二榜公示",
-                "区住房保障部门审核并公示5个工作日。",
+                f"区住房保障部门审核并公示{days}个工作日。",
                 frozenset({S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY}),
                 Round.DISTRICT,
             )
         )
     stages += [
         StageSpec("civil_check", "民政核对",
-                  f"民政部门核对家庭经济状况，{CIVIL_CHECK_WORKING_DAYS}个工作日内出具报告。",
+                  f"民政部门核对家庭经济状况，{policy.civil_check}个工作日内出具报告。",
                   frozenset({S.CIVIL_CHECK})),
         StageSpec("final_review", "终审", "市住房保障部门参考核对报告进行资格终审。",
                   frozenset({S.FINAL_REVIEW})),
-        StageSpec("result_publicity", "三榜公示（市）" if lianzu else "结果公示",
-                  "终审结果公示5个工作日。", frozenset({S.RESULT_PUBLICITY}), Round.RESULT),
-        StageSpec("qualified", "资格证明", "公示无异议后发放住房保障资格证明，有效期3年。",
+        StageSpec("result_publicity", "三榜公示（市）" if three else "结果公示",
+                  f"终审结果公示{days}个工作日。", frozenset({S.RESULT_PUBLICITY}), Round.RESULT),
+        StageSpec("qualified", "资格证明",
+                  f"公示无异议后发放住房保障资格证明，有效期{policy.certificate_years}年。",
                   frozenset({S.QUALIFIED})),
     ]  # fmt: skip
     return tuple(stages)
@@ -91,10 +88,16 @@ def _day(value: Any) -> str:
 
 
 def timeline(
-    application: Any, rounds: Iterable[Any] = (), certificate: Any | None = None
+    application: Any,
+    rounds: Iterable[Any] = (),
+    certificate: Any | None = None,
+    policy: ReviewPolicy = DECLARED,
 ) -> list[Stage]:
     """The stages for ``application`` with its publicity ``rounds`` and ``certificate``."""
-    specs = _specs(programme_for(application.category))
+    track = policy.track(programme_for(application.category), application.status)
+    if any(r.level == Round.DISTRICT for r in rounds):  # it ran the district round
+        track = Track.THREE_ROUNDS
+    specs = _specs(track, policy)
     order = {status: index for index, spec in enumerate(specs) for status in spec.statuses}
     status = application.status
     closed_here = status in CLOSED_STATUSES and status != S.QUALIFIED
@@ -106,7 +109,7 @@ def timeline(
     else:
         current = order.get(status, 1)
     reached = _reached(application, specs, order, rounds, certificate)
-    details = _details(application, specs, rounds, certificate)
+    details = _details(application, specs, rounds, certificate, policy.limit(track))
     stages = []
     for index, spec in enumerate(specs):
         if index < current or (status == S.QUALIFIED and index == current):
@@ -148,7 +151,7 @@ def _reached(application, specs, order, rounds, certificate) -> dict[int, date]:
     return reached
 
 
-def _details(application, specs, rounds, certificate) -> list[str]:
+def _details(application, specs, rounds, certificate, limit: int) -> list[str]:
     by_round = {r.level: r for r in rounds}
     details = []
     for spec in specs:
@@ -157,7 +160,7 @@ def _details(application, specs, rounds, certificate) -> list[str]:
             limit = (
                 f"，应于 {_day(application.legal_due_on)} 前办结"
                 if application.legal_due_on
-                else f"，自受理之日起{LEGAL_LIMIT_WORKING_DAYS}个工作日内办结"
+                else f"，自受理之日起{limit}个工作日内办结"
             )
             text = f"已于 {_day(application.accepted_on)} 受理{limit}"
         elif spec.round and spec.round in by_round:

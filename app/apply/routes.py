@@ -18,11 +18,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app.apply import bp, completeness, conflicts, services, steps, validation
+from app.apply import bp, completeness, conflicts, services, steps, validation, workflow
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
 from app.apply.materials import missing_materials, required_materials
 from app.apply.models import ApplicationStatus
+from app.apply.review_policy import review_policy, track_of
 from app.apply.services import ApplicationError, DraftConflict, VersionConflict
 from app.core.clock import today_in_china
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
@@ -363,12 +364,7 @@ def category():
 
 # -- 5. 家庭成员 -------------------------------------------------------------------------
 
-APPLICANT_FIELDS = (
-    "phone", "marital_status", "remarried", "hukou", "hukou_years", "residence_permit",
-    "pension_months", "employment_status", "employer", "monthly_income", "address",
-    "housing_situation", "relatives_any", "relative_relation", "relative_units",
-    "relative_area_m2", "relative_size",
-)  # fmt: skip
+APPLICANT_FIELDS = validation.APPLICANT_FIELDS
 
 
 def _members_page(
@@ -890,8 +886,10 @@ def status():
         title="我的申请",
         back_url=url_for("home.index"),
         application=application,
-        stages=timeline(application, rounds_of(application), certificate),
+        stages=timeline(application, rounds_of(application), certificate, review_policy()),
         certificate=certificate,
+        after_certificate=workflow.AFTER_CERTIFICATE,
+        limit_days=review_policy().limit(track_of(application)),
     )
 
 

@@ -28,6 +28,7 @@ from app.apply.models import (
     Consent,
 )
 from app.apply.prefill import category_from_answers, draft_data_from_answers
+from app.apply.review_policy import review_policy, track_of
 from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import today_in_china, utcnow
@@ -476,13 +477,14 @@ def submit(application: Application, user: User, *, version: Stamp | None) -> No
         subject_id=application.id,
     )
     resubmitted = previous == ApplicationStatus.CORRECTION_REQUESTED
+    limit = review_policy().limit(track_of(application))
     post_message(
         user.id,
         category="申请",
         title="补正材料已提交" if resubmitted else "公租房申请已提交",
         body=(
             f"您的申请（编号 {application.reference}）已{'补正并重新' if resubmitted else ''}提交，"
-            "等待街道办事处受理。自受理之日起办结时限为30个工作日，进度可在“我的申请”查看。"
+            f"等待街道办事处受理。自受理之日起办结时限为{limit}个工作日，进度可在“我的申请”查看。"
         ),
         link="/apply/status",
     )
@@ -491,8 +493,7 @@ def submit(application: Application, user: User, *, version: Stamp | None) -> No
 
 def withdraw(application: Application, user: User) -> None:
     """放弃申请: remove the household's data and files; keep the audit trail."""
-    programme = workflow.programme_for(application.category)
-    if workflow.find(application.status, workflow.Action.WITHDRAW, programme) is None:
+    if workflow.find(application.status, workflow.Action.WITHDRAW, track_of(application)) is None:
         raise ApplicationError("该申请已结束，无需放弃")
     previous = application.status
     for file in list(application.files):

@@ -33,6 +33,13 @@ HOUSING_SITUATION = {
     "dormitory": "单位宿舍",
     "other": "其他",
 }
+# The applicant section's fields in the page's order (errors are listed in it too).
+APPLICANT_FIELDS = (
+    "phone", "marital_status", "remarried", "hukou", "hukou_years", "residence_permit",
+    "pension_months", "employment_status", "employer", "monthly_income", "address",
+    "housing_situation", "relatives_any", "relative_relation", "relative_units",
+    "relative_area_m2", "relative_size",
+)  # fmt: skip
 YES_NO = {"no": "否", "yes": "是"}
 RESIDENCE_PERMIT = {"yes": "已办理", "no": "未办理"}
 FUNDING_RELATIONS = {"parent": "父母（含配偶的父母）", "child": "子女"}
@@ -155,7 +162,7 @@ def validate_applicant(
         problem = text_problem(values[field], label, required=required)
         if problem:
             errors[field] = problem
-    return values, errors
+    return values, {field: errors[field] for field in APPLICANT_FIELDS if field in errors}
 
 
 def _marriage_details(form: dict[str, Any], values: dict[str, Any], errors: Errors) -> None:

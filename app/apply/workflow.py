@@ -1,36 +1,36 @@
 """The review workflow of an application: the one state machine, its deadlines and
 publicity rounds. Pure module: no Flask, no database; callers pass dates in.
 
-Process (九江 guide 001 五、六; 九府办发[2019]12号 一(二)):
+Process (九江 guide 001 五、六, which prevails; 九府办发[2019]12号 一(二)):
 
-公租房  已提交 → 街道受理/初核 → 一榜公示(街道) → 民政核对 → 市终审 → 结果公示 → 资格证明
-廉租房  已提交 → 街道受理/初核 → 一榜公示(街道) → 区审核 → 二榜公示(区) → 民政核对
+One round (001, the default, every application):
+        已提交 → 街道受理/初核 → 一榜公示(街道) → 民政核对 → 市终审 → 结果公示 → 资格证明
+Three rounds (002, ``REVIEW_PATH = "2019"``, 廉租房 only):
+        已提交 → 街道受理/初核 → 一榜公示(街道) → 区审核 → 二榜公示(区) → 民政核对
         → 市终审 → 三榜公示(市, the result publicity) → 资格证明
 
-Every publicity runs 5 working days; the 民政 check is due 15 working days after it is
-commissioned; the whole review is due 30 working days after acceptance; the
-资格证明 is valid for 3 years.
+The figures (publicity days, the 民政 check's days, the whole review's limit on each
+track, the 资格证明's years) are policy parameters (``app.core.policy_parameters``); the
+functions here take them as a :class:`ReviewPolicy`, by default the declared ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from app.apply.categories import Category
 from app.apply.models import CLOSED_STATUSES, ApplicationStatus
 from app.auth.roles import Role
+from app.core.policy_parameters import ReviewPath
+from app.core.policy_parameters import value as parameter
 from app.core.workdays import CalendarNotCovered, add_working_days, working_days_between
 
 S = ApplicationStatus
-
-LEGAL_LIMIT_WORKING_DAYS = 30
-CIVIL_CHECK_WORKING_DAYS = 15
-PUBLICITY_WORKING_DAYS = 5
-NEARLY_DUE_WORKING_DAYS = 3
-CERTIFICATE_VALID_YEARS = 3
 
 
 class Programme(StrEnum):
@@ -47,6 +47,60 @@ class Programme(StrEnum):
 def programme_for(category: str | None) -> Programme:
     """低保、特困、支出型贫困 households apply for 廉租房; every other category for 公租房."""
     return Programme.LIANZU if category == Category.LOW_INCOME else Programme.GONGZU
+
+
+class Track(StrEnum):
+    """The publicity rounds an application runs through."""
+
+    ONE_ROUND = "one_round"  # 一榜公示 + 结果公示 (001 五(三)(五))
+    THREE_ROUNDS = "three_rounds"  # 一榜、二榜、三榜 (002 一(二), 廉租房)
+
+
+# Statuses only the three-round track has: an application there finishes on it, even
+# after the city switched to the 2025 path.
+THREE_ROUND_STATUSES = frozenset({S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY})
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """The review figures in force; :meth:`from_config` reads the policy parameters."""
+
+    path: ReviewPath
+    legal_limit: int  # working days from acceptance, one round (001 六)
+    three_rounds_limit: int  # the same on the three-round track (待确认)
+    civil_check: int
+    publicity: int
+    nearly_due: int
+    certificate_years: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ReviewPolicy:
+        def number(key: str) -> int:
+            return int(parameter(config, key))
+
+        return cls(
+            path=ReviewPath(str(parameter(config, "REVIEW_PATH"))),
+            legal_limit=number("REVIEW_LEGAL_LIMIT_WORKING_DAYS"),
+            three_rounds_limit=number("REVIEW_THREE_ROUNDS_LIMIT_WORKING_DAYS"),
+            civil_check=number("REVIEW_CIVIL_CHECK_WORKING_DAYS"),
+            publicity=number("REVIEW_PUBLICITY_WORKING_DAYS"),
+            nearly_due=number("REVIEW_NEARLY_DUE_WORKING_DAYS"),
+            certificate_years=number("CERTIFICATE_VALID_YEARS"),
+        )
+
+    def track(self, programme: Programme, status: str | None = None) -> Track:
+        """Three rounds only for 廉租房 on the 2019 path (or already in a district round)."""
+        if status in THREE_ROUND_STATUSES:
+            return Track.THREE_ROUNDS
+        if programme is Programme.LIANZU and self.path is ReviewPath.THREE_ROUNDS:
+            return Track.THREE_ROUNDS
+        return Track.ONE_ROUND
+
+    def limit(self, track: Track) -> int:
+        return self.three_rounds_limit if track is Track.THREE_ROUNDS else self.legal_limit
+
+
+DECLARED = ReviewPolicy.from_config({})
 
 
 class Action(StrEnum):
@@ -71,8 +125,8 @@ class Round(StrEnum):
     DISTRICT = "district"
     RESULT = "result"
 
-    def label(self, programme: Programme) -> str:
-        if programme is Programme.LIANZU:
+    def label(self, track: Track) -> str:
+        if track is Track.THREE_ROUNDS:
             return {
                 "street": "一榜公示（街道）",
                 "district": "二榜公示（区）",
@@ -103,14 +157,16 @@ STARTS_ROUND = {
 PUBLICITY_STATUSES = frozenset(STARTS_ROUND)
 
 
-def rounds_for(programme: Programme) -> tuple[Round, ...]:
-    """公租房 一榜 + 结果公示; 廉租房 三榜: 街道, 区, 市."""
-    if programme is Programme.LIANZU:
+def rounds_for(track: Track) -> tuple[Round, ...]:
+    """一榜 + 结果公示; or 三榜: 街道, 区, 市."""
+    if track is Track.THREE_ROUNDS:
         return (Round.STREET, Round.DISTRICT, Round.RESULT)
     return (Round.STREET, Round.RESULT)
 
 
-BOTH = frozenset(Programme)
+BOTH = frozenset(Track)
+ONE = frozenset({Track.ONE_ROUND})
+THREE = frozenset({Track.THREE_ROUNDS})
 RESIDENT = frozenset({Role.RESIDENT})
 STREET = frozenset({Role.STREET_REVIEWER})
 DISTRICT = frozenset({Role.DISTRICT_REVIEWER})
@@ -125,7 +181,7 @@ class Transition:
     target: ApplicationStatus
     roles: frozenset[Role]
     label: str  # the button
-    programmes: frozenset[Programme] = BOTH
+    tracks: frozenset[Track] = BOTH
     needs_reason: bool = False  # a reason the resident will read
     danger: bool = False
 
@@ -151,20 +207,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.REJECT, S.ACCEPTED, S.REJECTED, STREET, "初核不通过",
                needs_reason=True, danger=True),
     Transition(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.CIVIL_CHECK, STREET,
-               "公示期满无异议，委托民政核对", programmes=frozenset({Programme.GONGZU})),
+               "公示期满无异议，委托民政核对", tracks=ONE),
     Transition(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.DISTRICT_REVIEW, STREET,
-               "公示期满无异议，报区审核", programmes=frozenset({Programme.LIANZU})),
+               "公示期满无异议，报区审核", tracks=THREE),
     Transition(Action.STOP, S.STREET_PUBLICITY, S.STOPPED, STREET, "异议成立，终止申请",
                needs_reason=True, danger=True),
-    # 区 (廉租房 only): 区审核, 二榜公示.
+    # 区 (three rounds only): 区审核, 二榜公示.
     Transition(Action.START_PUBLICITY, S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY, DISTRICT,
-               "区审核通过，开始二榜公示", programmes=frozenset({Programme.LIANZU})),
+               "区审核通过，开始二榜公示", tracks=THREE),
     Transition(Action.REJECT, S.DISTRICT_REVIEW, S.REJECTED, DISTRICT, "区审核不通过",
-               programmes=frozenset({Programme.LIANZU}), needs_reason=True, danger=True),
+               tracks=THREE, needs_reason=True, danger=True),
     Transition(Action.FINISH_PUBLICITY, S.DISTRICT_PUBLICITY, S.CIVIL_CHECK, DISTRICT,
-               "公示期满无异议，委托民政核对", programmes=frozenset({Programme.LIANZU})),
+               "公示期满无异议，委托民政核对", tracks=THREE),
     Transition(Action.STOP, S.DISTRICT_PUBLICITY, S.STOPPED, DISTRICT, "异议成立，终止申请",
-               programmes=frozenset({Programme.LIANZU}), needs_reason=True, danger=True),
+               tracks=THREE, needs_reason=True, danger=True),
     # 民政: the 家庭经济状况核对 report.
     Transition(Action.RECORD_CIVIL_REPORT, S.CIVIL_CHECK, S.FINAL_REVIEW, CIVIL, "录入核对报告"),
     # 市住房保障部门: 终审, 结果公示 (廉租房: 三榜), 资格证明.
@@ -179,28 +235,28 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 
 class TransitionRefused(Exception):
-    """The action is not allowed now: wrong state, role or programme. ``message`` is Chinese."""
+    """The action is not allowed now: wrong state, role or track. ``message`` is Chinese."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def find(status: str, action: str, programme: Programme) -> Transition | None:
-    """The transition ``action`` takes from ``status`` for this programme, whoever acts."""
+def find(status: str, action: str, track: Track) -> Transition | None:
+    """The transition ``action`` takes from ``status`` on this track, whoever acts."""
     for transition in TRANSITIONS:
         if (
             transition.source == status
             and transition.action == action
-            and programme in transition.programmes
+            and track in transition.tracks
         ):
             return transition
     return None
 
 
-def allowed(status: str, action: str, role: Role, programme: Programme) -> Transition:
+def allowed(status: str, action: str, role: Role, track: Track) -> Transition:
     """The transition if ``role`` may take ``action`` from ``status``; else TransitionRefused."""
-    transition = find(status, action, programme)
+    transition = find(status, action, track)
     if transition is None:
         label = ApplicationStatus(status).label
         raise TransitionRefused(f"申请当前为“{label}”，不能进行此操作，请刷新页面查看最新状态")
@@ -209,13 +265,9 @@ def allowed(status: str, action: str, role: Role, programme: Programme) -> Trans
     return transition
 
 
-def available(status: str, role: Role, programme: Programme) -> list[Transition]:
+def available(status: str, role: Role, track: Track) -> list[Transition]:
     """What ``role`` can do now, in table order (for the action buttons)."""
-    return [
-        t
-        for t in TRANSITIONS
-        if t.source == status and role in t.roles and programme in t.programmes
-    ]
+    return [t for t in TRANSITIONS if t.source == status and role in t.roles and track in t.tracks]
 
 
 def actionable_statuses(role: Role) -> frozenset[ApplicationStatus]:
@@ -241,19 +293,22 @@ class Period:
         return self.starts_on <= today <= self.ends_on
 
 
-def publicity_period(starts_on: date) -> Period:
+def publicity_period(starts_on: date, policy: ReviewPolicy = DECLARED) -> Period:
     """Posted on ``starts_on``; runs the 5 working days after it. Raises CalendarNotCovered."""
-    return Period(starts_on, add_working_days(starts_on, PUBLICITY_WORKING_DAYS))
+    return Period(starts_on, add_working_days(starts_on, policy.publicity))
 
 
-def legal_due(accepted_on: date) -> date | None:
-    """办结时限: 30 working days from acceptance; None while the calendar does not cover it."""
-    return _due(accepted_on, LEGAL_LIMIT_WORKING_DAYS)
+def legal_due(
+    accepted_on: date, track: Track = Track.ONE_ROUND, policy: ReviewPolicy = DECLARED
+) -> date | None:
+    """办结时限: 30 working days from acceptance on one round (the three-round track has its
+    own); None while the calendar does not cover it."""
+    return _due(accepted_on, policy.limit(track))
 
 
-def civil_check_due(started_on: date) -> date | None:
+def civil_check_due(started_on: date, policy: ReviewPolicy = DECLARED) -> date | None:
     """民政 has 15 working days from the commission; None while not yet computable."""
-    return _due(started_on, CIVIL_CHECK_WORKING_DAYS)
+    return _due(started_on, policy.civil_check)
 
 
 @lru_cache(maxsize=4096)  # queues ask for the same few hundred dates over and over
@@ -293,7 +348,9 @@ class Flag(StrEnum):
         }[self.value]
 
 
-def deadline_flag(today: date, due_on: date | None, *, running: bool) -> Flag:
+def deadline_flag(
+    today: date, due_on: date | None, *, running: bool, policy: ReviewPolicy = DECLARED
+) -> Flag:
     """Overdue after the due day; due soon when at most 3 working days remain."""
     if not running:
         return Flag.NONE
@@ -305,25 +362,33 @@ def deadline_flag(today: date, due_on: date | None, *, running: bool) -> Flag:
         remaining = working_days_between(today, due_on)
     except CalendarNotCovered:
         return Flag.ON_TIME
-    return Flag.DUE_SOON if remaining <= NEARLY_DUE_WORKING_DAYS else Flag.ON_TIME
+    return Flag.DUE_SOON if remaining <= policy.nearly_due else Flag.ON_TIME
 
 
-def nearly_due_threshold(today: date) -> date | None:
+def nearly_due_threshold(today: date, policy: ReviewPolicy = DECLARED) -> date | None:
     """Due dates on or before this day are flagged (overdue or due soon)."""
     try:
-        return add_working_days(today, NEARLY_DUE_WORKING_DAYS)
+        return add_working_days(today, policy.nearly_due)
     except CalendarNotCovered:
         return None
 
 
-def certificate_valid_until(issued_on: date) -> date:
+def certificate_valid_until(issued_on: date, policy: ReviewPolicy = DECLARED) -> date:
     """Valid for 3 years; as for every period, the issue day itself is not counted, so the
     last valid day is the same date 3 years on, or 28 February for 29 February (民法典 第二百零二条)."""
-    year = issued_on.year + CERTIFICATE_VALID_YEARS
+    year = issued_on.year + policy.certificate_years
     try:
         return issued_on.replace(year=year)
     except ValueError:  # 29 February in a year without one: the month's last day
         return date(year, 2, 28)
+
+
+# What a qualified household is told comes next. No lottery (摇号) or allocation runs in this
+# product yet, so it promises none (002 政策问答3 describes the 2019 lottery).
+AFTER_CERTIFICATE = (
+    "接下来由市住房保障部门组织配租（实物配租或租赁补贴），时间和方式以其公告为准；"
+    "本应用暂未开通摇号和选房。"
+)
 
 
 def certificate_is_valid(today: date, issued_on: date, valid_until: date) -> bool:

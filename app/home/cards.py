@@ -14,7 +14,7 @@ from flask import current_app, url_for
 from app.auth.models import User
 from app.core.clock import today_in_china
 from app.housing.services import active_lease_for
-from app.housing.tenancy import RENEWAL_WINDOW_DAYS, renewal_window
+from app.housing.tenancy import renewal_window
 from app.messages.badge import unread_count_once
 from app.renewal.services import open_renewal
 
@@ -66,8 +66,7 @@ def lease_card(user: User) -> list[HomeCard]:
     if lease is None:
         return []
     term = lease.current_term
-    window_days = current_app.config.get("RENEWAL_WINDOW_DAYS", RENEWAL_WINDOW_DAYS)
-    window = renewal_window(term.end_date, window_days)
+    window = renewal_window(term.end_date, current_app.config["RENEWAL_WINDOW_DAYS"])
     today = today_in_china()
     if window.is_open(today):
         if open_renewal(lease.id) is not None:

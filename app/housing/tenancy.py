@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-RENEWAL_WINDOW_DAYS = 90
-
 
 @dataclass(frozen=True, slots=True)
 class RenewalWindow:
@@ -20,8 +18,9 @@ class RenewalWindow:
         return (self.lease_ends_on - today).days
 
 
-def renewal_window(lease_ends_on: date, window_days: int = RENEWAL_WINDOW_DAYS) -> RenewalWindow:
-    """Renewal may be applied for from ``window_days`` before the lease ends."""
+def renewal_window(lease_ends_on: date, window_days: int) -> RenewalWindow:
+    """Renewal may be applied for from ``window_days`` before the lease ends
+    (``RENEWAL_WINDOW_DAYS`` in ``app.core.policy_parameters``)."""
     return RenewalWindow(
         opens_on=lease_ends_on - timedelta(days=window_days), lease_ends_on=lease_ends_on
     )

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.apply import workflow
+from app.apply.review_policy import track_for_programme
 from app.core import clock
 from app.extensions import limiter
 from app.htmx import render, see_other
@@ -35,6 +36,7 @@ def index():
         districts=districts,
         Round=workflow.Round,
         Programme=workflow.Programme,
+        track_for=track_for_programme,
     )
 
 
@@ -61,7 +63,7 @@ def objection(round_id: int):
         title="提出异议",
         back_url=url_for("publicity.index"),
         publicity=publicity,
-        round_label=workflow.Round(publicity.level).label(workflow.Programme(publicity.programme)),
+        round_label=workflow.Round(publicity.level).label(track_for_programme(publicity.programme)),
         programme=workflow.Programme(publicity.programme),
         form=form,
     )
@@ -84,6 +86,7 @@ def certificate():
         holder=current_user,
         programme=workflow.Programme(found.programme),
         valid=workflow.certificate_is_valid(today, found.issued_on, found.valid_until),
+        after_certificate=workflow.AFTER_CERTIFICATE,
         verify_url=verify_url,
         qr=services.qr_data_uri(verify_url),
     )

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.apply import workflow
 from app.apply.models import Application
+from app.apply.review_policy import track_for_programme
 from app.audit.services import record
 from app.auth.roles import Role
 from app.extensions import db
@@ -92,7 +93,7 @@ def submit_objection(
         ip=ip,
     )
     level = workflow.Round(publicity.level)
-    label = level.label(workflow.Programme(publicity.programme))
+    label = level.label(track_for_programme(publicity.programme))
     reference = publicity.application.reference
     for user in office_staff(Role(level.office_role), publicity.application):
         post_message(

@@ -49,6 +49,10 @@ class ContractData:
     monthly_rent_fen: int
     property_fee_fen: int
     monthly_subsidy_fen: int
+    # Policy figures the clauses quote (app.core.policy_parameters).
+    rent_due_day: int
+    arrears_reclaim_months: int
+    renewal_window_days: int
 
     @property
     def term_text(self) -> str:
@@ -84,7 +88,7 @@ def clauses(data: ContractData) -> list[tuple[str, str]]:
             "第三条 租金",
             f"月租金{format_yuan(data.monthly_rent_fen)}，物业服务费每月"
             f"{format_yuan(data.property_fee_fen)}。{subsidy}租金按月缴纳，"
-            "于每月15日前缴清；逾期的，按规定计收滞纳金。",
+            f"于每月{data.rent_due_day}日前缴清；逾期的，按规定计收滞纳金。",
         ),
         (
             "第四条 使用",
@@ -93,11 +97,13 @@ def clauses(data: ContractData) -> list[tuple[str, str]]:
         ),
         (
             "第五条 合同解除",
-            "承租人有前条所列行为，或累计6个月以上拖欠租金的，出租人有权解除合同、收回房屋。",
+            f"承租人有前条所列行为，或累计{data.arrears_reclaim_months}个月以上拖欠租金的，"
+            "出租人有权解除合同、收回房屋。",
         ),
         (
             "第六条 续租",
-            "租期届满需要续租的，承租人应在租期届满前3个月内提出申请，经审核符合条件的，续签合同。",
+            f"租期届满需要续租的，承租人应在租期届满前{data.renewal_window_days}天内提出申请，"
+            "经审核符合条件的，续签合同。",
         ),
         (
             "第七条 其他",

@@ -2,7 +2,7 @@
 
 - who may renew now (the window, arrears, violations) and why not;
 - which policy a tenant's lease falls under;
-- the proposed new term;
+- the proposed new term and its prices (from the unit the lease is on now);
 - the order of the steps, so a step reached by URL too early is refused;
 - the reading countdowns, enforced on the server from stored timestamps;
 - whether a pasted commitment text matches (whitespace ignored).
@@ -83,6 +83,29 @@ def proposed_term(current_end: date, years: int) -> tuple[date, date]:
     except ValueError:  # 29 February
         anniversary = start.replace(year=start.year + years, day=28) + timedelta(days=1)
     return start, anniversary - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Prices:
+    """A term's monthly prices, in fen."""
+
+    monthly_rent_fen: int
+    property_fee_fen: int
+    monthly_subsidy_fen: int
+
+
+def renewal_prices(current: Prices, moved_into: Prices | None) -> Prices:
+    """The new term's prices. Rent and 物业费 go with the unit, the 租金补贴 with the household.
+    ``moved_into`` is what the unit the lease moved into by a 互换 was let for (002 Q&A 10),
+    None when the lease has not moved since its current term was agreed: a swap keeps the
+    lease's terms, so the current term still carries the old unit's rent and fee."""
+    if moved_into is None:
+        return current
+    return Prices(
+        monthly_rent_fen=moved_into.monthly_rent_fen,
+        property_fee_fen=moved_into.property_fee_fen,
+        monthly_subsidy_fen=current.monthly_subsidy_fen,
+    )
 
 
 # -- steps ---------------------------------------------------------------------------

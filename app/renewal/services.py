@@ -45,6 +45,7 @@ from app.renewal.models import (
     WindowNotice,
 )
 from app.renewal.pdf import DEFAULT_FONT, FontMissing, Signing, render_contract
+from app.renewal.pricing import new_term_prices
 from app.rent.services import tenant_has_arrears
 from app.storage import storage
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
@@ -101,14 +102,12 @@ STALE = "此续约已在其他页面或设备上更新，本次操作未保存�
 
 
 def init_app(app: Flask) -> None:
-    """Defaults for this area's settings (policy parameters), overridable in config."""
+    """Defaults for this area's other settings, overridable in config. The policy figures
+    (RENEWAL_WINDOW_DAYS, RENEWAL_TERM_YEARS, RENEWAL_NEW_POLICY_SINCE) are declared in
+    ``app.core.policy_parameters`` and put into the config by the app factory."""
     defaults = {
-        "RENEWAL_WINDOW_DAYS": 90,  # the renewal may be applied for from 90 days before the end
         "RENEWAL_COMMITMENT_SECONDS": 10,  # 阅读承诺书 countdown, enforced here
         "RENEWAL_CONTRACT_READ_SECONDS": 10,  # reading countdown on the phone before 马上签署
-        "RENEWAL_TERM_YEARS": 3,
-        # Leases first signed on or after this date fall under the new policy (经济状况核对).
-        "RENEWAL_NEW_POLICY_SINCE": date(2025, 1, 1),
         "RENEWAL_LESSOR": "九江市住房保障管护中心",
         "RENEWAL_CONTRACT_FONT": os.environ.get("RENEWAL_CONTRACT_FONT", DEFAULT_FONT),
     }
@@ -289,6 +288,9 @@ def contract_data(renewal: Renewal) -> ContractData:
         contract_number=lease.contract_number,
         renewal_reference=renewal.reference or "",
         lessor=_config("RENEWAL_LESSOR"),
+        rent_due_day=int(_config("RENT_DUE_DAY")),
+        arrears_reclaim_months=int(_config("RENT_ARREARS_RECLAIM_MONTHS")),
+        renewal_window_days=int(_config("RENEWAL_WINDOW_DAYS")),
         tenant_name=(tenant.real_name if tenant else None) or "",
         tenant_id_masked=(tenant.id_number_masked if tenant else None) or "",
         residents=tuple((r.name, r.relation, r.id_number_masked) for r in lease.residents),
@@ -407,6 +409,7 @@ def start_renewal(
             raise IncomeCheckNeeded()
     term = lease.current_term
     start, end = rules.proposed_term(term.end_date, _config("RENEWAL_TERM_YEARS"))
+    prices = new_term_prices(lease)  # after a 互换, the new unit's rent
     renewal = Renewal(
         lease_id=lease.id,
         tenant_id=user.id,
@@ -415,9 +418,9 @@ def start_renewal(
         income_check_id=check.id if check else None,
         new_start_date=start,
         new_end_date=end,
-        monthly_rent_fen=term.monthly_rent_fen,
-        property_fee_fen=term.property_fee_fen,
-        monthly_subsidy_fen=term.monthly_subsidy_fen,
+        monthly_rent_fen=prices.monthly_rent_fen,
+        property_fee_fen=prices.property_fee_fen,
+        monthly_subsidy_fen=prices.monthly_subsidy_fen,
     )
     db.session.add(renewal)
     db.session.flush()

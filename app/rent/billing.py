@@ -1,7 +1,7 @@
 """Billing periods, due dates and the monthly charge. Pure module, no Flask.
 
-Policy (defaults, configurable through ``RENT_DUE_DAY``): the bill for a month is issued on
-the 1st and due on the 15th of the same month. A month the lease covers only in part is
+Policy: the bill for a month is issued on the 1st and due on day ``RENT_DUE_DAY`` of the
+same month (declared with its default in ``app.core.policy_parameters``). A month the lease covers only in part is
 charged pro rata by days, rounded half up to the fen; when a renewal changes the price in
 the middle of a month, each term is charged for its own days.
 """
@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-DEFAULT_DUE_DAY = 15
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # ASCII digits only
 
 
@@ -68,7 +67,7 @@ class Period:
     def previous(self) -> Period:
         return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
-    def due_date(self, due_day: int = DEFAULT_DUE_DAY) -> date:
+    def due_date(self, due_day: int) -> date:
         """The due date in this month; a due day past the month's end means its last day."""
         return date(self.year, self.month, min(due_day, self.days))
 

@@ -46,7 +46,7 @@ def generate_bills_command(month: str | None) -> None:
 @rent_cli.command("mark-overdue")
 @click.option("--date", "on_date", default=None, help="按哪一天计算（YYYY-MM-DD），默认今天。")
 def mark_overdue_command(on_date: str | None) -> None:
-    """关闭超时未支付的订单，并发送逾期、累计欠缴 3 个月和 6 个月的提醒（每条只发一次）。"""
+    """关闭超时未支付的订单，并发送逾期和累计欠缴的提醒（月数见政策参数；每条只发一次）。"""
     from app.rent.services import expire_stale_payments, send_arrears_notices
 
     try:

@@ -1,10 +1,11 @@
 """Late fees (滞纳金). Pure module, no Flask.
 
-Policy defaults (configurable as ``RENT_LATE_FEE_DAILY_RATE`` and ``RENT_GRACE_DAYS``):
+The figures are ``RENT_LATE_FEE_DAILY_RATE`` and ``RENT_GRACE_DAYS``, declared with their
+defaults and sources in ``app.core.policy_parameters``:
 
 * a bill is overdue from the day after its due date;
-* no fee is charged for the first ``grace_days`` (5) overdue days;
-* from the day after the grace period, the fee is ``daily_rate`` (0.05%, 万分之五) of the
+* no fee is charged for the first ``grace_days`` overdue days;
+* from the day after the grace period, the fee is ``daily_rate`` of the
   overdue principal per day: the bill's rent + property fee - subsidy, never the late fee
   itself (no compounding);
 * the fee is computed once for the whole period, rounded half up to the fen, and capped so
@@ -19,15 +20,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-DEFAULT_DAILY_RATE = Decimal("0.0005")
-DEFAULT_GRACE_DAYS = 5
+from app.core import policy_parameters
+
 _MAX_DAILY_RATE = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
 class LateFeePolicy:
-    daily_rate: Decimal = DEFAULT_DAILY_RATE
-    grace_days: int = DEFAULT_GRACE_DAYS
+    daily_rate: Decimal = Decimal(policy_parameters.default("RENT_LATE_FEE_DAILY_RATE"))
+    grace_days: int = policy_parameters.default("RENT_GRACE_DAYS")
 
     def __post_init__(self) -> None:
         if not isinstance(self.daily_rate, Decimal):
@@ -40,16 +41,15 @@ class LateFeePolicy:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LateFeePolicy:
         """Read ``RENT_LATE_FEE_DAILY_RATE`` (a decimal string) and ``RENT_GRACE_DAYS``."""
-        raw_rate = config.get("RENT_LATE_FEE_DAILY_RATE", DEFAULT_DAILY_RATE)
+        raw_rate = policy_parameters.value(config, "RENT_LATE_FEE_DAILY_RATE")
         if isinstance(raw_rate, float):
             raise TypeError("RENT_LATE_FEE_DAILY_RATE must be a string such as '0.0005'")
         try:
             rate = Decimal(str(raw_rate))
         except InvalidOperation as error:
             raise ValueError(f"RENT_LATE_FEE_DAILY_RATE {raw_rate!r} is not a number") from error
-        return cls(
-            daily_rate=rate, grace_days=int(config.get("RENT_GRACE_DAYS", DEFAULT_GRACE_DAYS))
-        )
+        grace_days = int(policy_parameters.value(config, "RENT_GRACE_DAYS"))
+        return cls(daily_rate=rate, grace_days=grace_days)
 
     @property
     def rate_label(self) -> str:

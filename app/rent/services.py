@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
+from app.core import policy_parameters
 from app.core.clock import CHINA_TZ, to_china_time, today_in_china, utcnow
 from app.core.money import format_yuan
 from app.extensions import db
@@ -42,7 +43,6 @@ from app.housing.models import GuaranteeType, Lease, LeaseStatus
 from app.housing.services import WITH_ADDRESS, active_lease_for
 from app.messages.services import post_message
 from app.rent.billing import (
-    DEFAULT_DUE_DAY,
     Period,
     TermPrice,
     monthly_charge,
@@ -76,7 +76,6 @@ log = logging.getLogger(__name__)
 
 MESSAGE_CATEGORY = "租金"
 DEFAULT_PAYMENT_TTL_MINUTES = 30
-ARREARS_THRESHOLDS = ((3, NoticeKind.ARREARS_3), (6, NoticeKind.ARREARS_6))
 
 
 class PaymentError(Exception):
@@ -98,25 +97,38 @@ def is_unpaid() -> ColumnElement[bool]:
 
 
 def setting(name: str, default: Any = None) -> Any:
-    """A rent setting: the app config first (tests, ``create_app`` overrides), else the
-    environment variable of the same name, else ``default``."""
+    """A rent setting that is not a policy figure (payment provider ...): the app config
+    first (tests, ``create_app`` overrides), else the environment variable of the same
+    name, else ``default``. Policy figures come from ``policy_figure``."""
     if name in current_app.config:
         return current_app.config[name]
     return os.environ.get(name, default)
 
 
+def policy_figure(key: str) -> Any:
+    """A figure of ``app.core.policy_parameters`` in force (config, environment, default)."""
+    return policy_parameters.value(current_app.config, key)
+
+
 def late_fee_policy() -> LateFeePolicy:
-    return LateFeePolicy.from_config(
-        {
-            name: value
-            for name in ("RENT_LATE_FEE_DAILY_RATE", "RENT_GRACE_DAYS")
-            if (value := setting(name)) is not None
-        }
-    )
+    return LateFeePolicy.from_config(current_app.config)
 
 
 def due_day() -> int:
-    return int(setting("RENT_DUE_DAY", DEFAULT_DUE_DAY))
+    return int(policy_figure("RENT_DUE_DAY"))
+
+
+def arrears_thresholds() -> tuple[tuple[int, NoticeKind], ...]:
+    """The months of arrears that trigger a reminder, and the notice each sends."""
+    return (
+        (int(policy_figure("RENT_ARREARS_WARNING_MONTHS")), NoticeKind.ARREARS_3),
+        (reclaim_months(), NoticeKind.ARREARS_6),
+    )
+
+
+def reclaim_months() -> int:
+    """Months of arrears after which the home may be reclaimed (收回)."""
+    return int(policy_figure("RENT_ARREARS_RECLAIM_MONTHS"))
 
 
 def payment_ttl() -> timedelta:
@@ -516,7 +528,7 @@ def send_arrears_notices(today: date | None = None) -> int:
         if fresh and _post_overdue_notice(lease_id, tenant_id, fresh, policy):
             posted += 1
         oldest = bills[0].period
-        for threshold, kind in ARREARS_THRESHOLDS:
+        for threshold, kind in arrears_thresholds():
             if len(bills) >= threshold and (lease_id, kind, oldest) not in sent:
                 posted += _post_arrears_notice(lease_id, tenant_id, kind, bills, today)
     db.session.commit()
@@ -579,19 +591,20 @@ def _post_arrears_notice(
     months = len(bills)
     since = Period.parse(bills[0].period).label
     principal = format_yuan(sum(b.amount_due_fen for b in bills))
+    reclaim = reclaim_months()
     if kind is NoticeKind.ARREARS_6:
-        title = "您已累计欠缴 6 个月租金，住房可能被依规收回"
+        title = f"您已累计欠缴 {reclaim} 个月租金，住房可能被依规收回"
         body = (
             f"截至 {today:%Y年%m月%d日}，您已累计欠缴 {months} 个月租金（自 {since} 起），"
-            f"本金共 {principal}，另计滞纳金。根据公共租赁住房管理规定，承租人累计 6 个月以上"
-            "拖欠租金的，住房保障部门可以依规收回其承租的住房。请立即缴清欠款，"
+            f"本金共 {principal}，另计滞纳金。根据公共租赁住房管理规定，承租人累计 {reclaim} "
+            "个月以上拖欠租金的，住房保障部门可以依规收回其承租的住房。请立即缴清欠款，"
             "或尽快到所在小区服务站说明情况。"
         )
     else:
-        title = "您已累计欠缴 3 个月租金"
+        title = f"您已累计欠缴 {policy_figure('RENT_ARREARS_WARNING_MONTHS')} 个月租金"
         body = (
             f"截至 {today:%Y年%m月%d日}，您已累计欠缴 {months} 个月租金（自 {since} 起），"
-            f"本金共 {principal}，另计滞纳金。请尽快缴清。累计欠缴 6 个月以上的，"
+            f"本金共 {principal}，另计滞纳金。请尽快缴清。累计欠缴 {reclaim} 个月以上的，"
             "住房保障部门可以依规收回承租的住房。"
         )
     return int(_post_once(lease_id, tenant_id, [(kind.value, bills[0].period)], title, body))

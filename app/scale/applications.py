@@ -24,7 +24,7 @@ from app.apply.categories import Category, GuaranteeMode
 from app.apply.models import CLOSED_STATUSES
 from app.apply.models import ApplicationStatus as S
 from app.apply.prefill import category_from_answers, draft_data_from_answers
-from app.apply.workflow import Action, Programme, Round
+from app.apply.workflow import Action, Programme, Round, Track
 from app.core.masking import mask_name
 from app.eligibility.household import CivilStatus, PriorityGroup
 from app.handoff.purposes import APPLY_IDENTITY
@@ -225,6 +225,9 @@ MAIN_PATH = {
         (Action.ISSUE_CERTIFICATE, S.QUALIFIED),
     ),
 }
+# The seed's history spans years: its 廉租房 applications ran the three rounds of the 2019
+# policy; one still open moves on under the policy in force (ReviewPolicy.track).
+SEED_TRACK = {Programme.GONGZU: Track.ONE_ROUND, Programme.LIANZU: Track.THREE_ROUNDS}
 OFFICE = {  # who acts from each status (the resident submits and withdraws)
     S.SUBMITTED: "street",
     S.ACCEPTED: "street",
@@ -525,7 +528,7 @@ class ApplicationSeeder:
             if steps and at <= steps[-1].at:
                 at = steps[-1].at + timedelta(minutes=rng.randrange(5, 90))
             if source is not None:
-                found = workflow.find(source, action, programme)
+                found = workflow.find(source, action, SEED_TRACK[programme])
                 if found is None or found.target != target_status:
                     raise RuntimeError(f"no transition {source} --{action}--> {target_status}")
             steps.append(Step(action, source, target_status, actor, day, at))
@@ -595,7 +598,8 @@ class ApplicationSeeder:
         events = self._events(plan, reference)
         accepted_on = next((s.day for s in steps if s.action == Action.ACCEPT), None)
         civil_started = next((s.day for s in steps if s.target is S.CIVIL_CHECK), None)
-        legal_due = workflow.legal_due(accepted_on) if accepted_on else None
+        track = SEED_TRACK[plan.household.programme]
+        legal_due = workflow.legal_due(accepted_on, track) if accepted_on else None
         civil_due = workflow.civil_check_due(civil_started) if civil_started else None
         closed = status in CLOSED_STATUSES
         precheck = None
@@ -803,8 +807,13 @@ class ApplicationSeeder:
                 )
                 continue
             elif action == Action.ACCEPT:
-                due = workflow.legal_due(step.day)
-                limit = f"应于{_d(due)}前办结" if due else "自受理之日起30个工作日内办结"
+                track = SEED_TRACK[programme]
+                due = workflow.legal_due(step.day, track)
+                limit = (
+                    f"应于{_d(due)}前办结"
+                    if due
+                    else f"自受理之日起{workflow.DECLARED.limit(track)}个工作日内办结"
+                )
                 message = (
                     "申请已受理",
                     f"街道办事处已于{_d(step.day)}受理您的公租房申请{ref}，接下来将进行资格初核。按规定{limit}。",
@@ -830,10 +839,10 @@ class ApplicationSeeder:
                     message = ("审核未通过", f"您的申请{ref}未通过{stage}。原因：{note}")
             elif action in (Action.START_PUBLICITY, Action.APPROVE):
                 level = workflow.STARTS_ROUND[step.target]
-                ends = working_days_after(step.day, workflow.PUBLICITY_WORKING_DAYS)
+                ends = working_days_after(step.day, workflow.DECLARED.publicity)
                 round_id = self._open_round(plan, level, step, ends, actor)
                 open_round = (round_id, step.day, ends, level)
-                label = level.label(programme)
+                label = level.label(SEED_TRACK[programme])
                 if action == Action.APPROVE:
                     message = (
                         "终审通过，结果公示中",
@@ -849,7 +858,7 @@ class ApplicationSeeder:
                 if step is plan.steps[-1] and rng.random() < 0.12:
                     self._objection(open_round, plan, step, None)
             elif action == Action.FINISH_PUBLICITY:
-                label = open_round[3].label(programme)
+                label = open_round[3].label(SEED_TRACK[programme])
                 self._close_round(open_round, step, actor, "passed")
                 open_round = None
                 note = f"{label}期满无异议"
@@ -893,7 +902,7 @@ class ApplicationSeeder:
                     "您已取得住房保障资格",
                     f"您的申请{ref}公示期满无异议，已发放住房保障资格证明（证明编号 {number}），"
                     f"有效期至{_d(workflow.certificate_valid_until(step.day))}。"
-                    "可在“我的申请”中查看和打印。有效期内可参加所有批次的摇号分配。",
+                    f"可在“我的申请”中查看和打印。{workflow.AFTER_CERTIFICATE}",
                 )
                 scene.audit("certificate.issued", actor, "application", plan.id, step.at, number)
             event(step, note, details)
@@ -1077,7 +1086,7 @@ def _gap(rng, action: str) -> tuple[str, int]:
     if action in (Action.FINISH_PUBLICITY, Action.ISSUE_CERTIFICATE):
         return ("publicity", rng.randrange(1, 4))
     if action == Action.STOP:
-        return ("wd", rng.randrange(1, workflow.PUBLICITY_WORKING_DAYS + 1))
+        return ("wd", rng.randrange(1, workflow.DECLARED.publicity + 1))
     ranges = {
         Action.ACCEPT: (1, 5),
         Action.REQUEST_CORRECTION: (1, 4),
@@ -1101,7 +1110,7 @@ def _walk(start: date, path: list, gaps: list[tuple[str, int]]) -> list[date]:
         elif kind == "wd":
             day = working_days_after(day, amount)
         else:
-            ends = working_days_after(round_start, workflow.PUBLICITY_WORKING_DAYS)
+            ends = working_days_after(round_start, workflow.DECLARED.publicity)
             day = working_days_after(ends, amount)
         if reached in workflow.STARTS_ROUND:
             round_start = day

@@ -26,6 +26,7 @@ from sqlalchemy.orm import defer
 from app.apply import workflow
 from app.apply.categories import Category
 from app.apply.models import Application, ApplicationStatus
+from app.apply.review_policy import review_policy
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.masking import mask_name
@@ -144,8 +145,8 @@ class ResultPage:
     filters: Filters
 
 
-def status_label(status: str, programme: workflow.Programme) -> str:
-    if status == ApplicationStatus.RESULT_PUBLICITY and programme is workflow.Programme.LIANZU:
+def status_label(status: str, track: workflow.Track) -> str:
+    if status == ApplicationStatus.RESULT_PUBLICITY and track is workflow.Track.THREE_ROUNDS:
         return "三榜公示中（市）"
     return ApplicationStatus(status).label
 
@@ -198,7 +199,7 @@ def application_query(user: User, filters: Filters, today: date) -> Select:
     if filters.flag == "objection":
         query = query.where(objections.c.n > 0)
     elif filters.flag in ("overdue", "due_soon"):
-        threshold = workflow.nearly_due_threshold(today)
+        threshold = workflow.nearly_due_threshold(today, review_policy())
         if filters.flag == "overdue":
             query = query.where(Application.current_due_on < today)
         elif threshold is not None:
@@ -261,15 +262,19 @@ def _row(
     today: date,
 ) -> Row:
     programme = workflow.programme_for(application.category)
+    policy = review_policy()
+    track = policy.track(programme, application.status)
     running = application.accepted_on is not None and ApplicationStatus(application.status).is_open
-    start = workflow.find(application.status, workflow.Action.START_PUBLICITY, programme)
+    start = workflow.find(application.status, workflow.Action.START_PUBLICITY, track)
     return Row(
         application=application,
         masked_name=mask_name(name or ""),
         street_name=street or "",
         programme=programme,
-        status_label=status_label(application.status, programme),
-        flag=workflow.deadline_flag(today, application.current_due_on, running=running),
+        status_label=status_label(application.status, track),
+        flag=workflow.deadline_flag(
+            today, application.current_due_on, running=running, policy=policy
+        ),
         due_on=application.current_due_on,
         publicity_ends_on=publicity.ends_on if publicity else None,
         publicity_over=bool(publicity and today > publicity.ends_on),
@@ -281,7 +286,7 @@ def _row(
 def application_counts(user: User, today: date) -> QueueCount:
     todo = application_query(user, Filters(view="todo"), today)
     waiting = _count(todo)
-    threshold = workflow.nearly_due_threshold(today)
+    threshold = workflow.nearly_due_threshold(today, review_policy())
     due = Application.current_due_on
     flagged_query = todo.where(due <= threshold if threshold else due < today)
     flagged = _count(flagged_query)

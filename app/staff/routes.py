@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from app.apply import workflow
 from app.apply.materials import required_materials
 from app.apply.models import Application, ApplicationStatus
+from app.apply.review_policy import review_policy, track_for_programme
 from app.apply.validation import EMPLOYMENT, HOUSING_SITUATION, HUKOU, MARITAL, RELATIONS
 from app.apply.workflow import Action
 from app.auth.models import User
@@ -38,6 +39,7 @@ from app.htmx import render, see_other
 from app.inputs import MAX_ID, arg_page
 from app.staff import accounts, audit_log, bp, queues, services
 from app.staff import cards as _cards  # noqa: F401  (registers the home card)
+from app.staff import policy_page as _policy_page  # noqa: F401  (the 政策参数 page)
 from app.staff.forms import (
     ActionForm,
     BulkPublicityForm,
@@ -183,7 +185,7 @@ def bulk_publicity():
     if not form.validate_on_submit() or request.form.get("confirm") != "yes":
         today = clock.today_in_china()
         try:
-            period = workflow.publicity_period(today)
+            period = workflow.publicity_period(today, review_policy())
         except CalendarNotCovered as missing:
             period, problem = None, missing.message
         else:
@@ -219,6 +221,7 @@ def _safe_back(target: str) -> str:
 def _detail_context(application: Application, *, revealed: dict[str, str] | None) -> dict:
     today = clock.today_in_china()
     programme = services.programme_of(application)
+    track = services.track_of(application)
     applicant = services.applicant_of(application)
     data = application.data or {}
     rounds = services.rounds_of(application)
@@ -228,7 +231,7 @@ def _detail_context(application: Application, *, revealed: dict[str, str] | None
     running = application.accepted_on is not None and application.status_enum.is_open
     transitions = [
         t
-        for t in workflow.available(application.status, current_user.role_enum, programme)
+        for t in workflow.available(application.status, current_user.role_enum, track)
         if t.action in STAFF_ACTIONS
     ]
     return {
@@ -240,12 +243,16 @@ def _detail_context(application: Application, *, revealed: dict[str, str] | None
         "data": data,
         "labels": LABELS,
         "programme": programme,
-        "status_label": queues.status_label(application.status, programme),
+        "track": track,
+        "limit_days": review_policy().limit(track),
+        "status_label": queues.status_label(application.status, track),
         "rounds": rounds,
         "current_round": current_round,
         "Round": workflow.Round,
         "materials": materials,
-        "flag": workflow.deadline_flag(today, application.current_due_on, running=running),
+        "flag": workflow.deadline_flag(
+            today, application.current_due_on, running=running, policy=review_policy()
+        ),
         "transitions": transitions,
         "waiting_for_round": bool(
             current_round
@@ -313,8 +320,7 @@ def act(application_id: int, action: str):
     if action not in {a.value for a in STAFF_ACTIONS}:
         abort(404)
     action = Action(action)
-    programme = services.programme_of(found)
-    transition = workflow.find(found.status, action, programme)
+    transition = workflow.find(found.status, action, services.track_of(found))
     form = ACTION_FORMS.get(action, ActionForm)()
     if isinstance(form, CorrectionForm):
         form.items.choices = [
@@ -340,8 +346,8 @@ def act(application_id: int, action: str):
         title=transition.label if transition else "办理",
         back_url=url_for("staff.application", application_id=found.id),
         application=found,
-        programme=programme,
-        status_label=queues.status_label(found.status, programme),
+        programme=services.programme_of(found),
+        status_label=queues.status_label(found.status, services.track_of(found)),
         transition=transition,
         action=action,
         form=form,
@@ -393,26 +399,32 @@ def _perform(application: Application, action: Action, form) -> None:
 def _preview(application: Application, action: Action) -> list[str]:
     """What the action will set in motion, in dates, so staff confirm knowingly."""
     today = clock.today_in_china()
+    policy, track = review_policy(), services.track_of(application)
     lines: list[str] = []
     try:
         if action is Action.ACCEPT:
-            due = workflow.legal_due(today)
+            due = workflow.legal_due(today, track, policy)
             lines.append(
-                f"受理日期 {today:%Y-%m-%d}；办结时限30个工作日，"
+                f"受理日期 {today:%Y-%m-%d}；办结时限{policy.limit(track)}个工作日，"
                 + (f"应于 {due:%Y-%m-%d} 前办结" if due else "截止日期待节假日安排公布后确定")
             )
         elif action in (Action.START_PUBLICITY, Action.APPROVE):
-            period = workflow.publicity_period(today)
+            period = workflow.publicity_period(today, policy)
             lines.append(
-                f"公示期 {period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}（5个工作日）"
+                f"公示期 {period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}"
+                f"（{policy.publicity}个工作日）"
             )
         elif action is Action.FINISH_PUBLICITY:
-            due = workflow.civil_check_due(today)
+            due = workflow.civil_check_due(today, policy)
             if due:
-                lines.append(f"如进入民政核对，核对应于 {due:%Y-%m-%d} 前完成（15个工作日）")
+                lines.append(
+                    f"如进入民政核对，核对应于 {due:%Y-%m-%d} 前完成（{policy.civil_check}个工作日）"
+                )
         elif action is Action.ISSUE_CERTIFICATE:
-            until = workflow.certificate_valid_until(today)
-            lines.append(f"资格证明有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}（3年）")
+            until = workflow.certificate_valid_until(today, policy)
+            lines.append(
+                f"资格证明有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}（{policy.certificate_years}年）"
+            )
     except CalendarNotCovered as missing:
         lines.append(missing.message)
     lines.append("申请人会在消息中心收到通知。")
@@ -451,7 +463,7 @@ def objection(objection_id: int):
         back_url=url_for("staff.application", application_id=found.application_id),
         objection=found,
         publicity=publicity,
-        round_label=workflow.Round(publicity.level).label(workflow.Programme(publicity.programme)),
+        round_label=workflow.Round(publicity.level).label(track_for_programme(publicity.programme)),
         is_office=current_user.role_enum is workflow.Round(publicity.level).office_role,
         form=form,
     )

@@ -21,7 +21,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.apply import workflow
 from app.apply.models import CLOSED_STATUSES, Application, ApplicationEvent, ApplicationStatus
-from app.apply.workflow import Action, Programme, Round, Transition, TransitionRefused
+from app.apply.review_policy import review_policy
+from app.apply.review_policy import track_of as apply_track_of
+from app.apply.workflow import Action, Programme, Round, Track, Transition, TransitionRefused
 from app.audit.services import record
 from app.auth.models import User
 from app.core import clock
@@ -59,6 +61,11 @@ def application_for_staff(user: User, application_id: int) -> Application | None
 
 def programme_of(application: Application) -> Programme:
     return workflow.programme_for(application.category)
+
+
+def track_of(application: Application) -> Track:
+    """The publicity rounds this application runs through under the policy in force."""
+    return apply_track_of(application)
 
 
 def applicant_of(application: Application) -> User:
@@ -115,9 +122,7 @@ def _check(application: Application, actor: User, action: Action) -> Transition:
     if not scope.can_see(actor, application.id):
         raise ReviewError("您无权办理此申请")
     try:
-        return workflow.allowed(
-            application.status, action, actor.role_enum, programme_of(application)
-        )
+        return workflow.allowed(application.status, action, actor.role_enum, track_of(application))
     except TransitionRefused as refused:
         raise ReviewError(refused.message) from None
 
@@ -211,15 +216,16 @@ def accept(
     ip: str | None = None,
     today: date | None = None,
 ) -> None:
-    """受理: the 30-working-day limit starts."""
+    """受理: the legal time limit (30 working days on one round) starts."""
     transition = _begin(application, actor, Action.ACCEPT, version)
     day = _today(today)
+    policy, track = review_policy(), track_of(application)
     application.accepted_on = day
-    application.legal_due_on = workflow.legal_due(day)
+    application.legal_due_on = workflow.legal_due(day, track, policy)
     limit = (
         f"应于{_d(application.legal_due_on)}前办结"
         if application.legal_due_on
-        else "自受理之日起30个工作日内办结"
+        else f"自受理之日起{policy.limit(track)}个工作日内办结"
     )
     _move(
         application,
@@ -368,7 +374,7 @@ def _publicise(
 ) -> PublicityRound:
     transition = _begin(application, actor, action, version)
     publicity = _open_round(application, actor, transition.target, _today(today))
-    label = Round(publicity.level).label(programme_of(application))
+    label = Round(publicity.level).label(track_of(application))
     _move(
         application,
         actor,
@@ -417,7 +423,7 @@ def start_publicity_many(
 
 def _open_round(application: Application, actor: User, status: str, today: date) -> PublicityRound:
     try:
-        period = workflow.publicity_period(today)
+        period = workflow.publicity_period(today, review_policy())
     except CalendarNotCovered as missing:
         raise ReviewError(f"无法计算公示期：{missing.message}") from None
     applicant = applicant_of(application)
@@ -473,10 +479,10 @@ def finish_publicity(
     transition = _begin(application, actor, Action.FINISH_PUBLICITY, version)
     day = _today(today)
     publicity = _close_round(application, actor, day, outcome="passed")
-    label = Round(publicity.level).label(programme_of(application))
+    label = Round(publicity.level).label(track_of(application))
     if transition.target == ApplicationStatus.CIVIL_CHECK:
         application.civil_check_started_on = day
-        application.civil_check_due_on = workflow.civil_check_due(day)
+        application.civil_check_due_on = workflow.civil_check_due(day, review_policy())
         following = (
             "市住房保障部门已委托民政部门核对家庭经济状况，"
             f"核对应于{_d(application.civil_check_due_on)}前完成。"
@@ -583,7 +589,7 @@ def issue_certificate(
         masked_id=applicant.id_number_masked or "",
         household_size=1 + len((application.data or {}).get("members", [])),
         issued_on=day,
-        valid_until=workflow.certificate_valid_until(day),
+        valid_until=workflow.certificate_valid_until(day, review_policy()),
         issued_by_id=actor.id,
     )
     db.session.add(certificate)
@@ -597,7 +603,7 @@ def issue_certificate(
             "您已取得住房保障资格",
             f"您的申请{_ref(application)}公示期满无异议，已发放住房保障资格证明"
             f"（证明编号 {certificate.number}），有效期至{_d(certificate.valid_until)}。"
-            "可在“我的申请”中查看和打印。有效期内可参加所有批次的摇号分配。",
+            f"可在“我的申请”中查看和打印。{workflow.AFTER_CERTIFICATE}",
         ),
     )
     record(
@@ -721,6 +727,8 @@ def fill_missing_due_dates() -> int:
             Application.legal_due_on,
             Application.civil_check_started_on,
             Application.civil_check_due_on,
+            Application.category,
+            Application.status,
         ).where(
             Application.status.notin_(list(CLOSED_STATUSES)),
             (
@@ -733,13 +741,15 @@ def fill_missing_due_dates() -> int:
         )
     ).all()
     changed = 0
+    policy = review_policy()
     for row in candidates:
         legal = row.legal_due_on
         if legal is None and row.accepted_on:
-            legal = workflow.legal_due(row.accepted_on)
+            track = policy.track(workflow.programme_for(row.category), row.status)
+            legal = workflow.legal_due(row.accepted_on, track, policy)
         civil = row.civil_check_due_on
         if civil is None and row.civil_check_started_on:
-            civil = workflow.civil_check_due(row.civil_check_started_on)
+            civil = workflow.civil_check_due(row.civil_check_started_on, policy)
         if (legal, civil) == (row.legal_due_on, row.civil_check_due_on):
             continue
         application = db.session.get(Application, row.id, with_for_update=True)

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -46,7 +47,6 @@ from app.swap.models import (
 )
 from app.swap.rules import (
     MAX_PROOF_FILES,
-    PREPAY_MONTHS,
     ApplicationStatus,
     PartyProgress,
     Step,
@@ -194,6 +194,11 @@ def start_application(user: User, request: SwapRequest) -> SwapApplication:
 
 
 # --- progress ----------------------------------------------------------------------------------
+
+
+def prepay_months() -> int:
+    """Months of rent paid before a swap (``SWAP_PREPAY_MONTHS``, 002 政策问答10: 一年)."""
+    return int(current_app.config["SWAP_PREPAY_MONTHS"])
 
 
 def prepay_bills(party: SwapApplicationParty) -> list[Bill]:
@@ -347,7 +352,7 @@ def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
     _require_step(party, Step.PREPAY)
     _require_eligible(user)
     lease = db.session.get(Lease, party.lease_id)
-    bills = issue_advance_bills(lease, PREPAY_MONTHS)
+    bills = issue_advance_bills(lease, prepay_months())
     if not bills:
         raise SwapError("您的租约剩余期限不足一个月，无法预缴租金，请先办理续约。")
     known = {link.bill_id for link in party.prepaid_bills}

@@ -1,8 +1,9 @@
 """Reading the swap board: the filtered list, and the matches of one listing.
 
 Read-only. The rules of matching are in ``matching`` (pure); the SQL here mirrors them
-(``home_fits_sql``, ``accepts_home_sql``, ``fit_points_sql``) to narrow tens of thousands
-of listings down to a few hundred rows, and the pure functions then decide and rank.
+(``home_fits_sql``, ``accepts_home_sql``, ``fit_points_sql``; rule 3 of who may swap with
+whom is ``subsidy_sql``) to narrow tens of thousands of listings down to a few hundred
+rows, and the pure functions then decide and rank.
 ``tests/swap/test_board.py`` checks that the SQL and the pure rules agree.
 """
 
@@ -21,7 +22,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import Community, District
 from app.swap import matching
-from app.swap.browse import PAGE_SIZE, BrowseFilters
+from app.swap.browse import PAGE_SIZE, SUBSIDISED, BrowseFilters
 from app.swap.matching import Chain, Home, Match, Party, Wishes
 from app.swap.models import (
     ListingStatus,
@@ -32,6 +33,7 @@ from app.swap.models import (
     SwapWishArea,
 )
 from app.swap.rules import LISTING_DAYS
+from app.swap.subsidy_sql import current_subsidy_sql, same_guarantee_sql, subsidy_status_sql
 
 # How many rows the match view reads at most for each of its three questions. Newest first,
 # so on a board far bigger than the demo the freshest listings are the ones considered.
@@ -65,6 +67,7 @@ def home_of(listing: SwapListing) -> Home:
         floor=listing.floor,
         has_lift=listing.has_lift,
         guarantee_type=listing.guarantee_type,
+        monthly_subsidy_fen=listing.lease.current_term.monthly_subsidy_fen,
     )
 
 
@@ -92,6 +95,7 @@ _PARTY_COLUMNS = (
     SwapListing.floor,
     SwapListing.has_lift,
     SwapListing.guarantee_type,
+    current_subsidy_sql().label("monthly_subsidy_fen"),
     SwapListing.min_bedrooms,
     SwapListing.floor_min,
     SwapListing.floor_max,
@@ -136,6 +140,7 @@ def _as_parties(rows: Sequence[Row]) -> list[Party]:
                     row.floor,
                     row.has_lift,
                     row.guarantee_type,
+                    row.monthly_subsidy_fen,
                 ),
                 Wishes(
                     frozenset(districts),
@@ -402,7 +407,7 @@ def board_conditions(
     if filters.lift:
         conditions.append(SwapListing.has_lift.is_(True))
     if filters.guarantee:
-        conditions.append(SwapListing.guarantee_type == filters.guarantee)
+        conditions.append(subsidy_status_sql(filters.guarantee == SUBSIDISED))
     if filters.keywords:
         conditions.append(SwapListing.id.in_(_keyword_hits(filters.keywords)))
     return conditions
@@ -515,7 +520,7 @@ def _candidates(viewer: Party, viewer_id: int, now: datetime) -> Select:
         on_board(now),
         SwapListing.id != viewer.listing_id,
         SwapListing.tenant_id != viewer_id,
-        SwapListing.guarantee_type == viewer.home.guarantee_type,
+        same_guarantee_sql(viewer.home),
         not_blocked_sql(viewer_id),
     )
 

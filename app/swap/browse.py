@@ -24,7 +24,10 @@ FLOOR_BANDS: dict[str, tuple[str, int, int | None]] = {
     "mid": ("中楼层（4-9层）", 4, 9),
     "high": ("高楼层（10层及以上）", 10, None),
 }
-GUARANTEES = {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}
+# 保障类型 as the swap rule reads it (002 Q&A 10 ③): whether the tenancy 享受租金补贴.
+# The keys are the old guarantee-type values, so shared links keep working.
+SUBSIDISED = "lianzu"
+GUARANTEES = {"gongzu": "公租房（不享受租金补贴）", SUBSIDISED: "享受租金补贴（含廉租房）"}
 
 
 # The board's filters come from its own links and selects: a value that is not one of

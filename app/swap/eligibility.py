@@ -8,6 +8,11 @@ The rules (九江市住房保障中心, Q&A 10 on 公租房互换):
 4. 必须有正当充分的理由，并提供相应的证明材料 (checked in the application);
 5. 必须填写《承诺书》，并提前缴纳一年租金 (steps of the application, see ``workflow``).
 
+Rule 3 goes by whether each tenancy 享受租金补贴 (``enjoys_rent_subsidy``): every 廉租房
+lease, and a 公租房 lease whose current term carries a monthly subsidy. Those tenants swap
+only among themselves, so the others (公租房 without a subsidy) only among themselves too.
+The guarantee type alone is not enough: a subsidised 公租房 lease says 公租房.
+
 The server checks 1-3 when a listing is posted, a request is sent or accepted, an
 application is started or signed, and again when staff approve.
 """
@@ -16,7 +21,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-GUARANTEE_LABELS = {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}
+LIANZU = "lianzu"  # GuaranteeType.LIANZU (that module brings the database in)
+
+
+def enjoys_rent_subsidy(guarantee_type: str | None, monthly_subsidy_fen: int) -> bool:
+    """享受租金补贴 (rule 3): every 廉租房 lease, and a 公租房 lease with a monthly subsidy."""
+    return guarantee_type == LIANZU or monthly_subsidy_fen > 0
+
+
+def tenancy_label(guarantee_type: str | None, monthly_subsidy_fen: int) -> str:
+    """The tenant's own tenancy as rule 3 sees it, in the words of a refusal."""
+    if guarantee_type == LIANZU:
+        return "廉租房·租金补贴"
+    if monthly_subsidy_fen > 0:
+        return "公租房·享受租金补贴"
+    return "公租房（不享受租金补贴）"
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,11 @@ class Standing:
     has_arrears: bool = False
     violations: tuple[str, ...] = ()
     guarantee_type: str | None = None
+    monthly_subsidy_fen: int = 0  # the current term's 租金补贴
+
+    @property
+    def enjoys_rent_subsidy(self) -> bool:
+        return enjoys_rent_subsidy(self.guarantee_type, self.monthly_subsidy_fen)
 
 
 @dataclass(frozen=True)
@@ -76,19 +100,29 @@ def own_blockers(standing: Standing) -> list[Blocker]:
     return blockers
 
 
-def same_guarantee(mine: str | None, theirs: str | None) -> bool:
-    """Tenants may swap only within one guarantee type (rule 3)."""
-    return mine is not None and mine == theirs
+def same_guarantee(mine: Standing, theirs: Standing) -> bool:
+    """Rule 3: both tenancies 享受租金补贴, or neither does (both need a lease)."""
+    return (
+        mine.has_lease
+        and theirs.has_lease
+        and mine.enjoys_rent_subsidy == theirs.enjoys_rent_subsidy
+    )
 
 
-def guarantee_blocker(mine: str | None, theirs: str | None) -> Blocker | None:
+def guarantee_blocker(mine: Standing, theirs: Standing) -> Blocker | None:
+    """Why rule 3 keeps these two apart, in words the tenant can act on; None when it does not.
+    The other tenant is described only by what the rule needs: subsidised or not."""
     if same_guarantee(mine, theirs):
         return None
+    if theirs.enjoys_rent_subsidy:
+        other, look_for = "对方享受租金补贴", "同样不享受租金补贴的公租房租户"
+    else:
+        other, look_for = "对方是不享受租金补贴的公租房租户", "同样享受租金补贴的租户（含廉租房）"
     return Blocker(
         "guarantee_type",
-        "享受租金补贴的租赁对象（含廉租房）只能与同保障类型的租赁对象互换："
-        f"您的保障类型是{GUARANTEE_LABELS.get(mine or '', '未知')}，"
-        f"对方是{GUARANTEE_LABELS.get(theirs or '', '未知')}，不能互换。",
+        "享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型的租赁对象互换："
+        f"您的租约是{tenancy_label(mine.guarantee_type, mine.monthly_subsidy_fen)}，"
+        f"{other}，不能互换。请选择{look_for}发布的互换信息。",
     )
 
 
@@ -111,7 +145,7 @@ def pair_blockers(mine: Standing, theirs: Standing) -> PairCheck:
     out (their arrears are their business): only that they cannot swap for now."""
     pair: list[Blocker] = []
     if mine.has_lease and theirs.has_lease:
-        mismatch = guarantee_blocker(mine.guarantee_type, theirs.guarantee_type)
+        mismatch = guarantee_blocker(mine, theirs)
         if mismatch:
             pair.append(mismatch)
     if own_blockers(theirs):

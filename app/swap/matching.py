@@ -6,10 +6,11 @@ each suits the other. A *three-way chain* A → B → C → A is three listings 
 home suits C, C's suits B and B's suits A: each moves one step along and everyone gets a
 home they asked for, though no two of them would swap directly.
 
-Only tenants of the same guarantee type can swap (廉租房·租金补贴 tenants only with the
-same type; see ``eligibility.same_guarantee``), so every pair here is checked for that too.
+Only tenants of the same 保障类型 can swap: those who 享受租金补贴 (every 廉租房 lease and
+a 公租房 lease with a subsidy) only among themselves, the others only among themselves
+(002 Q&A 10 ③; ``eligibility.enjoys_rent_subsidy``), so every pair here is checked for that.
 
-The SQL in ``services`` mirrors ``fits`` and ``fit_points`` to narrow 50,000 listings down
+The SQL in ``board`` mirrors ``fits``, ``fit_points`` and the subsidy rule to narrow 50,000 listings down
 before these functions decide; tests keep the two in step.
 """
 
@@ -19,6 +20,8 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from app.swap.eligibility import enjoys_rent_subsidy
 
 # Points for each explicit wish a home satisfies; a home that satisfies more of what its
 # viewer spelled out ranks higher. An area named by community is worth more than a district.
@@ -37,6 +40,11 @@ class Home:
     floor: int
     has_lift: bool
     guarantee_type: str
+    monthly_subsidy_fen: int = 0  # the lease's current 租金补贴
+
+    @property
+    def enjoys_rent_subsidy(self) -> bool:
+        return enjoys_rent_subsidy(self.guarantee_type, self.monthly_subsidy_fen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +114,8 @@ def fit_points(home: Home, wishes: Wishes) -> int:
 
 
 def can_pair(a: Party, b: Party) -> bool:
-    """Two different tenants of the same guarantee type."""
-    return a.tenant_id != b.tenant_id and a.home.guarantee_type == b.home.guarantee_type
+    """Two different tenants of the same 保障类型: both 享受租金补贴, or neither."""
+    return a.tenant_id != b.tenant_id and a.home.enjoys_rent_subsidy == b.home.enjoys_rent_subsidy
 
 
 def suits(candidate: Party, viewer: Party) -> bool:
@@ -176,7 +184,7 @@ def three_way_chains(
     gets_points = {p.listing_id: fit_points(p.home, viewer.wishes) for p in gets_side}
     gives_points = {p.listing_id: fit_points(viewer.home, p.wishes) for p in gives_side}
     chains: list[Chain] = []
-    # Both sides share the viewer's guarantee type, and ``_homes_in_area`` yields only homes
+    # Both sides share the viewer's subsidy status, and ``_homes_in_area`` yields only homes
     # in the area ``gets`` wished for: what is left to check is the rest of its wishes.
     for gets in gets_side:
         for gives_to in _homes_in_area(gets.wishes, gives_side, by_district, by_community):

@@ -39,7 +39,6 @@ from app.swap.models import RequestStatus, SwapListing
 from app.swap.rules import (
     MAX_PHOTOS,
     MAX_PROOF_FILES,
-    PREPAY_MONTHS,
     Step,
     can_renew,
     days_left,
@@ -657,7 +656,7 @@ def _application_page(
         reason_form=reason_form,
         proof_form=proof_form or ProofForm(formdata=None),
         max_files=MAX_PROOF_FILES,
-        prepay_months=PREPAY_MONTHS,
+        prepay_months=applications.prepay_months(),
     )
 
 
@@ -750,7 +749,7 @@ def sign(application_id: int):
         from_unit=db.session.get(Unit, party.from_unit_id),
         to_unit=db.session.get(Unit, party.to_unit_id),
         form=form,
-        prepay_months=PREPAY_MONTHS,
+        prepay_months=applications.prepay_months(),
     )
 
 

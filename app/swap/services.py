@@ -100,6 +100,7 @@ def standing_of(tenant_id: int) -> tuple[Standing, Lease | None]:
             has_arrears=tenant_has_arrears(tenant_id),
             violations=violations_of(lease.id),
             guarantee_type=lease.guarantee_type,
+            monthly_subsidy_fen=lease.current_term.monthly_subsidy_fen,
         ),
         lease,
     )

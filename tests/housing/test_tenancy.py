@@ -15,7 +15,7 @@ from app.housing.tenancy import renewal_window
     ],
 )
 def test_renewal_window_opens_90_days_before_the_end(today: date, is_open: bool) -> None:
-    window = renewal_window(date(2027, 6, 1))
+    window = renewal_window(date(2027, 6, 1), 90)
     assert window.opens_on == date(2027, 3, 3)
     assert window.is_open(today) is is_open
 

@@ -1,4 +1,5 @@
-"""The pure rules: window, blockers, term, step order, countdowns, commitment matching."""
+"""The pure rules: window, blockers, term and its prices, step order, countdowns, commitment
+matching."""
 
 from __future__ import annotations
 
@@ -64,6 +65,23 @@ def test_window_not_open_gives_the_date() -> None:
 )
 def test_proposed_term_follows_the_current_one(end, years, expected) -> None:
     assert rules.proposed_term(end, years) == expected
+
+
+OWN = rules.Prices(monthly_rent_fen=60000, property_fee_fen=8000, monthly_subsidy_fen=20000)
+
+
+@pytest.mark.parametrize(
+    ("moved_into", "expected"),
+    [
+        # no 互换 since the term was agreed: the current term's prices
+        (None, OWN),
+        # after a 互换 (002 Q&A 10): the new unit's rent and 物业费, the household's subsidy
+        (rules.Prices(42000, 5000, 15000), rules.Prices(42000, 5000, 20000)),
+        (rules.Prices(75000, 9000, 0), rules.Prices(75000, 9000, 20000)),
+    ],
+)
+def test_renewal_is_priced_from_the_unit_the_lease_is_on(moved_into, expected) -> None:
+    assert rules.renewal_prices(OWN, moved_into) == expected
 
 
 @pytest.mark.parametrize(

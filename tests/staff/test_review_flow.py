@@ -74,6 +74,13 @@ def test_gongzu_application_through_every_stage_to_a_certificate(app, places, st
     assert certificate.issued_on == date(2026, 10, 29)
     assert certificate.valid_until == date(2029, 10, 29)
     assert certificate.masked_name == "张*明"
+    # No lottery runs yet: nothing promises one (issue 27); what comes next is said plainly.
+    for text in (
+        page_text(resident.get("/apply/status")),
+        page_text(resident.get("/certificate")),
+        messages_of(resident.user)[-1].body,
+    ):
+        assert "摇号分配" not in text and "暂未开通摇号和选房" in text
 
     # The history: who did what, in order.
     events = db.session.scalars(
@@ -215,7 +222,56 @@ def test_rejected_at_final_review(app, places, staff, today) -> None:
     )
 
 
-def test_lianzu_application_has_three_publicity_rounds(app, places, staff, today) -> None:
+def test_lianzu_follows_the_2025_guide_by_default_one_round_and_30_days(
+    app, places, staff, today
+) -> None:
+    """001 五（三）（五）、六: 一榜公示 + 结果公示 within 30 working days, 廉租房 included
+    (before issue 27 it ran the 2019 三榜 and could not meet the limit)."""
+    resident, application = submit_application(app, places.gantang, category="low_income")
+    street, civil, city = Desk(app, staff.street), Desk(app, staff.civil), Desk(app, staff.city)
+    public = app.test_client()
+    today.set(date(2026, 9, 16))
+    street.act(application, "accept")
+    db.session.refresh(application)
+    assert application.legal_due_on == date(2026, 11, 3)  # 30 working days, 中秋 and 国庆 skipped
+    street.act(application, "start_publicity")
+    today.set(date(2026, 9, 23))
+    assert street.act(application, "finish_publicity").status_code == 303
+    db.session.refresh(application)
+    assert application.status == S.CIVIL_CHECK  # straight to 民政: no 区 round
+    report = {"report_number": "MZ-8", "conclusion": "meets", "summary": "低保对象。"}
+    assert civil.act(application, "record_civil_report", **report).status_code == 303
+    assert city.act(application, "approve").status_code == 303
+    board = page_text(public.get("/publicity/"))
+    assert "结果公示（市）" in board and "三榜" not in board
+    status = page_text(resident.get("/apply/status"))
+    assert "区审核及二榜公示" not in status and "结果公示" in status
+
+
+def test_an_application_in_the_district_round_finishes_there_after_a_switch_to_2025(
+    app, places, staff, today
+) -> None:
+    app.config["REVIEW_PATH"] = "2019"
+    _resident, application = submit_application(app, places.gantang, category="low_income")
+    street, district = Desk(app, staff.street), Desk(app, staff.district)
+    today.set(date(2026, 9, 16))
+    street.act(application, "accept")
+    street.act(application, "start_publicity")
+    today.set(date(2026, 9, 23))
+    street.act(application, "finish_publicity")
+    app.config["REVIEW_PATH"] = "2025"  # the city moves to the 2025 guide
+    db.session.refresh(application)
+    assert application.status == S.DISTRICT_REVIEW
+    assert district.act(application, "start_publicity").status_code == 303
+    db.session.refresh(application)
+    assert application.status == S.DISTRICT_PUBLICITY
+
+
+def test_lianzu_application_has_three_publicity_rounds_on_the_2019_path(
+    app, places, staff, today
+) -> None:
+    """REVIEW_PATH = "2019" (002 一（二）): 廉租房 runs 三榜 with its own time limit."""
+    app.config["REVIEW_PATH"] = "2019"
     resident, application = submit_application(app, places.gantang, category="low_income")
     street, district = Desk(app, staff.street), Desk(app, staff.district)
     civil, city = Desk(app, staff.civil), Desk(app, staff.city)
@@ -223,6 +279,9 @@ def test_lianzu_application_has_three_publicity_rounds(app, places, staff, today
 
     today.set(date(2026, 9, 16))
     street.act(application, "accept")
+    db.session.refresh(application)
+    # 40 working days (REVIEW_THREE_ROUNDS_LIMIT_WORKING_DAYS): 30 end on 11-03, then 10 more
+    assert application.legal_due_on == date(2026, 11, 17)
     street.act(application, "start_publicity")
     assert "一榜公示（街道）" in page_text(public.get("/publicity/"))
     today.set(date(2026, 9, 22))  # 5 working days after 9-16: 17, 18, 20 (调休), 21, 22

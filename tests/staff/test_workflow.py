@@ -1,4 +1,4 @@
-"""The review state machine, exhaustively: every (status, action, role, programme) is
+"""The review state machine, exhaustively: every (status, action, role, track) is
 either in the table below (allowed, with its target) or refused. The table is written
 out here, apart from app/apply/workflow.py, so a change to either shows up."""
 
@@ -12,12 +12,15 @@ import pytest
 from app.apply.categories import Category
 from app.apply.models import ApplicationStatus as S
 from app.apply.workflow import (
+    DECLARED,
     TRANSITIONS,
     Action,
     Flag,
     Period,
     Programme,
+    ReviewPolicy,
     Round,
+    Track,
     TransitionRefused,
     actionable_statuses,
     allowed,
@@ -35,8 +38,9 @@ from app.apply.workflow import (
     rounds_for,
 )
 from app.auth.roles import Role
+from app.core.policy_parameters import ReviewPath
 
-G, L = Programme.GONGZU, Programme.LIANZU
+G, L = Track.ONE_ROUND, Track.THREE_ROUNDS  # 一榜+结果公示 (001); 三榜 (002)
 BOTH = (G, L)
 OPEN = (
     S.DRAFT, S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.STREET_PUBLICITY,
@@ -72,7 +76,7 @@ ALLOWED = {
     for source, action, programmes, target, role in EXPECTED
     for programme in programmes
 }
-CASES = list(itertools.product(S, Action, Role, Programme))
+CASES = list(itertools.product(S, Action, Role, Track))
 
 
 @pytest.mark.parametrize(("status", "action", "role", "programme"), CASES)
@@ -91,14 +95,14 @@ def test_the_table_has_nothing_else() -> None:
     actual = {
         (t.source, t.action, programme): (t.target, role)
         for t in TRANSITIONS
-        for programme in t.programmes
+        for programme in t.tracks
         for role in t.roles
     }
     assert actual == ALLOWED
 
 
 def test_closed_statuses_have_no_way_out() -> None:
-    for status, role, programme in itertools.product(CLOSED, Role, Programme):
+    for status, role, programme in itertools.product(CLOSED, Role, Track):
         assert available(status, role, programme) == []
 
 
@@ -156,13 +160,13 @@ def test_each_role_has_its_queue(role, statuses) -> None:
 @pytest.mark.parametrize(
     ("category", "programme"),
     [
-        (Category.LOW_INCOME, L),
-        (Category.LOW_MIDDLE_INCOME, G),
-        (Category.NEW_EMPLOYEE, G),
-        (Category.MIGRANT_WORKER, G),
-        (Category.ENTREPRENEUR, G),
-        (Category.CENTRAL_UNIT, G),
-        (None, G),
+        (Category.LOW_INCOME, Programme.LIANZU),
+        (Category.LOW_MIDDLE_INCOME, Programme.GONGZU),
+        (Category.NEW_EMPLOYEE, Programme.GONGZU),
+        (Category.MIGRANT_WORKER, Programme.GONGZU),
+        (Category.ENTREPRENEUR, Programme.GONGZU),
+        (Category.CENTRAL_UNIT, Programme.GONGZU),
+        (None, Programme.GONGZU),
     ],
 )
 def test_programme_follows_the_category(category, programme) -> None:
@@ -273,3 +277,55 @@ def test_certificate_is_valid_three_years(issued, until) -> None:
     assert certificate_is_valid(issued, issued, until)
     assert not certificate_is_valid(date.fromordinal(until.toordinal() + 1), issued, until)
     assert not certificate_is_valid(date.fromordinal(issued.toordinal() - 1), issued, until)
+
+
+# -- the review path (issue 27): 001 (2025) by default, 002's 三榜 as a setting --------------
+
+
+@pytest.mark.parametrize(
+    ("path", "programme", "status", "track"),
+    [
+        ("2025", Programme.GONGZU, S.ACCEPTED, G),
+        ("2025", Programme.LIANZU, S.ACCEPTED, G),  # was three rounds: 001 prevails
+        ("2025", Programme.LIANZU, S.STREET_PUBLICITY, G),
+        ("2025", Programme.LIANZU, S.DISTRICT_REVIEW, L),  # started on 2019: finishes there
+        ("2025", Programme.LIANZU, S.DISTRICT_PUBLICITY, L),
+        ("2019", Programme.GONGZU, S.ACCEPTED, G),
+        ("2019", Programme.LIANZU, S.ACCEPTED, L),
+        ("2019", Programme.LIANZU, S.RESULT_PUBLICITY, L),
+    ],
+)
+def test_the_track_follows_001_unless_the_city_keeps_the_2019_three_rounds(
+    path, programme, status, track
+) -> None:
+    """001 五（三）（五）: 一榜公示 + 结果公示; 002 一（二）: 廉租房 三榜 (REVIEW_PATH = "2019")."""
+    assert ReviewPolicy.from_config({"REVIEW_PATH": path}).track(programme, status) is track
+
+
+def test_the_default_policy_is_the_2025_guide() -> None:
+    assert DECLARED.path is ReviewPath.ONE_ROUND
+    assert DECLARED.track(Programme.LIANZU) is G
+
+
+@pytest.mark.parametrize(
+    ("track", "accepted", "due"),
+    [
+        (G, date(2026, 9, 16), date(2026, 11, 3)),  # 001 六: 30 working days, 国庆 skipped
+        (L, date(2026, 9, 16), date(2026, 11, 17)),  # the three-round limit: 40 (待确认)
+    ],
+)
+def test_each_track_has_its_own_legal_limit_on_the_working_day_calendar(
+    track, accepted, due
+) -> None:
+    assert legal_due(accepted, track) == due
+
+
+def test_a_limit_set_in_config_is_the_limit_in_force() -> None:
+    policy = ReviewPolicy.from_config({"REVIEW_THREE_ROUNDS_LIMIT_WORKING_DAYS": 35})
+    assert legal_due(date(2026, 9, 16), L, policy) == date(2026, 11, 10)
+    assert policy.limit(G) == 30
+
+
+def test_an_unknown_review_path_fails_at_start_up() -> None:
+    with pytest.raises(ValueError):
+        ReviewPolicy.from_config({"REVIEW_PATH": "2018"})

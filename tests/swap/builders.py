@@ -112,8 +112,12 @@ def tenant(
     guarantee: GuaranteeType = GuaranteeType.GONGZU,
     paid_months: int = 1,
     phone: str | None = None,
+    rent_fen: int = 60000,
+    fee_fen: int = 8000,
+    subsidy_fen: int = 0,
 ) -> tuple[User, Lease]:
-    """A tenant with a lease on ``home`` and the last ``paid_months`` months paid (已缴租)."""
+    """A tenant with a lease on ``home`` and the last ``paid_months`` months paid (已缴租);
+    ``subsidy_fen`` is the monthly rent subsidy (租金补贴) on the lease's term."""
     user = resident(name, phone)
     home = home or unit()
     start = (today_in_china() - timedelta(days=200)).replace(day=1)
@@ -127,8 +131,9 @@ def tenant(
         LeaseTerm(
             start_date=start,
             end_date=start + timedelta(days=3 * 365),
-            monthly_rent_fen=60000,
-            property_fee_fen=8000,
+            monthly_rent_fen=rent_fen,
+            property_fee_fen=fee_fen,
+            monthly_subsidy_fen=subsidy_fen,
         )
     )
     db.session.add(lease)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.core.clock import utcnow
+from app.core.policy_parameters import default
 from app.extensions import db
 from app.housing.models import Lease
 from app.messages.models import Message
@@ -25,12 +26,14 @@ from app.swap.models import (
     SwapApplication,
     SwapPrepaidBill,
 )
-from app.swap.rules import PREPAY_MONTHS, ApplicationStatus
+from app.swap.rules import ApplicationStatus
 from app.swap.services import SwapError
 from tests.conftest import page_text, post
 from tests.factories import PASSWORD
 from tests.rent.builders import signed_notification
 from tests.swap import builders
+
+PREPAY_MONTHS = default("SWAP_PREPAY_MONTHS")
 
 
 @pytest.fixture

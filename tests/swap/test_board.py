@@ -4,15 +4,17 @@ narrows the board agrees with the pure matching rules."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.housing.models import GuaranteeType
-from app.swap import board, matching
-from app.swap.browse import BrowseFilters
+from app.housing.models import GuaranteeType, Lease, LeaseTerm
+from app.swap import board, matching, services
+from app.swap.browse import SUBSIDISED, BrowseFilters
 from app.swap.models import SwapListing
+from app.swap.subsidy_sql import enjoys_rent_subsidy_sql
 from tests.conftest import page_text
 from tests.swap import builders
 
@@ -149,12 +151,23 @@ def test_best_match_for_visitors_puts_place_hits_first(client, app) -> None:
     assert html.index(f"/swap/listings/{in_place.id}") < html.index(f"/swap/listings/{mentions.id}")
 
 
-def _random_board(seed: int, size: int = 24) -> list[SwapListing]:
+# (guarantee type, monthly subsidy): 公租房 without, 公租房 with, and 廉租房 (002 Q&A 10 ③)
+TENANCIES = [
+    (GuaranteeType.GONGZU, 0),
+    (GuaranteeType.GONGZU, 25000),
+    (GuaranteeType.LIANZU, 25000),
+]
+
+
+def _random_board(seed: int, size: int = 24, *, subsidies: bool = False) -> list[SwapListing]:
+    """Random homes and wishes; with ``subsidies``, random 保障类型 too, and some leases with
+    a newer term whose subsidy differs (the newest term is the one that counts)."""
     rng = random.Random(seed)
     listings = []
     for index in range(size):
         place, district_name = rng.choice(PLACES)
-        user, _ = builders.tenant(
+        guarantee, subsidy = rng.choice(TENANCIES) if subsidies else TENANCIES[0]
+        user, lease = builders.tenant(
             f"随机{index}",
             home=builders.unit(
                 place,
@@ -164,7 +177,11 @@ def _random_board(seed: int, size: int = 24) -> list[SwapListing]:
                 lift=rng.random() < 0.5,
                 floors=12,
             ),
+            guarantee=guarantee,
+            subsidy_fen=subsidy,
         )
+        if subsidies and rng.random() < 0.25:
+            _add_newer_term(lease, subsidy_fen=25000 - subsidy)
         areas = rng.sample(PLACES, rng.randint(0, 2))
         floor_min = rng.choice([None, None, 2, 4])
         listings.append(
@@ -181,8 +198,49 @@ def _random_board(seed: int, size: int = 24) -> list[SwapListing]:
     return listings
 
 
+def _add_newer_term(lease: Lease, *, subsidy_fen: int) -> None:
+    """A renewal already approved: a term after the current one, with another subsidy."""
+    current = lease.current_term
+    start = current.end_date + timedelta(days=1)
+    lease.terms.append(
+        LeaseTerm(
+            start_date=start,
+            end_date=start + timedelta(days=3 * 365),
+            monthly_rent_fen=current.monthly_rent_fen,
+            property_fee_fen=current.property_fee_fen,
+            monthly_subsidy_fen=subsidy_fen,
+        )
+    )
+    db.session.commit()
+
+
 def test_the_sql_agrees_with_the_matching_rules(app) -> None:
-    listings = _random_board(20261123)
+    _assert_the_sql_agrees(_random_board(20261123))
+
+
+def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app) -> None:
+    """002 Q&A 10 ③ (享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型的租赁对象进行
+    互换房屋) in SQL: the board's 保障类型 filter and the match view's candidates go by whether
+    the lease's current term carries a subsidy, as ``eligibility.enjoys_rent_subsidy`` does."""
+    listings = _random_board(20261206, 30, subsidies=True)
+    parties = [board.party_of(listing) for listing in listings]
+    for listing, party in zip(listings, parties, strict=True):
+        standing, _lease = services.standing_of(listing.tenant_id)
+        assert party.home.enjoys_rent_subsidy is standing.enjoys_rent_subsidy
+    subsidised = {p.listing_id for p in parties if p.home.enjoys_rent_subsidy}
+    assert 0 < len(subsidised) < len(parties)
+    assert any(p.home.guarantee_type == "gongzu" for p in parties if p.home.enjoys_rent_subsidy)
+    assert set(db.session.scalars(select(SwapListing.id).where(enjoys_rent_subsidy_sql()))) == (
+        subsidised
+    )
+    assert board.board_page(BrowseFilters(guarantee=SUBSIDISED)).total == len(subsidised)
+    assert board.board_page(BrowseFilters(guarantee="gongzu")).total == (
+        len(parties) - len(subsidised)
+    )
+    _assert_the_sql_agrees(listings)
+
+
+def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
     parties = [board.party_of(listing) for listing in listings]
     mutual_pairs = 0
     for listing, me in zip(listings, parties, strict=True):

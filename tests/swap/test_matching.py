@@ -19,8 +19,10 @@ from app.swap.matching import (
 XUNYANG, LIANXI, CHAISANG = 1, 2, 3
 
 
-def home(district=XUNYANG, community=11, bedrooms=2, floor=3, lift=False, guarantee="gongzu"):
-    return Home(district, community, bedrooms, floor, lift, guarantee)
+def home(
+    district=XUNYANG, community=11, bedrooms=2, floor=3, lift=False, guarantee="gongzu", subsidy=0
+):
+    return Home(district, community, bedrooms, floor, lift, guarantee, subsidy)
 
 
 def wish(
@@ -108,6 +110,16 @@ def test_fit_points(the_home, the_wishes, points) -> None:
         # different guarantee types never match, even if the homes fit
         (home(), wish(), home(district=LIANXI, community=21, guarantee="lianzu"), wish(), False),
         (home(guarantee="lianzu"), wish(), home(district=LIANXI, guarantee="lianzu"), wish(), True),
+        # 002 Q&A 10 ③: a 公租房 lease with a rent subsidy 享受租金补贴, like 廉租房
+        (home(subsidy=25000), wish(), home(district=LIANXI, community=21), wish(), False),
+        (
+            home(subsidy=25000),
+            wish(),
+            home(district=LIANXI, community=21, guarantee="lianzu", subsidy=25000),
+            wish(),
+            True,
+        ),
+        (home(subsidy=25000), wish(), home(district=LIANXI, subsidy=18000), wish(), True),
     ],
 )
 def test_mutual(a_home, a_wishes, b_home, b_wishes, mutual) -> None:
@@ -169,6 +181,8 @@ C = party(3, home_=home(district=CHAISANG, community=31), wishes_=wish(districts
         ),
         # another guarantee type in the middle: no chain
         (A, [party(2, home_=home(district=LIANXI, guarantee="lianzu"), wishes_=B.wishes)], [C], []),
+        # a subsidised 公租房 tenant in the middle (002 Q&A 10 ③): no chain either
+        (A, [party(2, home_=home(district=LIANXI, subsidy=25000), wishes_=B.wishes)], [C], []),
     ],
 )
 def test_three_way_chains(viewer, wanted, wanting, expected) -> None:

@@ -176,6 +176,63 @@ def test_lianzu_cannot_swap_with_gongzu(app, pair) -> None:
     assert wang.id not in {m.party.tenant_id for m in services.board.mutual_parties(a_listing)}
 
 
+GONGZU, LIANZU = GuaranteeType.GONGZU, GuaranteeType.LIANZU
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "allowed"),
+    [
+        # (guarantee type, monthly rent subsidy in fen) of each tenancy
+        ((GONGZU, 0), (GONGZU, 0), True),
+        ((GONGZU, 25000), (GONGZU, 0), False),  # a 公租房 lease with a subsidy is 享受租金补贴
+        ((GONGZU, 0), (GONGZU, 25000), False),
+        ((GONGZU, 25000), (GONGZU, 18000), True),
+        ((GONGZU, 25000), (LIANZU, 25000), True),  # both 享受租金补贴: the same 保障类型
+        ((LIANZU, 25000), (GONGZU, 0), False),
+        ((LIANZU, 25000), (LIANZU, 25000), True),
+    ],
+)
+def test_seed_002_qa10_rule3_rent_subsidy_decides_who_may_swap(app, mine, theirs, allowed) -> None:
+    """002 Q&A 10 ③: 享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型的租赁对象
+    进行互换房屋. A 公租房 lease with a monthly subsidy counts as 享受租金补贴: the request, the
+    application and the matches all go by subsidy status, not by the guarantee type alone."""
+    me, _ = builders.tenant(
+        "刘洋",
+        home=builders.unit("琵琶湖小区", "浔阳区"),
+        guarantee=mine[0],
+        subsidy_fen=mine[1],
+    )
+    other, _ = builders.tenant(
+        "周婷",
+        home=builders.unit("十里小区", "濂溪区"),
+        guarantee=theirs[0],
+        subsidy_fen=theirs[1],
+    )
+    my_listing = builders.listing(me, districts=("濂溪区",))
+    their_listing = builders.listing(other, districts=("浔阳区",))
+    check = services.request_check(me, their_listing)
+    assert check.ok is allowed, check.problems
+    assert services.pair_check(other.id, me.id).ok is allowed
+    matched = {m.party.tenant_id for m in services.board.mutual_parties(my_listing)}
+    assert (other.id in matched) is allowed
+    if not allowed:
+        (reason,) = check.problems
+        assert "只能与同保障类型的租赁对象互换" in reason and "租金补贴" in reason
+        with pytest.raises(SwapError):
+            services.send_request(me, their_listing, "想和您换房可以吗？")
+
+
+def test_a_subsidised_gongzu_tenant_is_told_why_on_the_listing_page(app) -> None:
+    """002 Q&A 10 ③, as the resident reads it: the page says why, in plain words."""
+    me, _ = builders.tenant("王芳", home=builders.unit("琵琶湖小区", "浔阳区"), subsidy_fen=25000)
+    other, _ = builders.tenant("周婷", home=builders.unit("十里小区", "濂溪区"))
+    builders.listing(me, districts=("濂溪区",))
+    their_listing = builders.listing(other, districts=("浔阳区",))
+    html = page_text(builders.signed_in(app, me).get(f"/swap/listings/{their_listing.id}"))
+    assert "您的租约是公租房·享受租金补贴" in html and "对方是不享受租金补贴的公租房租户" in html
+    assert "发送换房请求" not in html
+
+
 def test_no_listing_no_request(app, pair) -> None:
     _a, a_listing, _b, _ = pair
     user, _ = builders.tenant("没发布")

@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.swap.browse import BrowseFilters
-from app.swap.eligibility import Standing, guarantee_blocker, own_blockers, pair_blockers
+from app.swap.eligibility import (
+    Standing,
+    enjoys_rent_subsidy,
+    guarantee_blocker,
+    own_blockers,
+    pair_blockers,
+    same_guarantee,
+)
 from app.swap.rules import (
     ApplicationStatus,
     PartyProgress,
@@ -53,20 +60,85 @@ def test_arrears_reason_says_what_to_do() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mine", "theirs", "allowed"),
+    ("guarantee_type", "subsidy_fen", "subsidised"),
     [
-        ("gongzu", "gongzu", True),
-        ("lianzu", "lianzu", True),
-        ("lianzu", "gongzu", False),
-        ("gongzu", "lianzu", False),
-        (None, "gongzu", False),
+        ("gongzu", 0, False),
+        ("gongzu", 1, True),  # a 公租房 lease with any monthly subsidy 享受租金补贴
+        ("gongzu", 25000, True),
+        ("lianzu", 25000, True),
+        ("lianzu", 0, True),  # 含廉租房租赁对象: always counted
+        (None, 0, False),
     ],
 )
-def test_only_the_same_guarantee_type(mine, theirs, allowed) -> None:
+def test_seed_002_qa10_rule3_who_enjoys_a_rent_subsidy(
+    guarantee_type, subsidy_fen, subsidised
+) -> None:
+    """002 Q&A 10 ③: 享受租金补贴的租赁对象（含廉租房租赁对象）."""
+    assert enjoys_rent_subsidy(guarantee_type, subsidy_fen) is subsidised
+
+
+def tenancy(guarantee_type: str = "gongzu", subsidy_fen: int = 0) -> Standing:
+    return Standing(
+        has_lease=True,
+        has_paid_rent=True,
+        guarantee_type=guarantee_type,
+        monthly_subsidy_fen=subsidy_fen,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "allowed"),
+    [
+        (tenancy("gongzu"), tenancy("gongzu"), True),
+        (tenancy("lianzu", 25000), tenancy("lianzu", 25000), True),
+        (tenancy("lianzu", 25000), tenancy("gongzu"), False),
+        (tenancy("gongzu"), tenancy("lianzu", 25000), False),
+        # the guarantee type alone is not enough: a subsidised 公租房 lease 享受租金补贴
+        (tenancy("gongzu", 25000), tenancy("gongzu"), False),
+        (tenancy("gongzu"), tenancy("gongzu", 25000), False),
+        (tenancy("gongzu", 25000), tenancy("gongzu", 18000), True),
+        (tenancy("gongzu", 25000), tenancy("lianzu", 25000), True),
+        (tenancy("lianzu", 25000), tenancy("gongzu", 18000), True),
+        (Standing(has_lease=False), tenancy("gongzu"), False),
+    ],
+)
+def test_seed_002_qa10_rule3_only_the_same_guarantee_type(mine, theirs, allowed) -> None:
+    """002 Q&A 10 ③: 享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型的租赁对象
+    进行互换房屋 — subsidised tenancies swap among themselves, the others among themselves."""
+    assert same_guarantee(mine, theirs) is allowed
+    assert same_guarantee(theirs, mine) is allowed
     blocker = guarantee_blocker(mine, theirs)
     assert (blocker is None) is allowed
     if blocker:
         assert "只能与同保障类型" in blocker.message
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "says"),
+    [
+        (
+            tenancy("gongzu", 25000),
+            tenancy("gongzu"),
+            "您的租约是公租房·享受租金补贴，对方是不享受租金补贴的公租房租户，不能互换。"
+            "请选择同样享受租金补贴的租户（含廉租房）发布的互换信息。",
+        ),
+        (
+            tenancy("gongzu"),
+            tenancy("gongzu", 25000),
+            "您的租约是公租房（不享受租金补贴），对方享受租金补贴，不能互换。"
+            "请选择同样不享受租金补贴的公租房租户发布的互换信息。",
+        ),
+        (
+            tenancy("lianzu", 25000),
+            tenancy("gongzu"),
+            "您的租约是廉租房·租金补贴，对方是不享受租金补贴的公租房租户，不能互换。",
+        ),
+    ],
+)
+def test_the_guarantee_refusal_says_why_and_what_to_look_for(mine, theirs, says) -> None:
+    blocker = guarantee_blocker(mine, theirs)
+    assert blocker is not None and says in blocker.message
+    assert blocker.message.startswith("享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型")
 
 
 def test_pair_hides_the_other_tenants_reasons() -> None:
@@ -82,6 +154,12 @@ def test_pair_of_lianzu_and_gongzu() -> None:
     check = pair_blockers(lianzu, OK)
     assert [b.code for b in check.pair] == ["guarantee_type"]
     assert "廉租房·租金补贴" in check.messages[0] and "公租房" in check.messages[0]
+
+
+def test_pair_of_a_subsidised_gongzu_lease_and_an_unsubsidised_one() -> None:
+    """002 Q&A 10 ③: the same guarantee type (公租房), but only one 享受租金补贴."""
+    check = pair_blockers(tenancy("gongzu", 25000), OK)
+    assert [b.code for b in check.pair] == ["guarantee_type"] and not check.ok
 
 
 NOON = datetime(2026, 11, 23, 4, 0)
