@@ -282,7 +282,7 @@ def test_a_lianzu_tenant_cannot_swap_with_a_gongzu_tenant(
     page.goto("/swap/")
     check_page(page)
     page.get_by_text("更多筛选条件").click()
-    page.get_by_label("保障类型").select_option(label="公租房")
+    page.get_by_label("保障类型").select_option(label="公租房（不享受租金补贴）")
     wait_for_results(page, "共")
     page.locator(".swap-card-title a").first.click()
     expect(page.get_by_role("heading", name="我想换")).to_be_visible()

@@ -93,6 +93,9 @@ class Application(TimestampMixin, db.Model):
     # NULL while the working-day calendar does not yet cover the year it falls in.
     accepted_on: Mapped[date | None] = mapped_column(Date)
     legal_due_on: Mapped[date | None] = mapped_column(Date)  # 办结时限: 30 working days
+    # The publicity rounds it runs (workflow.Track), fixed when it is accepted: a later
+    # change of REVIEW_PATH applies to applications accepted after it.
+    review_track: Mapped[str | None] = mapped_column(String(16))
     civil_check_started_on: Mapped[date | None] = mapped_column(Date)
     civil_check_due_on: Mapped[date | None] = mapped_column(Date)  # 民政核对: 15 working days
     # The deadline the current stage answers to (the nearer one), NULL once closed.

@@ -546,5 +546,9 @@ class LeaseUnitChange(TimestampMixin, db.Model):
     swap_application_id: Mapped[int | None] = mapped_column(ForeignKey("swap_applications.id"))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(200), nullable=False)
+    # What ``to_unit`` was let for when the lease moved onto it (the prices the lease that
+    # left it was paying for it), so the next renewal is priced for the unit (002 Q&A 10).
+    unit_rent_fen: Mapped[int | None] = mapped_column(Integer)
+    unit_fee_fen: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)
