@@ -47,7 +47,7 @@ def signature_file(application: Application) -> ApplicationFile | None:
 
 
 def _members_problem(application: Application) -> str | None:
-    applicant = application.data.get("applicant", {})
+    applicant = validation.applicant_section(application.data)
     _values, errors = validation.validate_applicant(applicant, application.category)
     household = validation.household_problems(
         applicant.get("marital_status", ""), application.data.get("members", [])

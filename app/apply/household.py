@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from app.apply.categories import Category
-from app.apply.validation import relatives_housing
+from app.apply.validation import applicant_section, relatives_housing
 from app.eligibility.questionnaire import to_household
 
 # 001 二(一)3: a non-local applicant is an 外来创业人员, 直管单位 staff, or else an
@@ -48,7 +48,7 @@ def _from_questionnaire(data: dict[str, Any]) -> dict[str, Any]:
 
 def household_from_application(application: Any, user: Any, today: date) -> dict[str, Any]:
     data = application.data or {}
-    applicant = data.get("applicant", {})
+    applicant = applicant_section(data)
     extra = data.get("category_details", {})
     assets = data.get("assets", {})
     earlier = _from_questionnaire(data)
@@ -56,9 +56,6 @@ def household_from_application(application: Any, user: Any, today: date) -> dict
     work = (
         WORK_BY_CATEGORY.get(category, "employed") if applicant.get("hukou") == "other" else "none"
     )
-    # Asked on the 家庭成员 step; drafts from before kept them with the category.
-    permit = applicant.get("residence_permit", extra.get("residence_permit"))
-    pension = applicant.get("pension_months", extra.get("pension_months"))
     relatives = (
         relatives_housing(applicant)
         if applicant.get("relatives_any") in ("yes", "no")
@@ -73,8 +70,8 @@ def household_from_application(application: Any, user: Any, today: date) -> dict
             "hukou": applicant.get("hukou", "other"),
             "hukou_years": applicant.get("hukou_years") or 0,
             "work": work,
-            "residence_permit": permit in (True, "yes"),
-            "pension_months": _int(pension),
+            "residence_permit": applicant.get("residence_permit") == "yes",
+            "pension_months": _int(applicant.get("pension_months")),
             "business_license": category == Category.ENTREPRENEUR,
             "central_unit_certificate": category == Category.CENTRAL_UNIT,
             "can_pay_rent": True,

@@ -100,18 +100,21 @@ def _member_id(member: dict[str, Any]) -> Material:
 
 
 def _marriage_materials(marital_status: str | None, remarried: str | None) -> list[Material]:
-    """四.2 proof of the marriage (and of the divorce before a remarriage); 四.3 the pledge."""
+    """四.2 proof of the marriage (and of the divorce before a remarriage); 四.3 the pledge.
+
+    ``marriage_proof`` is the first 婚姻状况 document for every status, as before issue 27,
+    so an upload made then still counts for the same document."""
     pledge = Material("marital_pledge", "婚姻状况承诺书", "本人签字的承诺书", clause="四.3")
-    divorce = Material("divorce_proof", "离婚证、离婚协议（或法院离婚判决书）", clause="四.2")
     if marital_status == "married":
         marriage = Material("marriage_proof", "结婚证", clause="四.2")
         if remarried == "yes":
-            return [marriage, Material(divorce.key, "前次婚姻的离婚证、离婚协议（或法院离婚判决书）",
+            return [marriage, Material("divorce_proof", "前次婚姻的离婚证、离婚协议（或法院离婚判决书）",
                                        "离异再婚的，仍需提交", clause="四.2")]  # fmt: skip
         return [marriage]
     if marital_status == "divorced":
+        divorce = Material("marriage_proof", "离婚证、离婚协议（或法院离婚判决书）", clause="四.2")
         return [divorce, pledge]
-    return [pledge]
+    return [Material("marriage_proof", pledge.label, pledge.hint, clause="四.3")]
 
 
 def missing_materials(required: list[Material], uploaded_keys: set[str]) -> list[Material]:

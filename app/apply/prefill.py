@@ -66,9 +66,10 @@ def _residency(applicant: dict[str, Any]) -> dict[str, Any]:
 
 def _relatives(relatives: list[dict[str, Any]]) -> dict[str, Any]:
     """The wizard asks for the relative with the most housing (the 说明书 lists them all)."""
-    funding = [r for r in relatives if r["relation"] in ("parent", "child")]
+    # The wizard's question is 两套或以上住房: a relative with one home does not make it "yes".
+    funding = [r for r in relatives if r["relation"] in ("parent", "child") and r["units"] >= 2]
     if not funding:
-        return {"relatives_any": "no"} if not relatives else {}
+        return {"relatives_any": "no"}
     most = max(funding, key=lambda r: (r["units"], r["area_m2"]))
     return {
         "relatives_any": "yes",

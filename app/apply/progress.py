@@ -94,7 +94,11 @@ def timeline(
     policy: ReviewPolicy = DECLARED,
 ) -> list[Stage]:
     """The stages for ``application`` with its publicity ``rounds`` and ``certificate``."""
-    track = policy.track(programme_for(application.category), application.status)
+    track = policy.track(
+        programme_for(application.category),
+        application.status,
+        getattr(application, "review_track", None),
+    )
     if any(r.level == Round.DISTRICT for r in rounds):  # it ran the district round
         track = Track.THREE_ROUNDS
     specs = _specs(track, policy)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app
 
 from app.apply.models import Application
-from app.apply.workflow import Programme, ReviewPolicy, Track, programme_for
+from app.apply.workflow import ReviewPolicy, Track, programme_for
+from app.publicity.models import PublicityRound
 
 
 def review_policy() -> ReviewPolicy:
@@ -13,9 +14,11 @@ def review_policy() -> ReviewPolicy:
 
 
 def track_of(application: Application) -> Track:
-    return review_policy().track(programme_for(application.category), application.status)
+    """Fixed when the application was accepted; before that, what the policy in force says."""
+    return review_policy().track(
+        programme_for(application.category), application.status, application.review_track
+    )
 
 
-def track_for_programme(programme: str) -> Track:
-    """For a publicity row, which keeps its programme."""
-    return review_policy().track(Programme(programme))
+def track_of_round(publicity: PublicityRound) -> Track:
+    return track_of(publicity.application)

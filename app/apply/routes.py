@@ -388,7 +388,7 @@ def _members_page(
             stamp=_page_stamp(posted),
             panel=_panel(conflict),
             member_conflict=_panel(member_conflict),
-            values=values or application.data.get("applicant", {}),
+            values=values or validation.applicant_section(application.data),
             errors=errors or {},
             household_problems=household or [],
             members=application.data.get("members", []),

@@ -165,6 +165,18 @@ def validate_applicant(
     return values, {field: errors[field] for field in APPLICANT_FIELDS if field in errors}
 
 
+def applicant_section(data: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's answers in a draft. Drafts from before issue 27 kept the 居住证 and
+    养老保险 answers with the category; they are read from there until answered again."""
+    applicant = dict(data.get("applicant", {}))
+    earlier = data.get("category_details", {})
+    if "residence_permit" not in applicant and "residence_permit" in earlier:
+        applicant["residence_permit"] = "yes" if earlier["residence_permit"] else "no"
+    if "pension_months" not in applicant and "pension_months" in earlier:
+        applicant["pension_months"] = earlier["pension_months"]
+    return applicant
+
+
 def _marriage_details(form: dict[str, Any], values: dict[str, Any], errors: Errors) -> None:
     """离异再婚 must still give the 离婚证 (001 四.2): ask it of everyone married."""
     values["remarried"] = clean_text(form.get("remarried"))

@@ -56,8 +56,8 @@ class Track(StrEnum):
     THREE_ROUNDS = "three_rounds"  # 一榜、二榜、三榜 (002 一(二), 廉租房)
 
 
-# Statuses only the three-round track has: an application there finishes on it, even
-# after the city switched to the 2025 path.
+# Statuses only the three-round track has (for applications accepted before the track was
+# stored on them).
 THREE_ROUND_STATUSES = frozenset({S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY})
 
 
@@ -88,8 +88,13 @@ class ReviewPolicy:
             certificate_years=number("CERTIFICATE_VALID_YEARS"),
         )
 
-    def track(self, programme: Programme, status: str | None = None) -> Track:
-        """Three rounds only for 廉租房 on the 2019 path (or already in a district round)."""
+    def track(
+        self, programme: Programme, status: str | None = None, stored: str | None = None
+    ) -> Track:
+        """The track ``stored`` on an application when it was accepted; else three rounds only
+        for 廉租房 on the 2019 path (or already in a district round)."""
+        if stored:
+            return Track(stored)
         if status in THREE_ROUND_STATUSES:
             return Track.THREE_ROUNDS
         if programme is Programme.LIANZU and self.path is ReviewPath.THREE_ROUNDS:

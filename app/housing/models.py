@@ -134,7 +134,9 @@ class Lease(TimestampMixin, db.Model):
 
     unit: Mapped[Unit] = relationship()
     terms: Mapped[list[LeaseTerm]] = relationship(
-        back_populates="lease", order_by="LeaseTerm.start_date", cascade="all, delete-orphan"
+        back_populates="lease",
+        order_by="(LeaseTerm.start_date, LeaseTerm.id)",  # as the SQL in app/swap/subsidy_sql.py
+        cascade="all, delete-orphan",
     )
     residents: Mapped[list[LeaseResident]] = relationship(
         back_populates="lease", cascade="all, delete-orphan"

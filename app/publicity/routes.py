@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.apply import workflow
-from app.apply.review_policy import track_for_programme
+from app.apply.review_policy import track_of_round
 from app.core import clock
 from app.extensions import limiter
 from app.htmx import render, see_other
@@ -36,7 +36,7 @@ def index():
         districts=districts,
         Round=workflow.Round,
         Programme=workflow.Programme,
-        track_for=track_for_programme,
+        track_of_round=track_of_round,
     )
 
 
@@ -63,7 +63,7 @@ def objection(round_id: int):
         title="提出异议",
         back_url=url_for("publicity.index"),
         publicity=publicity,
-        round_label=workflow.Round(publicity.level).label(track_for_programme(publicity.programme)),
+        round_label=workflow.Round(publicity.level).label(track_of_round(publicity)),
         programme=workflow.Programme(publicity.programme),
         form=form,
     )

@@ -10,10 +10,11 @@ from datetime import date
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.apply import workflow
 from app.apply.models import Application
-from app.apply.review_policy import track_for_programme
+from app.apply.review_policy import track_of_round
 from app.audit.services import record
 from app.auth.roles import Role
 from app.extensions import db
@@ -56,6 +57,7 @@ def running_rounds(today: date, *, district: str = "", page: int = 1) -> Publici
     page = min(max(page, 1), pages)
     rounds = db.session.scalars(
         query.order_by(PublicityRound.starts_on.desc(), PublicityRound.id.desc())
+        .options(selectinload(PublicityRound.application))  # each round's label reads its track
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
@@ -93,7 +95,7 @@ def submit_objection(
         ip=ip,
     )
     level = workflow.Round(publicity.level)
-    label = level.label(track_for_programme(publicity.programme))
+    label = level.label(track_of_round(publicity))
     reference = publicity.application.reference
     for user in office_staff(Role(level.office_role), publicity.application):
         post_message(

@@ -53,6 +53,7 @@ APPLICATION_COLUMNS = (
     "submitted_at",
     "accepted_on",
     "legal_due_on",
+    "review_track",
     "civil_check_started_on",
     "civil_check_due_on",
     "current_due_on",
@@ -433,8 +434,9 @@ class ApplicationSeeder:
             hukou=hukou,
             hukou_years=rng.randrange(2, max(3, age - 15)) if local else 0,
             category=category,
+            # 租赁补贴 only for 民政-certified households (app.apply.categories.modes_for)
             mode=GuaranteeMode.SUBSIDY
-            if rng.random() < (0.3 if low else 0.1)
+            if rng.random() < (0.3 if low else 0.0)
             else GuaranteeMode.PHYSICAL,
             civil_status=civil,
             employment="flexible"
@@ -628,6 +630,7 @@ class ApplicationSeeder:
             submits[-1].at if submits else None,
             accepted_on,
             legal_due,
+            track.value if accepted_on else None,
             civil_started,
             civil_due,
             workflow.current_due(status, legal_due, civil_due),

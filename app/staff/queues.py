@@ -85,7 +85,13 @@ def queues_for(user: User, today: date) -> list[QueueLink]:
 # -- applications --------------------------------------------------------------------
 
 VIEWS = {"todo": "待我办理", "all": "全部"}
-FLAGS = {"overdue": "已超期", "due_soon": "即将到期（3个工作日内）", "objection": "有待处理异议"}
+FLAGS = {"overdue": "已超期", "due_soon": "即将到期", "objection": "有待处理异议"}
+
+
+def flag_labels() -> dict[str, str]:
+    """The filter's labels, with the 即将到期 days in force."""
+    days = review_policy().nearly_due
+    return {**FLAGS, "due_soon": f"即将到期（{days}个工作日内）"}
 
 
 @dataclass(frozen=True)
@@ -263,7 +269,7 @@ def _row(
 ) -> Row:
     programme = workflow.programme_for(application.category)
     policy = review_policy()
-    track = policy.track(programme, application.status)
+    track = policy.track(programme, application.status, application.review_track)
     running = application.accepted_on is not None and ApplicationStatus(application.status).is_open
     start = workflow.find(application.status, workflow.Action.START_PUBLICITY, track)
     return Row(

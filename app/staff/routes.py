@@ -25,8 +25,15 @@ from wtforms.fields.choices import SelectChoice
 from app.apply import workflow
 from app.apply.materials import required_materials
 from app.apply.models import Application, ApplicationStatus
-from app.apply.review_policy import review_policy, track_for_programme
-from app.apply.validation import EMPLOYMENT, HOUSING_SITUATION, HUKOU, MARITAL, RELATIONS
+from app.apply.review_policy import review_policy, track_of_round
+from app.apply.validation import (
+    EMPLOYMENT,
+    HOUSING_SITUATION,
+    HUKOU,
+    MARITAL,
+    RELATIONS,
+    applicant_section,
+)
 from app.apply.workflow import Action
 from app.auth.models import User
 from app.auth.roles import Role
@@ -161,7 +168,7 @@ def applications():
         found=found,
         filters=filters,
         views=queues.VIEWS,
-        flags=queues.FLAGS,
+        flags=queues.flag_labels(),
         statuses=[s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
         programmes=list(workflow.Programme),
         bulk_form=BulkPublicityForm(),
@@ -241,6 +248,7 @@ def _detail_context(application: Application, *, revealed: dict[str, str] | None
         "applicant": applicant,
         "street": services.street_of(application),
         "data": data,
+        "applicant_data": applicant_section(data),
         "labels": LABELS,
         "programme": programme,
         "track": track,
@@ -463,7 +471,7 @@ def objection(objection_id: int):
         back_url=url_for("staff.application", application_id=found.application_id),
         objection=found,
         publicity=publicity,
-        round_label=workflow.Round(publicity.level).label(track_for_programme(publicity.programme)),
+        round_label=workflow.Round(publicity.level).label(track_of_round(publicity)),
         is_office=current_user.role_enum is workflow.Round(publicity.level).office_role,
         form=form,
     )

@@ -220,6 +220,7 @@ def accept(
     transition = _begin(application, actor, Action.ACCEPT, version)
     day = _today(today)
     policy, track = review_policy(), track_of(application)
+    application.review_track = track.value  # a later change of REVIEW_PATH leaves it be
     application.accepted_on = day
     application.legal_due_on = workflow.legal_due(day, track, policy)
     limit = (
@@ -729,6 +730,7 @@ def fill_missing_due_dates() -> int:
             Application.civil_check_due_on,
             Application.category,
             Application.status,
+            Application.review_track,
         ).where(
             Application.status.notin_(list(CLOSED_STATUSES)),
             (
@@ -745,7 +747,7 @@ def fill_missing_due_dates() -> int:
     for row in candidates:
         legal = row.legal_due_on
         if legal is None and row.accepted_on:
-            track = policy.track(workflow.programme_for(row.category), row.status)
+            track = policy.track(workflow.programme_for(row.category), row.status, row.review_track)
             legal = workflow.legal_due(row.accepted_on, track, policy)
         civil = row.civil_check_due_on
         if civil is None and row.civil_check_started_on:

@@ -11,6 +11,8 @@ import pytest
 from app.apply.categories import Category, GuaranteeMode, mode_problem, modes_for
 from app.apply.completeness import submission_problems
 from app.apply.household import household_from_application
+from app.apply.prefill import _relatives
+from app.apply.validation import applicant_section
 from app.eligibility.household import parse_household
 from app.eligibility.rules import assess
 from tests.conftest import page_text
@@ -104,3 +106,31 @@ def test_relatives_housing_from_the_wizard_reaches_the_precheck_per_001_2_1_2() 
     result = assess(parse_household(household)).to_dict()
     funded = next(c for c in result["gongzu"]["checks"] if c["id"] == "funded")
     assert funded["ok"] is False
+
+
+def test_a_draft_from_before_keeps_its_residency_answers() -> None:
+    """Drafts saved before issue 27 kept 居住证 and 养老保险 with the category."""
+    data = {
+        "applicant": {"marital_status": "single", "hukou": "other", "relatives_any": "no"},
+        "category_details": {"residence_permit": True, "pension_months": 8},
+    }
+    applicant = applicant_section(data)
+    assert (applicant["residence_permit"], applicant["pension_months"]) == ("yes", 8)
+    application = SimpleNamespace(category=Category.MIGRANT_WORKER, data=data)
+    household = household_from_application(application, APPLICANT_USER, TODAY)
+    assert household["applicant"]["residence_permit"] is True
+    assert household["applicant"]["pension_months"] == 8
+
+
+@pytest.mark.parametrize(
+    ("relatives", "answer"),
+    [
+        ([], "no"),
+        ([{"relation": "parent", "units": 1, "area_m2": 90.0, "household_size": 2}], "no"),
+        ([{"relation": "other", "units": 3, "area_m2": 300.0, "household_size": 2}], "no"),
+        ([{"relation": "child", "units": 2, "area_m2": 150.0, "household_size": 3}], "yes"),
+    ],
+)
+def test_the_questionnaire_prefills_the_two_homes_question_per_001_2_1_2(relatives, answer):
+    """有资助住房 counts parents and children with two or more homes (002 政策问答6)."""
+    assert _relatives(relatives)["relatives_any"] == answer

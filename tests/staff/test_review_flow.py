@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app.apply import services as apply_services
@@ -248,23 +249,35 @@ def test_lianzu_follows_the_2025_guide_by_default_one_round_and_30_days(
     assert "区审核及二榜公示" not in status and "结果公示" in status
 
 
-def test_an_application_in_the_district_round_finishes_there_after_a_switch_to_2025(
-    app, places, staff, today
+@pytest.mark.parametrize(
+    ("accepted_under", "switched_to", "after_street_round", "due", "limit"),
+    [
+        ("2019", "2025", S.DISTRICT_REVIEW, date(2026, 11, 17), 40),
+        ("2025", "2019", S.CIVIL_CHECK, date(2026, 11, 3), 30),
+    ],
+)
+def test_a_switch_of_review_path_applies_to_applications_accepted_after_it(
+    app, places, staff, today, accepted_under, switched_to, after_street_round, due, limit
 ) -> None:
-    app.config["REVIEW_PATH"] = "2019"
+    """An application keeps the rounds and the time limit it was accepted under."""
+    app.config["REVIEW_PATH"] = accepted_under
     _resident, application = submit_application(app, places.gantang, category="low_income")
     street, district = Desk(app, staff.street), Desk(app, staff.district)
     today.set(date(2026, 9, 16))
     street.act(application, "accept")
     street.act(application, "start_publicity")
+    app.config["REVIEW_PATH"] = switched_to  # the city changes its path mid-review
     today.set(date(2026, 9, 23))
-    street.act(application, "finish_publicity")
-    app.config["REVIEW_PATH"] = "2025"  # the city moves to the 2025 guide
+    assert street.act(application, "finish_publicity").status_code == 303
     db.session.refresh(application)
-    assert application.status == S.DISTRICT_REVIEW
-    assert district.act(application, "start_publicity").status_code == 303
-    db.session.refresh(application)
-    assert application.status == S.DISTRICT_PUBLICITY
+    assert application.status == after_street_round
+    assert application.legal_due_on == due
+    detail = page_text(street.get(f"/staff/applications/{application.id}"))
+    assert f"办结时限（{limit}个工作日）" in detail
+    if after_street_round == S.DISTRICT_REVIEW:
+        assert district.act(application, "start_publicity").status_code == 303
+        db.session.refresh(application)
+        assert application.status == S.DISTRICT_PUBLICITY
 
 
 def test_lianzu_application_has_three_publicity_rounds_on_the_2019_path(

@@ -283,23 +283,26 @@ def test_certificate_is_valid_three_years(issued, until) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "programme", "status", "track"),
+    ("path", "programme", "status", "stored", "track"),
     [
-        ("2025", Programme.GONGZU, S.ACCEPTED, G),
-        ("2025", Programme.LIANZU, S.ACCEPTED, G),  # was three rounds: 001 prevails
-        ("2025", Programme.LIANZU, S.STREET_PUBLICITY, G),
-        ("2025", Programme.LIANZU, S.DISTRICT_REVIEW, L),  # started on 2019: finishes there
-        ("2025", Programme.LIANZU, S.DISTRICT_PUBLICITY, L),
-        ("2019", Programme.GONGZU, S.ACCEPTED, G),
-        ("2019", Programme.LIANZU, S.ACCEPTED, L),
-        ("2019", Programme.LIANZU, S.RESULT_PUBLICITY, L),
+        ("2025", Programme.GONGZU, S.SUBMITTED, None, G),
+        ("2025", Programme.LIANZU, S.SUBMITTED, None, G),  # was three rounds: 001 prevails
+        ("2019", Programme.GONGZU, S.SUBMITTED, None, G),
+        ("2019", Programme.LIANZU, S.SUBMITTED, None, L),
+        # Once accepted, the stored track holds whatever the path is now.
+        ("2025", Programme.LIANZU, S.STREET_PUBLICITY, "three_rounds", L),
+        ("2019", Programme.LIANZU, S.STREET_PUBLICITY, "one_round", G),
+        # Accepted before the track was stored, in a round only three rounds have.
+        ("2025", Programme.LIANZU, S.DISTRICT_REVIEW, None, L),
+        ("2025", Programme.LIANZU, S.DISTRICT_PUBLICITY, None, L),
     ],
 )
 def test_the_track_follows_001_unless_the_city_keeps_the_2019_three_rounds(
-    path, programme, status, track
+    path, programme, status, stored, track
 ) -> None:
     """001 五（三）（五）: 一榜公示 + 结果公示; 002 一（二）: 廉租房 三榜 (REVIEW_PATH = "2019")."""
-    assert ReviewPolicy.from_config({"REVIEW_PATH": path}).track(programme, status) is track
+    policy = ReviewPolicy.from_config({"REVIEW_PATH": path})
+    assert policy.track(programme, status, stored) is track
 
 
 def test_the_default_policy_is_the_2025_guide() -> None:
