@@ -45,9 +45,9 @@ from app.renewal.models import (
     WindowNotice,
 )
 from app.renewal.pdf import DEFAULT_FONT, FontMissing, Signing, render_contract
-from app.renewal.pricing import new_term_prices
 from app.rent.services import tenant_has_arrears
 from app.storage import storage
+from app.swap.moves import unit_prices
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
 
 MESSAGE_CATEGORY = "续约"
@@ -61,6 +61,7 @@ EVENT_LABELS = {
     "rejected": "审核不通过",
     "signed": "签订续约合同",
     "completed": "合同审批通过，续约生效",
+    "repriced": "互换后按新房屋重新核定租金",
 }
 VIOLATION_KINDS = {
     "sublet": "转租、转借或擅自调换房屋",
@@ -409,7 +410,7 @@ def start_renewal(
             raise IncomeCheckNeeded()
     term = lease.current_term
     start, end = rules.proposed_term(term.end_date, _config("RENEWAL_TERM_YEARS"))
-    prices = new_term_prices(lease)  # after a 互换, the new unit's rent
+    prices = unit_prices(lease)  # after a 互换, the new unit's rent
     renewal = Renewal(
         lease_id=lease.id,
         tenant_id=user.id,

@@ -3,7 +3,9 @@ tenant gives a reason with proof, signs the 承诺书 on their own account and p
 of rent through the rent area (real bills, paid through the usual flow); the moment both
 have (the last bill paid), it goes to staff (租赁管理), who approve or refuse with a
 reason. On approval both leases move to the other unit in one transaction, and the move
-is kept in ``lease_unit_changes``.
+is kept in ``lease_unit_changes`` with what the unit moved onto was let for (``moves``);
+a renewal in progress follows its lease to the new unit, and a signed one must be
+finished first (``app.renewal.unit_change``).
 
 The order of the steps and the statuses are in ``rules``; every change is audited, the
 other tenant is told through the message centre, and the function commits.
@@ -29,6 +31,8 @@ from app.core.clock import to_china_time, utcnow
 from app.extensions import db
 from app.housing.models import Lease, LeaseStatus, Unit
 from app.messages.services import post_message
+from app.renewal.services import RenewalError
+from app.renewal.unit_change import follow_move, move_refusal
 from app.rent.events import on_bills_paid
 from app.rent.models import Bill, BillStatus
 from app.rent.services import issue_advance_bills
@@ -45,6 +49,7 @@ from app.swap.models import (
     SwapPrepaidBill,
     SwapRequest,
 )
+from app.swap.moves import unit_prices
 from app.swap.rules import (
     MAX_PROOF_FILES,
     ApplicationStatus,
@@ -515,16 +520,21 @@ def review_of(application: SwapApplication) -> list[PartyReview]:
     reviews = []
     for party in application.parties:
         standing, _lease = standing_of(party.tenant_id)
+        lease = db.session.get(Lease, party.lease_id)
+        problems = [blocker.message for blocker in own_blockers(standing)]
+        renewal_refusal = move_refusal(lease)
+        if renewal_refusal:
+            problems.append(renewal_refusal)
         reviews.append(
             PartyReview(
                 party=party,
                 tenant=db.session.get(User, party.tenant_id),
-                lease=db.session.get(Lease, party.lease_id),
+                lease=lease,
                 from_unit=db.session.get(Unit, party.from_unit_id),
                 to_unit=db.session.get(Unit, party.to_unit_id),
                 progress=progress_of(party),
                 bills=prepay_bills(party),
-                problems=[blocker.message for blocker in own_blockers(standing)],
+                problems=problems,
             )
         )
     return reviews
@@ -600,10 +610,13 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
             )
     if problems:
         raise SwapError(*problems)
+    # What each unit is let for, read before the units change (each move keeps it).
+    let_for = {review.lease.unit_id: unit_prices(review.lease) for review in reviews}
     _decide(application, staff, ApplicationStatus.APPROVED, None)
     try:
         for review in reviews:
             review.lease.unit_id = review.party.to_unit_id
+            onto = let_for.get(review.party.to_unit_id)
             db.session.add(
                 LeaseUnitChange(
                     lease_id=review.lease.id,
@@ -612,6 +625,8 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
                     swap_application_id=application.id,
                     approved_by=staff.id,
                     note=f"公租房互换 {application.reference}",
+                    unit_rent_fen=onto.monthly_rent_fen if onto else None,
+                    unit_fee_fen=onto.property_fee_fen if onto else None,
                 )
             )
             listing = db.session.get(SwapListing, review.party.listing_id)
@@ -628,6 +643,8 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
                 "请与对方约定时间搬家，并到小区服务站办理交接。已预缴的租金继续有效。",
                 link=f"/swap/applications/{application.id}",
             )
+        for review in reviews:  # after both moves: a renewal in progress follows its lease
+            follow_move(review.lease, staff.id)
         record(
             "swap.application.approved",
             actor_id=staff.id,
@@ -640,6 +657,9 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         raise SwapError("租约在审核期间被修改，未做任何变更，请刷新页面后重试。") from None
+    except RenewalError as error:
+        db.session.rollback()
+        raise SwapError(error.message) from None
     db.session.expire_all()
 
 

@@ -1,9 +1,13 @@
-"""A lease's moves by 互换, for other areas (the renewal prices the new term from them).
+"""A lease's moves by 互换, for other areas: what the unit a lease is on is let for (a
+renewal prices its new term from it, ``unit_prices``).
 
 Approving a swap moves each lease to the other unit and keeps its terms (``applications``),
 so until the next renewal a lease's current term carries the rent of the unit it left.
-What the unit it moved into was let for is the current term, at the time of the move, of
-the lease that left that unit in the same swap.
+Each move records what the unit moved onto was let for: ``unit_prices`` of the lease that
+left it, read before the units change. Those prices come from that lease's own last move
+when it has one, so a chain of swaps (A and B swap, then swap back) keeps each unit's own
+rent and 物业费. Moves recorded before the prices were kept fall back to the current term,
+at the time of the move, of the lease that left the unit.
 """
 
 from __future__ import annotations
@@ -12,12 +16,24 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.housing.models import Lease, LeaseTerm
+from app.renewal.rules import Prices, renewal_prices
 from app.swap.models import LeaseUnitChange
 
 
-def moved_into_terms(lease: Lease) -> LeaseTerm | None:
-    """The term that priced the unit ``lease`` is on, when the lease moved onto it by a swap
-    after its own current term was agreed; None when it has not moved since."""
+def prices_of(term: LeaseTerm) -> Prices:
+    return Prices(term.monthly_rent_fen, term.property_fee_fen, term.monthly_subsidy_fen)
+
+
+def unit_prices(lease: Lease) -> Prices:
+    """The lease's prices for the unit it is on now: after a 互换, the rent and 物业费 that
+    unit was let for; the 租金补贴 stays the household's own. A renewal's new term."""
+    return renewal_prices(prices_of(lease.current_term), moved_into_prices(lease))
+
+
+def moved_into_prices(lease: Lease) -> Prices | None:
+    """What the unit ``lease`` is on was let for, when the lease moved onto it by a swap
+    after its own current term was agreed; None when it has not moved since. Only the rent
+    and 物业费 count: the subsidy goes with the household (``renewal_prices``)."""
     move = db.session.scalar(
         select(LeaseUnitChange)
         .where(
@@ -28,13 +44,24 @@ def moved_into_terms(lease: Lease) -> LeaseTerm | None:
         .order_by(LeaseUnitChange.id.desc())
         .limit(1)
     )
-    if move is None or move.swap_application_id is None:
+    if move is None:
+        return None
+    if move.unit_rent_fen is not None and move.unit_fee_fen is not None:
+        return Prices(move.unit_rent_fen, move.unit_fee_fen, monthly_subsidy_fen=0)
+    term = _term_of_lease_that_left(move)
+    return prices_of(term) if term is not None else None
+
+
+def _term_of_lease_that_left(move: LeaseUnitChange) -> LeaseTerm | None:
+    """For a move recorded without prices: the current term, at the time of the move, of
+    the lease that left ``move.to_unit`` in the same swap."""
+    if move.swap_application_id is None:
         return None
     left_by = db.session.scalar(
         select(LeaseUnitChange.lease_id).where(
             LeaseUnitChange.swap_application_id == move.swap_application_id,
             LeaseUnitChange.from_unit_id == move.to_unit_id,
-            LeaseUnitChange.lease_id != lease.id,
+            LeaseUnitChange.lease_id != move.lease_id,
         )
     )
     if left_by is None:
