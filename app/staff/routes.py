@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from app.apply import workflow
 from app.apply.materials import required_materials
 from app.apply.models import Application, ApplicationStatus
-from app.apply.review_policy import review_policy, track_of_round
+from app.apply.review_policy import review_policy, track_of, track_of_round
 from app.apply.validation import (
     EMPLOYMENT,
     HOUSING_SITUATION,
@@ -228,7 +228,7 @@ def _safe_back(target: str) -> str:
 def _detail_context(application: Application, *, revealed: dict[str, str] | None) -> dict:
     today = clock.today_in_china()
     programme = services.programme_of(application)
-    track = services.track_of(application)
+    track = track_of(application)
     applicant = services.applicant_of(application)
     data = application.data or {}
     rounds = services.rounds_of(application)
@@ -328,7 +328,7 @@ def act(application_id: int, action: str):
     if action not in {a.value for a in STAFF_ACTIONS}:
         abort(404)
     action = Action(action)
-    transition = workflow.find(found.status, action, services.track_of(found))
+    transition = workflow.find(found.status, action, track_of(found))
     form = ACTION_FORMS.get(action, ActionForm)()
     if isinstance(form, CorrectionForm):
         form.items.choices = [
@@ -355,7 +355,7 @@ def act(application_id: int, action: str):
         back_url=url_for("staff.application", application_id=found.id),
         application=found,
         programme=services.programme_of(found),
-        status_label=queues.status_label(found.status, services.track_of(found)),
+        status_label=queues.status_label(found.status, track_of(found)),
         transition=transition,
         action=action,
         form=form,
@@ -407,7 +407,7 @@ def _perform(application: Application, action: Action, form) -> None:
 def _preview(application: Application, action: Action) -> list[str]:
     """What the action will set in motion, in dates, so staff confirm knowingly."""
     today = clock.today_in_china()
-    policy, track = review_policy(), services.track_of(application)
+    policy, track = review_policy(), track_of(application)
     lines: list[str] = []
     try:
         if action is Action.ACCEPT:

@@ -21,9 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.apply import workflow
 from app.apply.models import CLOSED_STATUSES, Application, ApplicationEvent, ApplicationStatus
-from app.apply.review_policy import review_policy
-from app.apply.review_policy import track_of as apply_track_of
-from app.apply.workflow import Action, Programme, Round, Track, Transition, TransitionRefused
+from app.apply.review_policy import review_policy, track_of
+from app.apply.workflow import Action, Programme, Round, Transition, TransitionRefused
 from app.audit.services import record
 from app.auth.models import User
 from app.core import clock
@@ -61,11 +60,6 @@ def application_for_staff(user: User, application_id: int) -> Application | None
 
 def programme_of(application: Application) -> Programme:
     return workflow.programme_for(application.category)
-
-
-def track_of(application: Application) -> Track:
-    """The publicity rounds this application runs through under the policy in force."""
-    return apply_track_of(application)
 
 
 def applicant_of(application: Application) -> User:
