@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, get_flashed_messages, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
+from markupsafe import escape
 
 
 def wants_fragment() -> bool:
@@ -24,7 +25,7 @@ def render(
 ) -> Response:
     """Render ``template`` as a full page, or only ``block`` for an htmx fragment request."""
     if block and wants_fragment():
-        body = render_block(template, block, **context)
+        body = render_block(template, block, **context) + _flashes_out_of_band()
     else:
         body = render_template(template, **context)
     response = make_response(body, status)
@@ -35,3 +36,16 @@ def render(
 def see_other(location: str) -> Response:
     """303 after a POST. htmx follows it and, for boosted forms, pushes the final URL."""
     return redirect(location, code=303)
+
+
+def _flashes_out_of_band() -> str:
+    """A message flashed while answering a fragment shows now, in the page's live region,
+    not on whichever page loads next."""
+    messages = get_flashed_messages(with_categories=True)
+    if not messages:
+        return ""
+    items = "".join(
+        f'<p class="flash flash-{escape(category)}">{escape(text)}</p>'
+        for category, text in messages
+    )
+    return f'<div id="flash" hx-swap-oob="innerHTML">{items}</div>'

@@ -378,6 +378,7 @@ def _members_page(
     posted: Stamp | None = None,
     conflict: DraftConflict | None = None,
     member_conflict: DraftConflict | None = None,
+    focus: str | None = None,
 ):
     application = g.application
     return render(
@@ -393,6 +394,7 @@ def _members_page(
             household_problems=household or [],
             members=application.data.get("members", []),
             member_form=member_form or {},
+            focus=focus,
             member_errors=member_errors or {},
             editing=editing,
             options={
@@ -504,8 +506,9 @@ def _save_member(uid: str | None):
     stamp = _version()
     member_conflict = None
     if not errors:
+        record = services.member_record(values, uid)
         try:
-            services.upsert_member(application, services.member_record(values, uid), version=stamp)
+            services.upsert_member(application, record, version=stamp)
         except DraftConflict as conflict:
             member_conflict = conflict
         except VersionConflict as conflict:
@@ -514,7 +517,7 @@ def _save_member(uid: str | None):
             flash(f"已{'保存' if uid else '添加'}共同申请人 {values['name']}", "success")
             if not request.htmx:
                 return see_other(url_for("apply.members"))
-            return _members_page(block="members_block")
+            return _members_page(block="members_block", focus=record["uid"])
     return _members_page(
         member_form=form,
         member_errors=errors,
@@ -549,7 +552,7 @@ def delete_member(uid: str):
 # -- 6. 家庭财产 and the signature -------------------------------------------------------
 
 
-def _assets_page(errors=None, forms=None, signature_error=None, block=None):
+def _assets_page(errors=None, forms=None, signature_error=None, block=None, focus=None):
     application = g.application
     return render(
         "apply/assets.html",
@@ -564,6 +567,7 @@ def _assets_page(errors=None, forms=None, signature_error=None, block=None):
             forms=forms or {},
             signature=completeness.signature_file(application),
             signature_error=signature_error,
+            focus=focus,
         ),
     )
 
@@ -629,7 +633,7 @@ def add_asset(kind: str):
         )
     if not request.htmx:
         return see_other(url_for("apply.assets"))
-    return _assets_page(block="assets_block")
+    return _assets_page(block="assets_block", focus=kind)
 
 
 @bp.post("/assets/<kind>/<uid>/delete")
@@ -649,7 +653,7 @@ def delete_asset(kind: str, uid: str):
         abort(404)
     if not request.htmx:
         return see_other(url_for("apply.assets"))
-    return _assets_page(block="assets_block")
+    return _assets_page(block="assets_block", focus=kind)
 
 
 @bp.post("/signature")
@@ -702,7 +706,7 @@ def authorization():
 # -- 7. 申请材料 -------------------------------------------------------------------------
 
 
-def _materials_page(errors=None, block=None):
+def _materials_page(errors=None, block=None, focus: str | None = None):
     application = g.application
     required = required_materials(application.category, application.data)
     files_by_key: dict[str, list] = {}
@@ -717,6 +721,7 @@ def _materials_page(errors=None, block=None):
             files_by_key=files_by_key,
             errors=errors or {},
             missing=[],
+            focus=focus,
         ),
     )
 
@@ -761,7 +766,7 @@ def upload_material(key: str):
             return _materials_page(errors=errors)
         flash("已上传", "success")
         return see_other(url_for("apply.materials") + f"#material-{key}")
-    return _materials_page(errors=errors, block="materials_block")
+    return _materials_page(errors=errors, block="materials_block", focus=key)
 
 
 @bp.post("/files/<int:file_id>/delete")
@@ -776,7 +781,7 @@ def delete_material(file_id: int):
         _conflict(conflict)
     if not request.htmx:
         return see_other(url_for("apply.materials"))
-    return _materials_page(block="materials_block")
+    return _materials_page(block="materials_block", focus=file.material_key)
 
 
 @bp.get("/files/<int:file_id>")

@@ -117,6 +117,7 @@ def _render_question(
     item_error: AnswerError | None = None,
     item_values: dict[str, str] | None = None,
     block: str | None = None,
+    focus_last: bool = False,
 ):
     position, total = questionnaire.progress(question.id, answers)
     previous = questionnaire.previous_question(question.id, answers)
@@ -142,6 +143,7 @@ def _render_question(
         relative_relations=list(RelativeRelation),
         married=answers.get("marital_status") == "married",
         list_limit=LIST_LIMITS.get(question.kind, 0),
+        focus_last=focus_last,
     )
 
 
@@ -174,6 +176,7 @@ def add_item(question_id: str):
         item_error=item_error,
         item_values=request.form.to_dict() if item_error else {},
         block="items_block",
+        focus_last=item_error is None,
     )
 
 

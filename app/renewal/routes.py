@@ -290,7 +290,9 @@ def confirm(renewal_id: int):
     return _apply_page("renewal/confirm.html", renewal, ApplyStep.CONFIRM, form=form)
 
 
-def _materials_page(renewal: Renewal, errors: dict[str, str] | None = None, block=None):
+def _materials_page(
+    renewal: Renewal, errors: dict[str, str] | None = None, block=None, focus: str | None = None
+):
     return _apply_page(
         "renewal/materials.html",
         renewal,
@@ -300,6 +302,7 @@ def _materials_page(renewal: Renewal, errors: dict[str, str] | None = None, bloc
         files={kind: services.file_of(renewal, kind) for kind in services.ID_SIDES},
         errors=errors or {},
         form=ConfirmForm(),
+        focus=focus,
     )
 
 
@@ -329,7 +332,7 @@ def upload(renewal_id: int, kind: str):
         except (UploadError, RenewalError) as error:
             errors[kind] = getattr(error, "message", None) or str(error)
     if wants_fragment():
-        return _materials_page(renewal, errors, block="materials_block")
+        return _materials_page(renewal, errors, block="materials_block", focus=kind)
     if errors:
         return _materials_page(renewal, errors)
     flash(f"{services.ID_SIDES[kind]}已上传", "success")

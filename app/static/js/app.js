@@ -25,10 +25,99 @@
     }
   });
 
-  // After an htmx swap that shows an error summary, move focus to it for screen readers.
-  document.addEventListener("htmx:afterSettle", function () {
-    var summary = document.querySelector(".error-summary");
-    if (summary) summary.focus();
+  // Keyboard focus is never hidden under the fixed bars (WCAG 2.4.11): the bars'
+  // heights become the page's scroll padding, and a focused control that still ends up
+  // under one (a browser that ignores the padding) is scrolled clear of it.
+  function bar(selector) {
+    var element = document.querySelector(selector);
+    if (!element) return 0;
+    var position = getComputedStyle(element).position;
+    return position === "fixed" || position === "sticky" ? element.getBoundingClientRect().height : 0;
+  }
+  function measureBars() {
+    var root = document.documentElement.style;
+    root.setProperty("--bar-top", Math.ceil(bar(".topbar") + 8) + "px");
+    root.setProperty("--bar-bottom", Math.ceil(bar(".tabbar") + 8) + "px");
+  }
+  document.addEventListener("DOMContentLoaded", measureBars);
+  window.addEventListener("resize", measureBars);
+  document.addEventListener("htmx:afterSettle", measureBars);
+  document.addEventListener("focusin", function (event) {
+    var element = event.target;
+    if (!element.getBoundingClientRect || element.closest(".topbar, .tabbar, .skip-link")) return;
+    var box = element.getBoundingClientRect();
+    var top = bar(".topbar"), bottom = window.innerHeight - bar(".tabbar");
+    if (box.top < top) window.scrollBy(0, box.top - top - 8);
+    else if (box.bottom > bottom) window.scrollBy(0, Math.min(box.bottom - bottom + 8, box.top - top - 8));
+  });
+
+  // Where focus goes after an htmx swap (WCAG 2.4.3), one rule for every swap. What had
+  // focus when the request left is kept on its request (htmx disables the submit button
+  // meanwhile, which drops focus to <body>). After the swap: an error summary that came
+  // with it gets focus; a focused element still on the page keeps it (a search box, an
+  // element htmx kept by id); a request made with nothing focused (a status poll)
+  // moves nothing; a boosted page change focuses the main content; otherwise focus goes
+  // to what appeared: its [data-focus] element, [autofocus], alert, first heading,
+  // first control. A request that swapped nothing gives focus back where it was.
+  var arrived = [];
+  function focusedBefore(event) {
+    return event.detail.xhr ? event.detail.xhr.anjuFocus || null : null;
+  }
+  function nothingFocused() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.xhr) event.detail.xhr.anjuFocus = nothingFocused() ? null : document.activeElement;
+  });
+  document.addEventListener("htmx:beforeSwap", function () { arrived = []; });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt.nodeType === 1 && event.detail.elt.id !== "flash") arrived.push(event.detail.elt);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var before = focusedBefore(event);
+    setTimeout(function () {
+      if (before && before.isConnected && !before.disabled && nothingFocused()) before.focus();
+    }, 0);
+  });
+  var FOCUS_ORDER = [
+    "[data-focus]", "[autofocus]", '[role="alert"]', "h2, h3, legend",
+    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea",
+  ];
+  function spotIn(elements) {
+    for (var i = 0; i < FOCUS_ORDER.length; i++) {
+      for (var j = 0; j < elements.length; j++) {
+        var root = elements[j];
+        var found = root.matches(FOCUS_ORDER[i]) ? root : root.querySelector(FOCUS_ORDER[i]);
+        if (found && found.getClientRects().length) return found;
+      }
+    }
+    return elements.length ? elements[0] : null;
+  }
+  function focusOn(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var fresh = arrived.filter(function (element) { return element.isConnected; });
+    arrived = [];
+    var errors = fresh.map(function (element) {
+      return element.matches(".error-summary") ? element : element.querySelector(".error-summary");
+    }).filter(Boolean);
+    if (errors.length) { focusOn(errors[0]); return; }
+    var config = event.detail.requestConfig || {};
+    if (event.detail.boosted || config.boosted) {
+      var main = document.getElementById("main");
+      if (main && (nothingFocused() || !main.contains(document.activeElement))) focusOn(main);
+      return;
+    }
+    var before = focusedBefore(event);
+    if (!before || !nothingFocused()) return;
+    if (before.isConnected && !before.disabled) { before.focus(); return; }
+    var spot = spotIn(fresh);
+    if (spot) focusOn(spot);
   });
 
   // Handwritten signature: draw with a finger; the PNG goes into a hidden field.

@@ -1,0 +1,191 @@
+"""Journeys by keyboard alone, on a phone (390×844) and at a computer (1280×800): the
+application wizard, 资格自评, and every control on the rent and swap pages.
+
+No mouse, no locator clicks or fills: ``e2e.keyboard.Keys`` presses Tab, Shift+Tab,
+Enter, Space and the arrow keys, and after every key checks that the focused element is
+in view and clear of the fixed bars, and that no htmx swap left focus on ``<body>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    LiveServer,
+    PageAudit,
+    _assert_audit_complete,
+    _audited_page,
+    check_page,
+)
+from e2e.keyboard import Keys
+from tests.factories import PASSWORD, valid_id_number
+from tests.handoff.samples import face_jpeg
+
+SPOUSE_ID = valid_id_number("19860606", "371")
+SCREENS = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def keyboard(request, browser: Browser, live_server: LiveServer) -> Iterator[Keys]:
+    """An audited page at one screen size, driven by the keyboard."""
+    context = browser.new_context(base_url=live_server.url, **SCREENS[request.param])
+    context.set_default_timeout(10_000)
+    audit = PageAudit()
+    page = _audited_page(context, audit)
+    keys = Keys.on(page)
+    yield keys
+    _assert_audit_complete(audit)
+    context.close()
+
+
+def arrive(keys: Keys, url_part: str | None = None) -> None:
+    if url_part:
+        expect(keys.page).to_have_url(re.compile(url_part))
+    keys.landed()
+    check_page(keys.page)
+
+
+def go(keys: Keys, name: str | re.Pattern[str], url_part: str) -> None:
+    """Tab to a link or button, press Enter, and land on the next page."""
+    keys.tab_to(name)
+    keys.activate()
+    arrive(keys, url_part)
+
+
+def sign_in(keys: Keys, phone: str, password: str = PASSWORD) -> None:
+    keys.page.goto("/auth/login")
+    arrive(keys)
+    keys.fill("手机号码", phone)
+    keys.fill("密码", password)
+    keys.tab_to("登录", tag="button")
+    keys.activate()
+    expect(keys.page.get_by_role("heading", name=re.compile("您好"))).to_be_visible()
+    arrive(keys)
+
+
+def start_application(keys: Keys, tmp_path) -> None:
+    page = keys.page
+    page.goto("/apply/")
+    arrive(keys)
+    go(keys, "立即办理", r"/apply/consent$")
+    for consent in ("同意处理身份信息", "同意处理人脸信息", "同意核对家庭经济状况信息"):
+        keys.tab_to(re.compile(consent))
+        keys.space()
+    go(keys, "同意授权", r"/apply/region$")
+    keys.select(re.compile("请选择申请区域"), "浔阳区 · 甘棠街道")
+    keys.tab_to("去申请")
+    keys.activate()
+    expect(page.get_by_role("heading", name="请确认申请区域")).to_be_visible()
+    arrive(keys)
+    go(keys, "确认区域", r"/apply/identity$")
+    keys.tab_to("在本机继续")
+    keys.activate()
+    expect(page.get_by_role("heading", name="拍摄本人照片")).to_be_visible()
+    arrive(keys)
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    keys.tab_to(re.compile("."), tag="input")
+    keys.choose_file(photo)
+    keys.tab_to("开始验证")
+    keys.activate()
+    expect(page.get_by_text("扫脸认证已通过")).to_be_visible()
+    arrive(keys)
+    go(keys, "下一步", r"/apply/category$")
+
+
+def fill_category_and_members(keys: Keys) -> None:
+    page = keys.page
+    keys.radio("城镇中等偏下收入住房困难家庭")
+    keys.radio("实物配租")
+    go(keys, "下一步", r"/apply/members$")
+    keys.select(re.compile("^婚姻状况"), "已婚")
+    keys.select(re.compile("^是否离异后再婚"), "否")
+    keys.select(re.compile("^户籍类型"), "市中心城区城镇常住户籍")
+    keys.fill(re.compile("^中心城区落户年限"), "12")
+    keys.select(re.compile("^就业状况"), "在职")
+    keys.fill(re.compile("^工作单位"), "九江市某物流公司")
+    keys.fill(re.compile("^本人月收入"), "3200")
+    keys.fill(re.compile("^现居住地址"), "浔阳区甘棠南路12号")
+    keys.select(re.compile("^现居住情况"), "租住")
+    keys.select(re.compile("父母、子女在中心城区有两套或以上住房"), "否")
+    expect(page.get_by_role("status").filter(has_text="已自动保存")).to_be_visible()
+
+    # A co-applicant: added, then changed, each an htmx swap of the members block.
+    keys.fill(re.compile("^姓名"), "刘建军")
+    keys.fill(re.compile("^身份证号码"), SPOUSE_ID)
+    keys.select(re.compile("^与申请人的关系"), "配偶")
+    keys.select(re.compile("^就业状况"), "在职")
+    keys.tab_to("添加", tag="button")
+    keys.activate()
+    expect(page.get_by_role("link", name="修改 刘建军")).to_be_visible()
+    state = keys.check()
+    assert "刘建军" in state["name"], state  # focus is on the member just added
+    keys.tab_to("修改 刘建军")
+    keys.activate()
+    expect(page.get_by_role("heading", name="修改共同申请人")).to_be_visible()
+    assert keys.check()["name"] == "修改共同申请人"
+    keys.select(re.compile("^就业状况"), "灵活就业")
+    keys.tab_to("保存修改", tag="button")
+    keys.activate()
+    expect(page.get_by_role("heading", name="添加共同申请人")).to_be_visible()
+    assert "刘建军" in keys.check()["name"]
+    check_page(page)
+    go(keys, "下一步", r"/apply/assets$")
+
+
+def assets_signature_and_materials(keys: Keys, tmp_path) -> None:
+    page = keys.page
+    keys.tab_to("添加车辆")
+    keys.activate()  # opens the <details>
+    keys.fill("车牌号码", "赣G12345")
+    keys.fill("品牌型号", "五菱宏光")
+    keys.tab_to("添加", tag="button")
+    keys.activate()
+    expect(page.get_by_text("车牌号码：赣G12345")).to_be_visible()
+    assert keys.check()["name"] == "车辆情况"
+    check_page(page)
+
+    signed = tmp_path / "signed.jpg"
+    signed.write_bytes(face_jpeg())
+    keys.tab_to_id("signature-photo")
+    keys.choose_file(signed)
+    keys.tab_to("保存签名")
+    keys.activate()
+    expect(page.get_by_text("已签名")).to_be_visible()
+    arrive(keys)
+    go(keys, "下一步", r"/apply/materials$")
+
+    photo = tmp_path / "material.jpg"
+    photo.write_bytes(face_jpeg())
+    inputs = page.locator("form.upload-form input[type=file]")
+    ids = [inputs.nth(index).get_attribute("id") for index in range(inputs.count())]
+    for index, element_id in enumerate(ids):
+        keys.tab_to_id(element_id)
+        keys.choose_file(photo)
+        keys.tab_to("上传")
+        keys.activate()
+        material = page.locator(".material").nth(index)
+        expect(material.get_by_text("已上传")).to_be_visible()
+        state = keys.check()  # focus is on the material just uploaded
+        assert "已上传" in state["name"] and state["tag"] == "h2", state
+    check_page(page)
+    go(keys, "下一步", r"/apply/review$")
+
+
+def test_application_wizard_by_keyboard(keyboard: Keys, new_resident, tmp_path) -> None:
+    sign_in(keyboard, new_resident("陈晓梅"))
+    start_application(keyboard, tmp_path)
+    fill_category_and_members(keyboard)
+    assets_signature_and_materials(keyboard, tmp_path)
+    expect(keyboard.page.get_by_text(re.compile("刘建军，配偶"))).to_be_visible()
+    go(keyboard, "提交申请", r"/apply/submit")
+    expect(keyboard.page.get_by_role("heading", name="确认提交申请？")).to_be_visible()
+    go(keyboard, "直接提交", r"/apply/status$")
+    expect(keyboard.page.locator(".timeline-current")).to_contain_text("街道初审")
+    assert keyboard.stops > 100
