@@ -180,19 +180,30 @@ class Keys:
             self.page.keyboard.press("ArrowDown")
         raise AssertionError(f"option {option!r} not reached with the arrow keys")
 
-    def radio(self, option: str | re.Pattern[str], *, limit: int = 20) -> None:
-        """Tab into the next radio group, then arrow to ``option`` (arrows also check it)."""
-        state = self.tab()
+    def radio(
+        self, option: str | re.Pattern[str], *, limit: int = 20, backwards: bool = False
+    ) -> None:
+        """Tab into the next radio group, then arrow to ``option`` (arrows also check it).
+        A plain string matches the start of the label, spaces aside (an option may carry
+        a hint after its text)."""
+        if isinstance(option, str):
+            option = re.compile("^" + r"\s*".join(map(re.escape, option)))
+        state = self.tab(backwards)
         for _ in range(80):
             if self.page.evaluate("() => document.activeElement.type") == "radio":
                 break
-            state = self.tab()
+            state = self.tab(backwards)
         for _ in range(limit):
             if self._matches(option, state["name"]):
                 self.space()  # Tab onto a group focuses its first radio without checking it
                 return
             state = self.press("ArrowDown")
         raise AssertionError(f"radio {option!r} not reached with the arrow keys on {self.page.url}")
+
+    def tick(self, name: str | re.Pattern[str]) -> None:
+        """Tab to a checkbox and tick it with Space."""
+        self.tab_to(name, tag="input")
+        self.space()
 
     @staticmethod
     def _matches(name: str | re.Pattern[str], text: str) -> bool:

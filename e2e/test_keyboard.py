@@ -189,3 +189,148 @@ def test_application_wizard_by_keyboard(keyboard: Keys, new_resident, tmp_path) 
     go(keyboard, "直接提交", r"/apply/status$")
     expect(keyboard.page.locator(".timeline-current")).to_contain_text("街道初审")
     assert keyboard.stops > 100
+
+
+def answer(keys: Keys, option: str) -> None:
+    keys.radio(option)
+    next_question(keys)
+
+
+def number(keys: Keys, question: str, value: str) -> None:
+    keys.fill(question, value)
+    next_question(keys)
+
+
+def next_question(keys: Keys) -> None:
+    before = keys.page.url
+    keys.tab_to("下一步", tag="button")
+    keys.activate()
+    keys.page.wait_for_url(lambda url: url != before)
+    arrive(keys)
+
+
+def add_member(keys: Keys, relation: str, age: str) -> None:
+    keys.select("与您的关系", relation)
+    keys.fill("年龄（周岁）", age)
+    keys.tab_to("添加", tag="button")
+    keys.activate()
+    expect(keys.page.get_by_text(f"{relation}，{age} 岁")).to_be_visible()
+    assert keys.check()["name"].startswith(f"{relation}，{age} 岁")  # on the row just added
+    check_page(keys.page)
+
+
+def test_self_assessment_by_keyboard(keyboard: Keys, new_resident) -> None:
+    page = keyboard.page
+    sign_in(keyboard, new_resident("周桂兰"))
+    page.goto("/eligibility/")
+    arrive(keyboard)
+    go(keyboard, "开始自评", r"/eligibility/q/")
+    keyboard.fill("您（申请人）今年多少周岁？", "200")
+    keyboard.tab_to("下一步", tag="button")
+    keyboard.activate()
+    expect(page.locator("#answer-error")).to_contain_text("不能大于 150")
+    arrive(keyboard)
+    number(keyboard, "您（申请人）今年多少周岁？", "35")
+    answer(keyboard, "女")
+    answer(keyboard, "已婚")
+    answer(keyboard, "是户口簿登记在市中心城区的城镇户籍")
+    number(keyboard, "您在中心城区落户满多少年？", "10")
+    add_member(keyboard, "配偶", "37")
+    add_member(keyboard, "子女", "9")
+    next_question(keyboard)
+    answer(keyboard, "是")  # can pay rent
+    keyboard.tab_to("什么是“支出型贫困低收入家庭”？")
+    keyboard.activate()  # opens the help
+    expect(page.get_by_text("刚性支出过大")).to_be_visible()
+    keyboard.radio("城镇低保持有中心城区城镇最低生活保障证", backwards=True)  # help is below
+    next_question(keyboard)
+    for _ in range(5):  # owns housing, relatives, reform housing, disposed, divorced
+        answer(keyboard, "否")
+    keyboard.tab_to("上一步")
+    keyboard.activate()
+    arrive(keyboard)
+    expect(page.get_by_label("否", exact=True)).to_be_checked()  # back keeps the answer
+    next_question(keyboard)
+    keyboard.tick("都没有")
+    next_question(keyboard)
+    answer(keyboard, "否")
+    keyboard.tick("都不属于")
+    next_question(keyboard)
+
+    expect(page).to_have_url(re.compile(r"/eligibility/result$"))
+    expect(page.get_by_role("heading", name="公租房：✓ 符合申请条件")).to_be_visible()
+    go(keyboard, "开始申请", r"/apply/draft$")
+    expect(page.get_by_text("配偶，37 岁")).to_be_visible()
+    assert keyboard.stops > 60
+
+
+def sweep(keys: Keys, path: str) -> int:
+    """Open ``path``, Tab through every control down to the last tab (我的), then
+    Shift+Tab back up to the skip link; every stop is checked. Returns the stops."""
+    keys.page.goto(path)
+    arrive(keys, re.escape(path.split("?")[0]))
+    stops = 0
+    state = keys.tab()
+    assert state["name"] == "跳到主要内容", state
+    while state["name"] != "我的":
+        state = keys.tab()
+        stops += 1
+        assert stops < 300, f"no end of the page by Tab on {path}"
+    while state["name"] != "跳到主要内容":
+        state = keys.tab(backwards=True)
+        stops += 1
+        assert stops < 600, f"no way back up by Shift+Tab on {path}"
+    return stops
+
+
+def first_link(keys: Keys, pattern: str) -> str:
+    href = keys.page.evaluate(
+        "(pattern) => [...document.querySelectorAll('main a[href]')]"
+        ".map((a) => a.getAttribute('href')).find((h) => new RegExp(pattern).test(h))",
+        pattern,
+    )
+    assert href, f"no link matching {pattern} on {keys.page.url}"
+    return href
+
+
+def test_rent_pages_by_keyboard(keyboard: Keys) -> None:
+    sign_in(keyboard, "13800000002", "Anju2026")
+    for path in ("/rent/", "/rent/bills", "/rent/pay", "/rent/bank-deduction"):
+        assert sweep(keyboard, path) > 4
+    keyboard.page.goto("/rent/bills")
+    arrive(keyboard)
+    assert sweep(keyboard, first_link(keyboard, r"^/rent/bills/\d+$")) > 4
+
+
+def test_swap_pages_by_keyboard(keyboard: Keys) -> None:
+    page = keyboard.page
+    sign_in(keyboard, "13800000012", "Anju2026")
+    for path in ("/swap/", "/swap/mine", "/swap/matches", "/swap/favourites", "/swap/mine/listing"):
+        assert sweep(keyboard, path) > 4
+    page.goto("/swap/")
+    arrive(keyboard)
+    listing = first_link(keyboard, r"^/swap/listings/\d+$")
+    assert sweep(keyboard, listing) > 4
+
+    # Filters swap the results while focus stays on the filter; 收藏 swaps its own button.
+    page.goto("/swap/")
+    arrive(keyboard)
+    keyboard.fill("关键词", "小区")
+    expect(page).to_have_url(re.compile(r"q=%E5%B0%8F%E5%8C%BA"))
+    check_page(page)
+    assert keyboard.check()["id"] == "q"
+    keyboard.tab_to("更多筛选条件")
+    keyboard.activate()
+    keyboard.select("区", "濂溪区")
+    expect(page).to_have_url(re.compile(r"district="))
+    check_page(page)
+    assert keyboard.check()["id"] == "district"
+    page.goto(listing)
+    arrive(keyboard)
+    keyboard.tab_to(re.compile("^收藏"), tag="button")
+    keyboard.activate()
+    expect(page.get_by_role("button", name=re.compile("取消收藏|已收藏"))).to_be_visible()
+    assert re.search("取消收藏|已收藏", keyboard.check()["name"])
+    keyboard.activate()  # and back, leaving the demo as it was
+    expect(page.get_by_role("button", name=re.compile("^收藏"))).to_be_visible()
+    assert keyboard.check()["name"].startswith("收藏")
