@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.apply.models import Application
@@ -78,6 +80,9 @@ def test_members_are_added_and_removed_with_htmx_fragments(client) -> None:
     )
     html = page_text(response)
     assert "<html" not in html and 'id="items-block"' in html and "配偶，37 岁" in html
+    # app.js moves focus to [data-focus]: the row just added, none when it was refused
+    marked = re.findall(r'<li class="item-row" data-focus tabindex="-1">\s*<span>([^<]*)', html)
+    assert marked == ["配偶，37 岁"]
     response = post(
         client,
         "/eligibility/q/co_applicants/items",
@@ -85,6 +90,7 @@ def test_members_are_added_and_removed_with_htmx_fragments(client) -> None:
         headers={"HX-Request": "true"},
     )
     assert "不能小于 0" in page_text(response)
+    assert "data-focus" not in page_text(response)
     assert 'value="-2"' in page_text(response)
     post(client, "/eligibility/q/co_applicants/items/0/delete", headers={"HX-Request": "true"})
     assert "配偶，37 岁" not in page_text(client.get("/eligibility/q/co_applicants"))

@@ -196,6 +196,8 @@ def test_uploads_bad_and_good(client) -> None:
     )
     assert fragment.status_code == 200 and 'id="materials-block"' in page_text(fragment)
     assert "<html" not in page_text(fragment)
+    marked = page_text(fragment).split("data-focus")
+    assert len(marked) == 2 and marked[1].split("</h2>")[0].count("身份证国徽面")  # focus here
     db.session.refresh(renewal)
     files = {f.kind: f for f in renewal.files}
     assert set(files) == {"id_front", "id_back"}
