@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
+from e2e.keyboard import LOST_FOCUS, WATCH_SWAPS
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,6 +105,7 @@ class PageAudit:
     visited: set[str] = field(default_factory=set)
     checked: set[str] = field(default_factory=set)
     csp_violations: list[str] = field(default_factory=list)
+    lost_focus: list[str] = field(default_factory=list)
 
 
 def _path(url: str) -> str:
@@ -127,7 +129,10 @@ def _audited_page(context: BrowserContext, audit: PageAudit) -> Page:
     def on_console(message) -> None:
         if "Content Security Policy" in message.text:
             audit.csp_violations.append(message.text)
+        if message.text.startswith(LOST_FOCUS):
+            audit.lost_focus.append(message.text)
 
+    page.add_init_script(WATCH_SWAPS)
     page.on("framenavigated", on_navigated)
     page.on("console", on_console)
     page.audit = audit  # type: ignore[attr-defined]
@@ -146,6 +151,7 @@ def internal_fields_in(url: str) -> set[str]:
 
 def _assert_audit_complete(audit: PageAudit) -> None:
     assert not audit.csp_violations, audit.csp_violations
+    assert not audit.lost_focus, audit.lost_focus
     leaked = {url: internal_fields_in(url) for url in audit.visited if internal_fields_in(url)}
     assert not leaked, f"internal fields in the address bar: {leaked}"
     unchecked = audit.visited - audit.checked

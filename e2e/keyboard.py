@@ -16,10 +16,18 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-# Records swaps that drop focus. It runs after the page's own afterSettle handlers (a
+LOST_FOCUS = "anju: an htmx swap left focus on <body>: "
+
+# Records swaps that drop focus (and says so on the console, where every audited e2e
+# page collects it: e2e/conftest.py). It runs after the page's own afterSettle handlers (a
 # zero-delay timer), so it sees where the app put focus, not where htmx left it.
-WATCH_SWAPS = """
+WATCH_SWAPS = (
+    """
 (() => {
+  const LOST_FOCUS = """
+    + repr(LOST_FOCUS)
+    + """;
+  if (window.__anjuLostFocus) return;
   window.__anjuLostFocus = [];
   window.__anjuPending = 0;
   document.addEventListener("htmx:beforeRequest", (event) => {
@@ -35,11 +43,15 @@ WATCH_SWAPS = """
     setTimeout(() => {
       window.__anjuPending -= 1;
       const active = document.activeElement;
-      if (!active || active === document.body) window.__anjuLostFocus.push(config.path || "");
+      if (!active || active === document.body) {
+        window.__anjuLostFocus.push(config.path || "");
+        console.warn(LOST_FOCUS + (config.path || ""));
+      }
     }, 0);
   });
 })();
 """
+)
 
 # True while an htmx request, swap or settle is under way (or its check above is due).
 IDLE = """
@@ -81,8 +93,10 @@ FOCUS_STATE = """
   const ok = rect.top >= top - 0.5 && rect.top + shown <= bottom + 0.5
     && rect.left >= -0.5 && rect.right <= width + 0.5 && rect.height > 0;
   const box = [rect.left, rect.top, rect.right, rect.bottom].map(Math.round);
+  const main = document.getElementById("main");
   return {
     ok, name, lost, tag: el.tagName.toLowerCase(), id: el.id, box, band: [top, bottom], bars,
+    inMain: !!main && main.contains(el),
     why: ok ? "" : "focused element outside the clear part of the viewport",
   };
 }

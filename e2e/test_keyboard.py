@@ -45,9 +45,12 @@ def keyboard(request, browser: Browser, live_server: LiveServer) -> Iterator[Key
 
 
 def arrive(keys: Keys, url_part: str | None = None) -> None:
+    """On the next page: a boosted change leaves focus in the main content (the next Tab
+    is the page's first control); a full load starts at the top."""
     if url_part:
         expect(keys.page).to_have_url(re.compile(url_part))
-    keys.landed()
+    state = keys.landed()
+    assert state["why"] == "focus on <body>" or state["inMain"], state
     check_page(keys.page)
 
 
@@ -104,6 +107,7 @@ def fill_category_and_members(keys: Keys) -> None:
     keys.radio("城镇中等偏下收入住房困难家庭")
     keys.radio("实物配租")
     go(keys, "下一步", r"/apply/members$")
+    assert keys.tab()["inMain"]  # one Tab from a boosted page change reaches its content
     keys.select(re.compile("^婚姻状况"), "已婚")
     keys.select(re.compile("^是否离异后再婚"), "否")
     keys.select(re.compile("^户籍类型"), "市中心城区城镇常住户籍")
