@@ -149,11 +149,16 @@ class Keys:
         return self.press("Shift+Tab" if backwards else "Tab")
 
     def tab_to(
-        self, name: str | re.Pattern[str], *, tag: str | None = None, limit: int = 80
+        self,
+        name: str | re.Pattern[str],
+        *,
+        tag: str | None = None,
+        limit: int = 80,
+        backwards: bool = False,
     ) -> dict:
         """Tab forward until an element whose name matches (exactly, or the pattern) has focus."""
         for _ in range(limit):
-            state = self.tab()
+            state = self.tab(backwards)
             matched = (
                 name.search(state["name"])
                 if isinstance(name, re.Pattern)

@@ -338,3 +338,23 @@ def test_swap_pages_by_keyboard(keyboard: Keys) -> None:
     keyboard.activate()  # and back, leaving the demo as it was
     expect(page.get_by_role("button", name=re.compile("^收藏"))).to_be_visible()
     assert keyboard.check()["name"].startswith("收藏")
+
+
+def test_elder_mode_pages_by_keyboard(keyboard: Keys) -> None:
+    """长辈模式: larger bars, the same rule; switched on with the keyboard."""
+    sign_in(keyboard, "13800000002", "Anju2026")
+    toggle_elder_mode(keyboard, on=True)
+    for path in ("/rent/", "/rent/bills", "/services", "/apply/"):
+        assert sweep(keyboard, path) > 4
+    toggle_elder_mode(keyboard, on=False)  # the demo account as it was
+
+
+def toggle_elder_mode(keys: Keys, *, on: bool) -> None:
+    """The account keeps the setting: press 长辈模式 (in the top bar) if it differs."""
+    keys.page.goto("/")
+    arrive(keys)
+    if ("elder" in (keys.page.locator("html").get_attribute("class") or "")) != on:
+        keys.tab_to("长辈模式")
+        keys.activate()
+        expect(keys.page.locator("html")).to_have_class("elder" if on else "")
+        arrive(keys)
