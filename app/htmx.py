@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Response, get_flashed_messages, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
-from markupsafe import escape
 
 
 def wants_fragment() -> bool:
@@ -39,13 +38,13 @@ def see_other(location: str) -> Response:
 
 
 def _flashes_out_of_band() -> str:
-    """A message flashed while answering a fragment shows now, in the page's live region,
-    not on whichever page loads next."""
+    """A message flashed while answering a form sent by htmx shows now, in the page's live
+    region, not on whichever page loads next. A GET fragment (a poll, search results)
+    leaves waiting messages for their page."""
+    if request.method == "GET":
+        return ""
     messages = get_flashed_messages(with_categories=True)
     if not messages:
         return ""
-    items = "".join(
-        f'<p class="flash flash-{escape(category)}">{escape(text)}</p>'
-        for category, text in messages
-    )
+    items = render_template("_flashes.html", messages=messages)
     return f'<div id="flash" hx-swap-oob="innerHTML">{items}</div>'

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 LOST_FOCUS = "anju: an htmx swap left focus on <body>: "
 
@@ -233,7 +234,14 @@ class Keys:
         self.pick(option)
 
     def choose_file(self, path: Path) -> None:
-        """Space on the focused file input opens the chooser; the file is picked there."""
-        with self.page.expect_file_chooser() as chooser:
-            self.space()
-        chooser.value.set_files(str(path))
+        """Space on the focused file input opens the chooser and the file is picked there;
+        if no chooser shows, the user presses Enter, which opens it too."""
+        for key in ("Space", "Enter"):
+            try:
+                with self.page.expect_file_chooser(timeout=5_000) as chooser:
+                    self.page.keyboard.press(key)
+            except PlaywrightTimeout:
+                continue
+            chooser.value.set_files(str(path))
+            return
+        raise AssertionError(f"no file chooser from Space or Enter on {self.page.url}")

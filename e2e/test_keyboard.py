@@ -24,6 +24,7 @@ from e2e.conftest import (
     check_page,
 )
 from e2e.keyboard import Keys
+from e2e.test_swap import live_tenant
 from tests.factories import PASSWORD, valid_id_number
 from tests.handoff.samples import face_jpeg
 
@@ -129,16 +130,17 @@ def fill_category_and_members(keys: Keys) -> None:
     keys.activate()
     expect(page.get_by_role("link", name="修改 刘建军")).to_be_visible()
     state = keys.check()
-    assert "刘建军" in state["name"], state  # focus is on the member just added
+    assert state["tag"] == "li" and "刘建军" in state["name"], state  # the member just added
     keys.tab_to("修改 刘建军")
     keys.activate()
     expect(page.get_by_role("heading", name="修改共同申请人")).to_be_visible()
     assert keys.check()["name"] == "修改共同申请人"
     keys.select(re.compile("^就业状况"), "灵活就业")
-    keys.tab_to("保存修改", tag="button")
-    keys.activate()
+    keys.fill(re.compile("^工作单位"), "个体经营")
+    keys.activate()  # Enter in the field: htmx would put focus back in the new field
     expect(page.get_by_role("heading", name="添加共同申请人")).to_be_visible()
-    assert "刘建军" in keys.check()["name"]
+    state = keys.check()
+    assert state["tag"] == "li" and "刘建军" in state["name"], state
     check_page(page)
     go(keys, "下一步", r"/apply/assets$")
 
@@ -149,8 +151,7 @@ def assets_signature_and_materials(keys: Keys, tmp_path) -> None:
     keys.activate()  # opens the <details>
     keys.fill("车牌号码", "赣G12345")
     keys.fill("品牌型号", "五菱宏光")
-    keys.tab_to("添加", tag="button")
-    keys.activate()
+    keys.activate()  # Enter in the field sends the form
     expect(page.get_by_text("车牌号码：赣G12345")).to_be_visible()
     assert keys.check()["name"] == "车辆情况"
     check_page(page)
@@ -358,3 +359,43 @@ def toggle_elder_mode(keys: Keys, *, on: bool) -> None:
         keys.activate()
         expect(keys.page.locator("html")).to_have_class("elder" if on else "")
         arrive(keys)
+
+
+def test_a_status_poll_never_moves_focus(keyboard: Keys, live_server: LiveServer) -> None:
+    """A pending payment's page asks the server every second; a keyboard user resting on
+    继续支付 stays there, never dropped and given back (each poll used to disable the
+    button, which takes focus off it)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.rent.models import Payment
+
+    page = keyboard.page
+    sign_in(keyboard, live_tenant(live_server, "钱多多", overdue=True))
+    page.goto("/rent/pay")
+    arrive(keyboard)
+    go(keyboard, "下一步：确认金额", r"/rent/pay")
+    expect(page.get_by_role("heading", name="请确认缴费金额")).to_be_visible()
+    keyboard.tab_to(re.compile("^确认支付"))
+    keyboard.activate()
+    expect(page.get_by_role("heading", name="模拟支付平台")).to_be_visible()
+    arrive(keyboard)
+    with live_server.app.app_context():
+        payment_id = db.session.scalar(select(Payment.id).order_by(Payment.id.desc()))
+        db.session.remove()
+    page.goto(f"/rent/payments/{payment_id}")
+    arrive(keyboard)
+    keyboard.tab_to("继续支付")
+    page.evaluate(
+        """() => {
+        window.__polls = 0; window.__moves = 0;
+        const button = document.activeElement;
+        for (const kind of ["blur", "focus"]) {
+            button.addEventListener(kind, () => { window.__moves += 1; });
+        }
+        document.addEventListener("htmx:afterRequest", () => { window.__polls += 1; });
+    }"""
+    )
+    page.wait_for_function("() => window.__polls >= 3")
+    assert keyboard.check()["name"] == "继续支付"
+    assert page.evaluate("() => window.__moves") == 0  # not even dropped and given back

@@ -775,13 +775,14 @@ def delete_material(file_id: int):
     file = services.file_for(current_user.id, file_id)
     if file is None or file.application_id != g.application.id:
         abort(404)
+    key = file.material_key
     try:
         services.delete_file(g.application, file, version=_version())
     except VersionConflict as conflict:
         _conflict(conflict)
     if not request.htmx:
         return see_other(url_for("apply.materials"))
-    return _materials_page(block="materials_block", focus=file.material_key)
+    return _materials_page(block="materials_block", focus=key)
 
 
 @bp.get("/files/<int:file_id>")

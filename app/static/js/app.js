@@ -45,6 +45,7 @@
   document.addEventListener("focusin", function (event) {
     var element = event.target;
     if (!element.getBoundingClientRect || element.closest(".topbar, .tabbar, .skip-link")) return;
+    if (!element.matches(":focus-visible")) return;  // a mouse press: no scrolling under it
     var box = element.getBoundingClientRect();
     var top = bar(".topbar"), bottom = window.innerHeight - bar(".tabbar");
     if (box.top < top) window.scrollBy(0, box.top - top - 8);
@@ -72,12 +73,15 @@
   });
   document.addEventListener("htmx:beforeSwap", function () { arrived = []; });
   document.addEventListener("htmx:load", function (event) {
-    if (event.detail.elt.nodeType === 1 && event.detail.elt.id !== "flash") arrived.push(event.detail.elt);
+    var element = event.detail.elt;
+    if (element.nodeType === 1 && !element.closest("#flash")) arrived.push(element);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var before = focusedBefore(event);
     setTimeout(function () {
-      if (before && before.isConnected && !before.disabled && nothingFocused()) before.focus();
+      if (before && before.isConnected && !before.disabled && nothingFocused()) {
+        before.focus({ preventScroll: true });
+      }
     }, 0);
   });
   var FOCUS_ORDER = [
@@ -114,9 +118,18 @@
       return;
     }
     var before = focusedBefore(event);
-    if (!before || !nothingFocused()) return;
-    if (before.isConnected && !before.disabled) { before.focus(); return; }
-    var spot = spotIn(fresh);
+    if (!before) return;
+    if (before.isConnected) {
+      if (nothingFocused() && !before.disabled) before.focus({ preventScroll: true });
+      return;
+    }
+    // What had focus was replaced. htmx may have refocused a field with the same id
+    // (Enter pressed in it); a marked element still wins, anything else keeps that.
+    var marked = spotIn(fresh.filter(function (element) {
+      return element.matches("[data-focus]") || element.querySelector("[data-focus]");
+    }));
+    if (!marked && !nothingFocused()) return;
+    var spot = marked || spotIn(fresh);
     if (spot) focusOn(spot);
   });
 
