@@ -160,12 +160,7 @@ class Keys:
         """Tab forward until an element whose name matches (exactly, or the pattern) has focus."""
         for _ in range(limit):
             state = self.tab(backwards)
-            matched = (
-                name.search(state["name"])
-                if isinstance(name, re.Pattern)
-                else state["name"] == name
-            )
-            if matched and (tag is None or state["tag"] == tag):
+            if self._matches(name, state["name"]) and (tag is None or state["tag"] == tag):
                 return state
         raise AssertionError(f"{name!r} not reached in {limit} Tabs on {self.page.url}")
 
