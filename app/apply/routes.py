@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from app.apply import bp, completeness, conflicts, services, steps, validation, workflow
+from app.apply import cards as _cards  # noqa: F401  (registers the home card)
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
 from app.apply.materials import missing_materials, required_materials
@@ -131,13 +132,18 @@ def _conflict(error: VersionConflict) -> None:
 
 @bp.get("/")
 def index():
-    application = None
+    application = earlier = None
     if current_user.is_authenticated:
         application = services.active_application(current_user.id)
+        if application is None:
+            earlier = services.latest_application(current_user.id)
+            if earlier is not None and earlier.status == ApplicationStatus.WITHDRAWN:
+                earlier = None  # its data is deleted; nothing left to look at
     return render(
         "apply/index.html",
         title="公租房申请",
         application=application,
+        earlier=earlier,
         steps=steps.STEPS,
     )
 
