@@ -184,3 +184,24 @@ def test_unicode_digits_and_huge_numbers_get_a_chinese_error(client) -> None:
         assert response.status_code == 200, value
         assert "请填写整数" in page_text(response) or "不能大于" in page_text(response)
     assert answer(client, "age", "３０").status_code == 303  # full-width digits from an IME
+
+
+def test_start_page_promises_only_where_answers_really_are(client) -> None:
+    """Answers ride in the session cookie (a browser-session cookie when signed out) and
+    every page is no-store, so the service worker cannot show them offline."""
+    response = answer(client, "age", "40")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("anju_session=") and "Expires=" not in cookie
+    question = client.get("/eligibility/q/age")
+    assert question.headers["Cache-Control"] == "no-store"
+    assert "/eligibility" not in page_text(client.get("/sw.js"))
+
+    html = page_text(client.get("/eligibility/"))
+    assert "本机" not in html
+    assert "答案保存在这个浏览器里，关闭浏览器后可能被清除" in html
+    assert "答题需要联网：断网时无法答题，已回答的问题不会丢失" in html
+
+    login(client, create_resident().phone, PASSWORD)
+    html = page_text(client.get("/eligibility/"))
+    assert "答案保存在这个浏览器和您的账号中" in html and "关闭浏览器" not in html
+    assert "答题需要联网" in html
