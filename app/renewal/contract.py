@@ -63,6 +63,15 @@ class ContractData:
         return max(0, self.monthly_rent_fen - self.monthly_subsidy_fen)
 
 
+def lessor_line(lessor: str, approved_on: date | None = None, approver_role: str = "") -> str:
+    """甲方's line under the contract: 审批后生效 until approved, then when and by whom.
+
+    The signed PDF keeps the first form for ever; only rendered views use the second."""
+    if approved_on is None:
+        return f"甲方：{lessor}（审批后生效）"
+    return f"甲方：{lessor}（已于{approved_on:%Y年%m月%d日}经{approver_role}审批生效）"
+
+
 def clauses(data: ContractData) -> list[tuple[str, str]]:
     """The contract's numbered clauses, (heading, text)."""
     subsidy = (

@@ -114,3 +114,20 @@ class ResolveForm(AppForm):
             Length(max=200, message="请控制在200字以内"),
         ],
     )
+
+
+class VerifyForm(AppForm):
+    """核验 a printed contract's approval: the code printed under 审批记录 (read from the
+    query string; nothing changes, so no CSRF token)."""
+
+    class Meta(AppForm.Meta):
+        csrf = False
+
+    code = StringField(
+        "核验码",
+        description="共12位，印在合同的“审批记录”中，例如 ABCD-EFGH-JKLM（不区分大小写）",
+        validators=[
+            InputRequired("请输入合同上印的12位核验码"),
+            Length(max=20, message="核验码共12位，请核对后重新输入"),
+        ],
+    )

@@ -104,6 +104,10 @@ class Renewal(TimestampMixin, db.Model):
     # 审批 of the signed contract; the new lease term it created
     contract_approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     contract_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The approval record printed with the contract (app.renewal.approval): the SHA-256 of
+    # the signed version approved, and the code anyone can check it by.
+    contract_approved_sha256: Mapped[str | None] = mapped_column(String(64))
+    approval_code: Mapped[str | None] = mapped_column(String(12), unique=True)
     new_term_id: Mapped[int | None] = mapped_column(ForeignKey("lease_terms.id"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False

@@ -16,7 +16,13 @@ from pathlib import Path
 from fpdf import FPDF
 
 from app.core.money import format_yuan
-from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, ContractData, clauses
+from app.renewal.contract import (
+    COMMITMENT_TEXT,
+    COMMITMENT_TITLE,
+    ContractData,
+    clauses,
+    lessor_line,
+)
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FAMILY = "cjk"
@@ -111,7 +117,7 @@ def _signatures(pdf: FPDF, data: ContractData, signing: Signing | None) -> None:
     pdf.ln(4)
     if pdf.will_page_break(60):
         pdf.add_page()
-    _line(pdf, f"甲方：{data.lessor}（审批后生效）")
+    _line(pdf, lessor_line(data.lessor))
     _line(pdf, "乙方（签字）：")
     if signing is None:
         pdf.ln(20)

@@ -21,8 +21,9 @@ from app.handoff.purposes import RENEWAL_SIGN, set_phone_next
 from app.handoff.rules import is_mobile_user_agent
 from app.handoff.widget import handoff_widget
 from app.htmx import render, see_other, wants_fragment
-from app.renewal import bp, rules, services
+from app.renewal import approval, bp, rules, services
 from app.renewal import cards as _cards  # noqa: F401  (registers the home card)
+from app.renewal import contract_routes as _contract_routes  # noqa: F401  (打印合同, 核验)
 from app.renewal.contract import (
     COMMITMENT_TEXT,
     COMMITMENT_TITLE,
@@ -116,10 +117,12 @@ def index():
     context: dict = {"lease": lease, "history": services.renewals_of(current_user.id)}
     if lease is not None:
         renewal = services.open_renewal(lease.id)
+        settled = None if renewal else services.settled_renewal(lease)
         context.update(
             renewal=renewal,
+            settled=settled,
             window=services.window_for(lease),
-            blockers=[] if renewal else services.blockers_for(lease),
+            blockers=[] if renewal or settled else services.blockers_for(lease),
             check=services.latest_income_check(lease.id),
             next_url=_next_url(renewal) if renewal else None,
         )
@@ -378,6 +381,7 @@ def detail(renewal_id: int):
         back_url=url_for("renewal.index"),
         renewal=renewal,
         signed=services.latest_document(renewal, "signed"),
+        approval=approval.record_of(renewal),
         next_url=_next_url(renewal),
         event_labels=services.EVENT_LABELS,
     )
@@ -613,6 +617,7 @@ def sign_progress(renewal_id: int):
         status=STOP_POLLING if progress == "signed" else 200,
         renewal=renewal,
         progress=progress,
+        handoff_over=progress == "signed",
     )
 
 

@@ -30,7 +30,7 @@ from app.housing.models import Lease, LeaseStatus, LeaseTerm
 from app.housing.services import WITH_ADDRESS
 from app.housing.tenancy import RenewalWindow, renewal_window
 from app.messages.services import post_message
-from app.renewal import rules
+from app.renewal import approval, rules
 from app.renewal.contract import COMMITMENT_TEXT, ContractData
 from app.renewal.models import (
     IncomeCheck,
@@ -202,6 +202,23 @@ def open_renewal(lease_id: int) -> Renewal | None:
         .where(
             Renewal.lease_id == lease_id,
             Renewal.status.not_in([RenewalStatus.REJECTED, RenewalStatus.COMPLETED]),
+        )
+        .order_by(Renewal.id.desc())
+        .limit(1)
+    )
+
+
+def settled_renewal(lease: Lease, today: date | None = None) -> Renewal | None:
+    """The completed renewal that gave the lease its current term, while the next renewal
+    window has not opened: then there is nothing to apply for, only the result to show."""
+    if (today or today_in_china()) >= window_for(lease).opens_on:
+        return None
+    return db.session.scalar(
+        select(Renewal)
+        .where(
+            Renewal.lease_id == lease.id,
+            Renewal.status == RenewalStatus.COMPLETED,
+            Renewal.new_term_id == lease.current_term.id,
         )
         .order_by(Renewal.id.desc())
         .limit(1)
@@ -773,6 +790,9 @@ def approve_contract(renewal: Renewal, staff: User, *, ip: str | None = None) ->
     lease = renewal.lease
     if lease.current_term.id != renewal.renews_term_id:
         raise RenewalError("该租约的租期已变更，此续约不能生效，请核对后处理。")
+    signed = latest_document(renewal, "signed")
+    if signed is None:
+        raise RenewalError("已签署的合同文件不存在，不能审批，请核对后处理。")
     term = LeaseTerm(
         start_date=renewal.new_start_date,
         end_date=renewal.new_end_date,
@@ -785,6 +805,7 @@ def approve_contract(renewal: Renewal, staff: User, *, ip: str | None = None) ->
     renewal.status = RenewalStatus.COMPLETED
     renewal.contract_approved_at = utcnow()
     renewal.contract_approver_id = staff.id
+    approval.stamp(renewal, signed)  # the signed PDF stays as it is
     try:
         db.session.flush()
     except StaleDataError:

@@ -277,6 +277,17 @@
     if (/\/auth\/logout$/.test(event.target.action || "")) sessionStorage.removeItem(PENDING);
   });
 
+  // 打印本页: a button a page marks data-print; hidden without JavaScript (the words beside
+  // it say to use the browser's own print command then).
+  function showPrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", showPrintButtons);
+  document.addEventListener("htmx:load", showPrintButtons);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   function showFlash(text) {
     var region = document.getElementById("flash");
     if (!region) return;
