@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.core.clock import utcnow
 from app.extensions import db
-from app.housing.models import Community, District
+from app.housing.models import Community, District, Street
 from app.swap import matching
 from app.swap.browse import PAGE_SIZE, SUBSIDISED, BrowseFilters
 from app.swap.matching import Chain, Home, Match, Party, Wishes
@@ -33,6 +33,7 @@ from app.swap.models import (
     SwapWishArea,
 )
 from app.swap.rules import LISTING_DAYS
+from app.swap.search_hits import ListingText, SearchHits, search_hits
 from app.swap.subsidy_sql import current_subsidy_sql, same_guarantee_sql, subsidy_status_sql
 
 # How many rows the match view reads at most for each of its three questions. Newest first,
@@ -271,12 +272,19 @@ def not_blocked_sql(viewer_id: int | None) -> ColumnElement[bool]:
 class AreaNames:
     districts: dict[int, str]
     communities: dict[int, str]
+    # community id -> its street's name (searched, not shown on a card)
+    streets: dict[int, str]
 
 
 def area_names() -> AreaNames:
     return AreaNames(
         districts=dict(db.session.execute(select(District.id, District.name)).all()),
         communities=dict(db.session.execute(select(Community.id, Community.name)).all()),
+        streets=dict(
+            db.session.execute(
+                select(Community.id, Street.name).join(Street, Street.id == Community.street_id)
+            ).all()
+        ),
     )
 
 
@@ -309,12 +317,30 @@ class Card:
     photo_id: int | None
     favourite: bool
     mine: bool
+    # Where the board's keywords matched, when the card is a search result.
+    hits: SearchHits | None = None
+
+
+def listing_text(listing: SwapListing, names: AreaNames) -> ListingText:
+    """What the keyword search reads of ``listing`` (see ``services.search_text_for``)."""
+    return ListingText(
+        community=names.communities.get(listing.community_id, ""),
+        district=names.districts.get(listing.district_id, ""),
+        layout=listing.layout,
+        street=names.streets.get(listing.community_id, ""),
+        orientation=listing.orientation,
+        description=listing.description,
+    )
 
 
 def cards_for(
-    listings: Sequence[SwapListing], viewer_id: int | None, names: AreaNames | None = None
+    listings: Sequence[SwapListing],
+    viewer_id: int | None,
+    names: AreaNames | None = None,
+    keywords: Sequence[str] = (),
 ) -> list[Card]:
-    """Cards for ``listings`` (with ``wish_areas`` loaded) in the given order."""
+    """Cards for ``listings`` (with ``wish_areas`` loaded) in the given order; with
+    ``keywords``, each card says where they matched."""
     if not listings:
         return []
     names = names or area_names()
@@ -336,6 +362,7 @@ def cards_for(
             photo_id=photos.get(listing.id),
             favourite=listing.id in favourites,
             mine=listing.tenant_id == viewer_id,
+            hits=search_hits(listing_text(listing, names), keywords) if keywords else None,
         )
         for listing in listings
     ]
@@ -481,7 +508,7 @@ def board_page(
     ids, total, page = _page_of_ids(conditions, order, filters.page)
     pages = max(1, -(-total // PAGE_SIZE))
     return BoardPage(
-        cards=cards_for(listings_by_id(ids), viewer_id),
+        cards=cards_for(listings_by_id(ids), viewer_id, keywords=filters.keywords),
         total=total,
         page=page,
         pages=pages,

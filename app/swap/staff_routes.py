@@ -151,6 +151,7 @@ def reports():
     return render(
         "swap/staff/reports.html",
         title="互换信息举报",
+        back_url=url_for("staff.index"),
         reports=services.open_reports(),
     )
 
@@ -181,6 +182,7 @@ def report(report_id: int):
         "swap/staff/report.html",
         "form_block",
         title="处理举报",
+        back_url=url_for("swap_staff.reports"),
         report=found,
         listing=listing,
         card=board.cards_for([listing], None)[0],

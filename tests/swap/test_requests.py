@@ -319,6 +319,24 @@ def test_dismissed_report_leaves_the_listing(app, pair, manager) -> None:
     assert report.status == ReportStatus.DISMISSED and a_listing.status == ListingStatus.ACTIVE
 
 
+def test_report_pages_lead_back(app, pair, manager) -> None:
+    """The tenant's 举报 page goes back to the listing, and lands there once sent; the
+    back office's 互换信息举报 queue goes back to 工作台, a report back to the queue."""
+    _a, a_listing, b, _ = pair
+    b_client = builders.signed_in(app, b)
+    back = '<a class="topbar-back" href="{}">'
+    listing_url = f"/swap/listings/{a_listing.id}"
+    assert back.format(listing_url) in page_text(b_client.get(f"{listing_url}/report"))
+    sent = post(b_client, f"{listing_url}/report", {"reason": "advert", "detail": "像是中介广告"})
+    assert sent.headers["Location"] == listing_url
+    queue = page_text(manager.get("/staff/swap/reports"))
+    assert '<h1 class="topbar-title">互换信息举报</h1>' in queue
+    assert back.format("/staff/") in queue
+    (report,) = db.session.scalars(select(SwapReport))
+    detail = page_text(manager.get(f"/staff/swap/reports/{report.id}"))
+    assert back.format("/staff/swap/reports") in detail
+
+
 def test_report_a_user_from_the_conversation(app, pair, manager) -> None:
     a, a_listing, b, b_listing = pair
     request = services.send_request(b, a_listing, "想换房，看看合适吗？")
