@@ -17,6 +17,8 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import bind_real_name, create_user
 from app.core.clock import today_in_china
+from app.demo_board import seed_board_demo
+from app.demo_review import seed_review_stages
 from app.extensions import db
 from app.housing.models import (
     Building,
@@ -55,7 +57,18 @@ DISTRICTS = {
 COMMUNITIES = [
     ("琵琶湖公租房小区", "360403001", "浔阳区甘棠南路88号", [("1栋", 18, True), ("2栋", 6, False)]),
     ("十里公租房小区", "360402001", "濂溪区十里大道210号", [("3栋", 11, True), ("5栋", 6, False)]),
-    ("沙河保障房小区", "360404001", "柴桑区沙河大道56号", [("A栋", 16, True)]),
+    (
+        "沙河保障房小区",
+        "360404001",
+        "柴桑区沙河大道56号",
+        [("A栋", 16, True), ("B栋", 16, True), ("C栋", 6, False)],
+    ),
+    (
+        "八里湖公租房小区",
+        "360402002",
+        "濂溪区八里湖路66号",
+        [("6栋", 18, True), ("7栋", 11, True), ("8栋", 6, False)],
+    ),
 ]
 
 
@@ -123,6 +136,8 @@ def seed_demo() -> str:
     seed_review_demo()
     seed_renewal_demo()
     seed_swap_demo()
+    seed_review_stages()
+    seed_board_demo()
     return _summary()
 
 

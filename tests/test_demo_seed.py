@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.roles import Role
-from app.extensions import db
+from app.demo import DEMO_PASSWORD
+from app.demo_logins import DEMO_LOGINS
+from app.extensions import db, limiter
 from app.housing.models import Lease, Unit
 from tests.conftest import login, page_text
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def counts() -> tuple[int, int, int]:
@@ -28,10 +35,41 @@ def test_seed_demo_is_idempotent(runner) -> None:
     assert {role.value for role in Role} <= roles
 
 
-def test_demo_logins_from_the_readme_work(runner, client) -> None:
-    runner.invoke(args=["seed-demo"])
-    response = login(client, "13800000003", "Anju2026")
-    assert response.status_code == 303
+def readme_demo_rows() -> list[str]:
+    """The rows of the table under README's "Demo logins" heading."""
+    section = README.read_text(encoding="utf-8").split("\n## Demo logins\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if re.match(r"\| 1\d{10} \|", line)]
+
+
+def test_the_readme_demo_table_is_demo_logins() -> None:
+    expected = [demo.readme_row() for demo in DEMO_LOGINS]
+    assert readme_demo_rows() == expected, (
+        "README's demo table is written from app/demo_logins.py; its rows should read:\n"
+        + "\n".join(expected)
+    )
+
+
+def test_every_demo_login_shows_what_the_readme_says(app, runner, client) -> None:
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    roles = dict(db.session.execute(select(User.phone, User.role)).all())
+    # Every role has a login in the table, and every login something to look at.
+    assert {role.value for role in Role} <= {roles.get(demo.phone) for demo in DEMO_LOGINS}
+    empty = []
+    for demo in DEMO_LOGINS:
+        assert demo.checks, demo.phone
+        limiter.reset()
+        browser = app.test_client()
+        if login(browser, demo.phone, DEMO_PASSWORD).status_code != 303:
+            empty.append(f"{demo.phone}: cannot sign in")
+            continue
+        for check in demo.checks:
+            response = browser.get(check.path)
+            if response.status_code != 200 or check.count(page_text(response)) < 1:
+                empty.append(f"{demo.phone} {check.path}: no {check.pattern!r}")
+    assert empty == []
+
+    assert login(client, "13800000003", DEMO_PASSWORD).status_code == 303
     html = page_text(client.get("/"))
     assert "王*" in html
     assert "租约即将到期" in html

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app import demo_board
 from app.extensions import db
 from app.swap import board, services
+from app.swap import demo as swap_demo
 from app.swap.models import SwapListing, SwapListingPhoto
 from tests.conftest import login, page_text
 
@@ -17,7 +19,9 @@ def test_swap_demo_is_idempotent_and_tells_its_stories(runner, client) -> None:
         db.session.scalar(select(func.count(SwapListingPhoto.id))),
     )
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert counted == (5, 5)
+    # The swap demo's five listings, and the board demo's (one photo each).
+    listed = sum(1 for t in swap_demo.TENANTS if t.listing) + len(demo_board.TENANTS)
+    assert counted == (listed, listed) == (23, 23)
     assert (
         db.session.scalar(select(func.count(SwapListing.id))),
         db.session.scalar(select(func.count(SwapListingPhoto.id))),
