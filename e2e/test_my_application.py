@@ -48,3 +48,44 @@ def test_home_goes_on_with_the_draft_and_my_menu_reaches_it(
     # a draft has no review progress yet: 我的申请 opens the application's own page
     expect(page.get_by_role("link", name="继续我的申请")).to_be_visible()
     check_page(page)
+
+
+@pytest.mark.parametrize("screen", ["page", "desktop_page"])
+def test_a_qualified_resident_follows_the_message_to_the_certificate(request, screen: str) -> None:
+    """吴刚 (demo) reads “可在‘我的申请’中查看和打印” and finds it from the menus."""
+    page: Page = request.getfixturevalue(screen)
+    sign_in(page, "13800000007")
+    expect(page.locator("article.card", has_text="已取得住房保障资格")).to_be_visible()
+    shot(page, "home-qualified")
+    tabs = page.get_by_role("navigation", name="主导航")
+    tabs.get_by_role("link", name=re.compile("^消息")).click()
+    expect(page).to_have_url(re.compile(r"/messages/$"))
+    check_page(page)
+    page.locator("#message-list").get_by_text("您已取得住房保障资格").first.click()
+    expect(page.get_by_role("heading", name="您已取得住房保障资格")).to_be_visible()
+    expect(page.get_by_text(re.compile("可在“我的申请”中查看和打印"))).to_be_visible()
+    check_page(page)
+
+    tabs.get_by_role("link", name="我的").click()
+    expect(page).to_have_url(re.compile(r"/auth/me$"))
+    check_page(page)
+    page.get_by_role("navigation", name="账号设置").get_by_role("link", name="我的申请").click()
+    expect(page).to_have_url(re.compile(r"/apply/status$"))
+    expect(page.get_by_role("heading", name="住房保障资格证明")).to_be_visible()
+    check_page(page)
+    shot(page, "status-qualified")
+    page.get_by_role("link", name="查看和打印资格证明").click()
+    expect(page).to_have_url(re.compile(r"/certificate$"))
+    check_page(page)
+
+    # 办事 › 公租房申请 leads to it too, not only to a new application
+    tabs.get_by_role("link", name="办事").click()
+    check_page(page)
+    page.get_by_role("link", name=re.compile("^公租房申请")).click()
+    expect(page).to_have_url(re.compile(r"/apply/$"))
+    expect(page.get_by_text("已取得保障资格")).to_be_visible()
+    check_page(page)
+    shot(page, "apply-qualified")
+    page.get_by_role("main").get_by_role("link", name="我的申请").click()
+    expect(page).to_have_url(re.compile(r"/apply/status$"))
+    check_page(page)

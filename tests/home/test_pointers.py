@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from app.apply.models import ApplicationStatus
-from app.extensions import db
+from app.demo_logins import DEMO_LOGINS
+from app.extensions import db, limiter
 from tests.apply.conftest import Wizard
 from tests.conftest import login, page_text
 from tests.factories import PASSWORD, create_resident
 from tests.home.menus import Menus, links_of, pointers
 from tests.staff.review import Desk, submit_application, walk_to_final_review
 
-# The demo's resident logins (README): applicants, tenants and the two swap tenants.
-DEMO_RESIDENTS = ("13800000001", "13800000002", "13800000003", "13800000004", "13800000011")
+# Every resident login of the demo (applicants at each stage, tenants, swap tenants, one
+# without a real name): the places messages name are resident places.
+DEMO_RESIDENTS = tuple(login.phone for login in DEMO_LOGINS if login.phone.startswith("138"))
 
 
 def test_the_places_messages_name_are_read_from_the_app() -> None:
@@ -24,13 +24,19 @@ def test_the_places_messages_name_are_read_from_the_app() -> None:
     assert found["我的 › 我的续约"] == ("我的", "我的续约")
 
 
-@pytest.mark.parametrize("phone", DEMO_RESIDENTS)
-def test_each_named_place_is_a_link_from_the_menus(runner, client, phone) -> None:
+def test_each_named_place_is_a_link_from_the_menus_for_every_demo_resident(app, runner) -> None:
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert login(client, phone, "Anju2026").status_code == 303
-    menus = Menus(client)
-    unreachable = {name for name, path in pointers().items() if menus.route_to(path) is None}
-    assert not unreachable, f"{phone}: no menu path to {sorted(unreachable)}"
+    assert len(DEMO_RESIDENTS) > 10
+    unreachable = {}
+    for phone in DEMO_RESIDENTS:
+        limiter.reset()  # many sign-ins from one address in a second
+        client = app.test_client()
+        assert login(client, phone, "Anju2026").status_code == 303, phone
+        menus = Menus(client)
+        missing = sorted(name for name, path in pointers().items() if menus.route_to(path) is None)
+        if missing:
+            unreachable[phone] = missing
+    assert not unreachable, f"no menu path to: {unreachable}"
 
 
 def test_a_qualified_resident_finds_the_application_and_certificate_from_the_menus(
