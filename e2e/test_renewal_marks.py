@@ -182,6 +182,10 @@ def test_after_approval_the_tenant_sees_the_result_and_prints_a_verifiable_contr
     anyone = page
     anyone.goto("/renewal/verify")
     check_page(anyone)
+    anyone.get_by_role("textbox", name="核验码").fill("ABCD-EFGH-JKLM")  # a mistyped code
+    anyone.get_by_role("button", name="核验").click()
+    expect(anyone.get_by_role("heading", name="未找到该核验码")).to_be_visible()
+    check_page(anyone)
     anyone.get_by_role("textbox", name="核验码").fill(code.lower())
     anyone.get_by_role("button", name="核验").click()
     expect(anyone.get_by_role("heading", name="该续约合同已审批生效")).to_be_visible()

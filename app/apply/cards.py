@@ -25,7 +25,7 @@ def draft_progress(application: Application) -> str:
 def application_card(user: User) -> list[HomeCard]:
     if user.is_staff:
         return []
-    application = services.active_application(user.id) or services.latest_application(user.id)
+    application = services.shown_application(user.id)
     if application is None:
         return []
     status = application.status_enum

@@ -31,6 +31,7 @@ from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 from app.eligibility.household import CivilStatus, PriorityGroup
 from app.housing.services import districts
 from app.htmx import render, see_other
+from app.publicity.services import valid_certificate_of
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -132,18 +133,18 @@ def _conflict(error: VersionConflict) -> None:
 
 @bp.get("/")
 def index():
-    application = earlier = None
+    application = earlier = certificate = None
     if current_user.is_authenticated:
         application = services.active_application(current_user.id)
         if application is None:
-            earlier = services.latest_application(current_user.id)
-            if earlier is not None and earlier.status == ApplicationStatus.WITHDRAWN:
-                earlier = None  # its data is deleted; nothing left to look at
+            earlier = services.shown_application(current_user.id)
+        certificate = valid_certificate_of(current_user.id, today_in_china())
     return render(
         "apply/index.html",
         title="公租房申请",
         application=application,
         earlier=earlier,
+        certificate=certificate,
         steps=steps.STEPS,
     )
 
@@ -886,7 +887,7 @@ def submit():
 @bp.get("/status")
 @login_required
 def status():
-    application = services.latest_application(current_user.id)
+    application = services.shown_application(current_user.id)
     if application is None or application.status == ApplicationStatus.DRAFT:
         return see_other(url_for("apply.index"))
     from app.apply.progress import timeline

@@ -93,6 +93,20 @@ def latest_application(applicant_id: int) -> Application | None:
     )
 
 
+def shown_application(applicant_id: int) -> Application | None:
+    """The application 我的申请 and home show: the open one, else the latest that was not
+    withdrawn (a withdrawal deletes its data, and must not hide an earlier result)."""
+    return active_application(applicant_id) or db.session.scalar(
+        select(Application)
+        .where(
+            Application.applicant_id == applicant_id,
+            Application.status != ApplicationStatus.WITHDRAWN,
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+
+
 def application_for(applicant_id: int, application_id: int) -> Application | None:
     """The application if it belongs to ``applicant_id``; None otherwise."""
     return db.session.scalar(

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from app.core.codes import normalise_code
+
 TOKEN_BYTES = 24  # 192 bits of randomness
 # Crockford's base32: digits and capitals without I, L, O and U, so nothing is misread.
 SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SHORT_CODE_LENGTH = 8  # 8 symbols of 5 bits: 40 bits, enough for a 5-minute, rate-limited code
 _READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEPARATORS = str.maketrans("", "", " -_.·—")
 
 
 def new_token() -> str:
@@ -40,12 +41,9 @@ def short_code_for(token: str) -> str:
 
 def normalise_short_code(text: str | None) -> str | None:
     """What the resident typed, as a code (case, spaces, dashes, O/I/L forgiven); else None."""
-    if not text:
-        return None
-    code = text.upper().translate(_SEPARATORS).translate(_READS_AS)
-    if len(code) != SHORT_CODE_LENGTH or any(c not in SHORT_CODE_ALPHABET for c in code):
-        return None
-    return code
+    return normalise_code(
+        text, alphabet=SHORT_CODE_ALPHABET, length=SHORT_CODE_LENGTH, reads_as=_READS_AS
+    )
 
 
 def format_short_code(code: str) -> str:

@@ -115,6 +115,12 @@ def submit_objection(
 # -- 资格证明 --------------------------------------------------------------------------
 
 
+def valid_certificate_of(holder_id: int, today: date) -> QualificationCertificate | None:
+    """The holder's latest 资格证明 if it is still valid on ``today``."""
+    certificate = certificate_of_holder(holder_id)
+    return certificate if certificate is not None and certificate.valid_until >= today else None
+
+
 def certificate_of_holder(holder_id: int) -> QualificationCertificate | None:
     return db.session.scalar(
         select(QualificationCertificate)

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core import codes
 from app.core.clock import to_china_time
 from app.core.masking import mask_name
 from app.extensions import db
@@ -37,13 +38,10 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def normalise_code(typed: str) -> str | None:
-    """The code as stored, from what a person typed (any case, spaces, dashes); None if it
-    cannot be one."""
-    code = "".join(ch for ch in typed.upper() if ch not in " -")
-    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
-        return None
-    return code
+def normalise_code(typed: str | None) -> str | None:
+    """The code as stored, from what a person typed (any case, full-width, spaces,
+    dashes); None if it cannot be one."""
+    return codes.normalise_code(typed, alphabet=ALPHABET, length=CODE_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class ApprovalRecord:
     end_date: date
     lessor: str
     approver_role: str  # 租赁管理人员
-    approver: str  # masked: 王*, or the account's last four digits
+    approver: str  # masked: 王*, or the staff account's number
     approved_at: datetime  # naive UTC
     signed_sha256: str
     code: str
@@ -88,7 +86,7 @@ def _approver(user: User | None) -> tuple[str, str]:
     role = f"{user.role_enum.label}人员"
     if user.real_name:
         return role, mask_name(user.real_name)
-    return role, f"账号尾号{user.phone[-4:]}"
+    return role, f"工作人员编号{user.id}"  # never phone digits: the verify page is public
 
 
 def record_of(renewal: Renewal) -> ApprovalRecord | None:

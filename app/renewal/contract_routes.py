@@ -72,7 +72,7 @@ def verify(code: str | None = None):
         try:
             services.document_bytes(record.document)
             intact = True
-        except RenewalError:
+        except (RenewalError, OSError):  # missing or unreadable: not verified
             intact = False
     response = render(
         "renewal/verify.html",
@@ -81,7 +81,6 @@ def verify(code: str | None = None):
         asked=asked and not form.errors,
         record=record,
         intact=intact,
-        status=404 if asked and not form.errors and record is None else 200,
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"

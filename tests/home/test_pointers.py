@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.apply import services as apply_services
 from app.apply.models import ApplicationStatus
 from app.demo_logins import DEMO_LOGINS
 from app.extensions import db, limiter
@@ -61,9 +62,17 @@ def test_a_qualified_resident_finds_the_application_and_certificate_from_the_men
     # 公租房申请 no longer offers only a new application
     index = page_text(resident.get("/apply/"))
     assert "已取得保障资格" in index and ("/apply/status", "我的申请", False) in links_of(index)
+    assert ("/certificate", "查看和打印资格证明", False) in links_of(index)
+    assert 'action="/apply/start"' not in index  # valid: no need to apply again
     home = page_text(resident.get("/"))
     assert "已取得住房保障资格" in home
     assert ("/apply/status", "我的申请", False) in links_of(home)
+
+    # A new draft (e.g. after a change in the household) does not hide the certificate.
+    apply_services.start_application(resident.user)
+    db.session.commit()
+    landed = resident.get("/apply/status", follow_redirects=True)
+    assert ("/certificate", "查看和打印资格证明", False) in links_of(page_text(landed))
 
 
 def test_home_offers_to_go_on_with_a_draft_at_the_step_reached(client, region) -> None:
@@ -84,11 +93,25 @@ def test_home_offers_to_go_on_with_a_draft_at_the_step_reached(client, region) -
     assert client.get("/apply/continue").headers["Location"] == "/apply/category"
 
 
-def test_an_application_under_review_and_one_to_correct_show_on_home(app, places) -> None:
+def test_an_application_under_review_and_one_to_correct_show_on_home(app, places, staff) -> None:
     resident, application = submit_application(app, places.gantang)
     assert "公租房申请审核中" in page_text(resident.get("/"))
-    application.status = ApplicationStatus.CORRECTION_REQUESTED
-    db.session.commit()
+    street = Desk(app, staff.street)
+    asked = street.act(application, "request_correction", items=["hukou_book"], note="请补正")
+    assert asked.status_code == 303
     home = page_text(resident.get("/"))
     assert "申请材料需要补正" in home
     assert ("/apply/status", "查看并补正", False) in links_of(home)
+
+
+def test_a_withdrawn_draft_does_not_hide_the_earlier_result(app, places, staff) -> None:
+    resident, application = submit_application(app, places.gantang)
+    reason = "申请人不属于本街道辖区"
+    assert Desk(app, staff.street).act(application, "not_accept", reason=reason).status_code == 303
+    assert resident.post("/apply/start").status_code == 303  # a new draft…
+    assert resident.post("/apply/withdraw").status_code == 303  # …given up
+    home = page_text(resident.get("/"))
+    assert "公租房申请不予受理" in home
+    index = page_text(resident.get("/apply/"))
+    assert "不予受理" in index and ("/apply/status", "我的申请", False) in links_of(index)
+    assert reason in page_text(resident.get("/apply/status"))

@@ -17,7 +17,8 @@ from app.extensions import db
 from app.renewal.approval import format_code
 from app.renewal.models import Renewal, RenewalStatus
 from app.storage import storage
-from tests.conftest import page_text, post
+from tests.conftest import login, page_text, post
+from tests.factories import PASSWORD, create_tenant
 from tests.handoff import flow as handoff
 from tests.handoff.flow import decode_qr
 from tests.renewal.flow import HX, apply, submit, through_commitment
@@ -92,7 +93,8 @@ def test_anyone_can_check_a_printed_approval_by_its_code(
     by_link = anyone.get(f"/renewal/verify/{signed.approval_code}")
     assert by_link.status_code == 200 and "该续约合同已审批生效" in page_text(by_link)
     assert by_link.headers["Referrer-Policy"] == "no-referrer"
-    assert anyone.get("/renewal/verify/ABCDEFGHJKLM").status_code == 404
+    unknown = anyone.get("/renewal/verify/ABCDEFGHJKLM")  # 200: htmx shows the answer
+    assert unknown.status_code == 200 and "未找到该核验码" in page_text(unknown)
     empty = anyone.get("/renewal/verify", query_string={"code": ""})
     assert empty.status_code == 200 and "请输入合同上印的12位核验码" in page_text(empty)
     assert anyone.get("/renewal/verify").status_code == 200
@@ -125,5 +127,76 @@ def test_the_computer_drops_the_handoff_box_once_the_phone_has_signed(
     final = client.get(f"/renewal/{renewal.id}/sign/progress?shown=face_passed", headers=HX)
     html = page_text(final)
     assert final.status_code == 286 and "签订成功" in html
-    assert '<div id="renewal-handoff" hx-swap-oob="delete"></div>' in html
+    removal = re.search(r'<[^>]*id="renewal-handoff"[^>]*>', html)
+    assert removal and 'hx-swap-oob="delete"' in removal.group(0)
     assert html.count('class="button"') == 1  # one next step: 查看详情
+
+
+FULL_WIDTH = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-",
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ０１２３４５６７８９－",
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["A\x00B", "\u202e" + "A" * 11, "A" * 10_000, "１２３", "😀" * 12, "ABCD EFGH JKL\r\n", "-1e9"],
+)
+def test_the_verify_page_answers_any_input_in_chinese(app: Flask, typed: str) -> None:
+    anyone = app.test_client()
+    for response in (
+        anyone.get("/renewal/verify", query_string={"code": typed}),
+        anyone.get(f"/renewal/verify/{typed}")
+        if typed.isprintable() and len(typed) < 2000
+        else None,
+    ):
+        if response is None:
+            continue
+        assert response.status_code == 200, typed
+        page = page_text(response)
+        assert "核验码" in page and "该续约合同已审批生效" not in page
+
+
+def test_a_code_typed_full_width_or_with_dashes_is_found(
+    app: Flask, manager: FlaskClient, signed: Renewal
+) -> None:
+    approve_contract(manager, signed)
+    typed = format_code(signed.approval_code).translate(FULL_WIDTH)
+    assert typed != format_code(signed.approval_code)
+    found = app.test_client().get("/renewal/verify", query_string={"code": typed})
+    assert "该续约合同已审批生效" in page_text(found)
+
+
+@pytest.mark.parametrize("damage", ["tampered", "missing"])
+def test_a_changed_or_missing_signed_file_does_not_verify(
+    app: Flask, manager: FlaskClient, signed: Renewal, damage: str
+) -> None:
+    approve_contract(manager, signed)
+    document = signed.documents[-1]
+    if damage == "missing":
+        storage().delete(document.storage_key)
+    else:
+        with storage().open(document.storage_key) as handle:
+            path = handle.name
+        with open(path, "ab") as handle:
+            handle.write(b"%% changed")
+    found = app.test_client().get(f"/renewal/verify/{signed.approval_code}")
+    assert found.status_code == 200
+    page = page_text(found)
+    assert "校验未通过" in page or "不一致" in page, page
+    assert "该续约合同已审批生效" not in page
+
+
+def test_the_printable_contract_is_the_tenants_only(
+    app: Flask, client: FlaskClient, manager: FlaskClient, signed: Renewal
+) -> None:
+    approve_contract(manager, signed)
+    path = f"/renewal/{signed.id}/contract"
+    own = client.get(path)
+    assert own.status_code == 200 and "no-store" in own.headers["Cache-Control"]
+    other, _lease = create_tenant(lease_ends_in_days=60)
+    stranger = app.test_client()
+    assert login(stranger, other.phone, PASSWORD).status_code == 303
+    assert stranger.get(path).status_code == 404
+    anonymous = app.test_client().get(path)
+    assert anonymous.status_code in (302, 303) and "/auth/login" in anonymous.headers["Location"]
