@@ -27,7 +27,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check app tests e2e bench
 	$(BIN)/ruff format --check app tests e2e bench
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 unit: $(STAMP)
 	$(BIN)/pytest tests

@@ -38,18 +38,8 @@ def init_app(app: Flask) -> None:
         path = (static_dir / filename).resolve()
         if static_dir not in path.parents or not path.is_file():
             return None
-        raw = path.read_bytes()
-        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if mimetype == "application/javascript":
-            mimetype = "text/javascript"
-        compressible = mimetype.startswith(COMPRESSIBLE) and len(raw) > 512
-        return Asset(
-            raw=raw,
-            br=brotli.compress(raw, quality=11) if compressible else None,
-            gz=gzip.compress(raw, compresslevel=9, mtime=0) if compressible else None,
-            mimetype=mimetype,
-            etag=hashlib.sha256(raw).hexdigest()[:16],
-        )
+        stat = path.stat()
+        return _read(path, stat.st_mtime_ns, stat.st_size)
 
     urls: dict[tuple[str, str], str] = {}
 
@@ -88,6 +78,24 @@ def init_app(app: Flask) -> None:
             if p.is_file()
         ).encode()
     ).hexdigest()[:12]
+
+
+@lru_cache(maxsize=256)
+def _read(path: Path, mtime_ns: int, size: int) -> Asset:
+    """One file's bytes, compressed once per process: every app the process creates (the
+    tests create thousands) shares the work; a changed file has a new mtime and size."""
+    raw = path.read_bytes()
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if mimetype == "application/javascript":
+        mimetype = "text/javascript"
+    compressible = mimetype.startswith(COMPRESSIBLE) and len(raw) > 512
+    return Asset(
+        raw=raw,
+        br=brotli.compress(raw, quality=11) if compressible else None,
+        gz=gzip.compress(raw, compresslevel=9, mtime=0) if compressible else None,
+        mimetype=mimetype,
+        etag=hashlib.sha256(raw).hexdigest()[:16],
+    )
 
 
 def _best_encoding(asset: Asset) -> tuple[bytes, str | None]:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -43,6 +43,8 @@ PHONE = {
     "locale": "zh-CN",
 }
 _axe = Axe()
+# Assertions wait as long as actions do: CI is a loaded two-core machine.
+expect.set_options(timeout=10_000)
 
 
 @dataclass

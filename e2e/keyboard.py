@@ -231,9 +231,12 @@ class Keys:
     def choose_file(self, path: Path) -> None:
         """Space on the focused file input opens the chooser and the file is picked there;
         if no chooser shows, the user presses Enter, which opens it too."""
+        focused = self.page.evaluate("() => document.activeElement.type")
+        assert focused == "file", f"focus is on a {focused!r}, not a file input, on {self.page.url}"
         for key in ("Space", "Enter"):
             try:
-                with self.page.expect_file_chooser(timeout=5_000) as chooser:
+                # A loaded two-core CI machine can take seconds to raise the chooser.
+                with self.page.expect_file_chooser(timeout=20_000) as chooser:
                     self.page.keyboard.press(key)
             except PlaywrightTimeout:
                 continue
