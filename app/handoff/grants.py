@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import current_app, session
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth import sessions
 from app.auth.models import User
 from app.core.clock import utcnow
+from app.core.status import change_where
 from app.extensions import db
 from app.handoff import tokens
 from app.handoff.models import HandoffToken
-from app.handoff.rules import TokenStatus
+from app.handoff.rules import TOKENS, TokenStatus
 
 GRANT_KEY = "handoff_grant"
 # The token this browser opened (by link or short code) and must now match; an id only.
@@ -116,13 +117,11 @@ def tap_number(token: HandoffToken, choice: int, *, ip: str | None = None) -> Ta
     """The number tapped on the phone: the right one redeems, a wrong one burns."""
     if choice == token.match_number:
         return Tap.MATCHED if _redeem(token, in_place=False, ip=ip) else Tap.GONE
-    burnt = db.session.execute(
-        update(HandoffToken)
-        .where(HandoffToken.id == token.id, HandoffToken.status == TokenStatus.PENDING)
-        .values(status=TokenStatus.MISMATCHED, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if burnt.rowcount != 1:
+    burnt = change_where(
+        TOKENS, "mismatch", HandoffToken, HandoffToken.id == token.id,
+        values={"closed_at": utcnow()},
+    )  # fmt: skip
+    if burnt != 1:
         db.session.rollback()
         return Tap.GONE
     record(
@@ -147,26 +146,22 @@ def continue_in_place(token: HandoffToken, *, ip: str | None = None) -> bool:
 def _redeem(token: HandoffToken, *, in_place: bool, ip: str | None) -> bool:
     """Use the token, once: a conditional UPDATE that only one request can win."""
     now = utcnow()
-    conditions = [
-        HandoffToken.id == token.id,
-        HandoffToken.status == TokenStatus.PENDING,
-        HandoffToken.expires_at > now,
-    ]
+    conditions = [HandoffToken.id == token.id, HandoffToken.expires_at > now]
     if not in_place:
         conditions.append(HandoffToken.match_number == token.match_number)
-    won = db.session.execute(
-        update(HandoffToken)
-        .where(*conditions)
-        .values(
-            status=TokenStatus.OPENED,
-            redeemed_at=now,
-            scanned_at=token.scanned_at or now,
-            redeemed_in_place=in_place,
-            expires_at=now + current_app.config["HANDOFF_GRANT_TTL"],
-        )
-        .execution_options(synchronize_session=False)
+    won = change_where(
+        TOKENS,
+        "open",
+        HandoffToken,
+        *conditions,
+        values={
+            "redeemed_at": now,
+            "scanned_at": token.scanned_at or now,
+            "redeemed_in_place": in_place,
+            "expires_at": now + current_app.config["HANDOFF_GRANT_TTL"],
+        },
     )
-    if won.rowcount != 1:
+    if won != 1:
         db.session.rollback()
         return False
     record(

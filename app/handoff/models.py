@@ -78,3 +78,10 @@ class FaceVerification(TimestampMixin, db.Model):
     @property
     def image_deleted(self) -> bool:
         return self.image_deleted_at is not None
+
+
+# The status changes only through app.core.status, by app/handoff/rules.py's table.
+from app.core.status import guard  # noqa: E402
+from app.handoff.rules import TOKENS  # noqa: E402
+
+guard(HandoffToken.status, TOKENS)

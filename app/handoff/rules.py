@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from app.core.transitions import OWNER, Table, move
+
 
 class TokenStatus(StrEnum):
     """Stored on the token; changed only by ``handoff.services``."""
@@ -17,6 +19,30 @@ class TokenStatus(StrEnum):
     CANCELLED = "cancelled"  # the desktop pressed 取消
     REPLACED = "replaced"  # the desktop asked for a new code
     MISMATCHED = "mismatched"  # the phone tapped a number the computer did not show
+
+
+LIVE = (TokenStatus.PENDING, TokenStatus.OPENED)
+
+# The token's table (app.core.transitions): every move is the token holder's, made in one
+# compare-and-set UPDATE (two phones, or a phone and the computer, race for it) except
+# completing, which follows the face check on the phone that holds the grant.
+TOKENS = Table(
+    name="HandoffToken.status",
+    statuses=tuple(TokenStatus),
+    moves=(
+        *move("open", TokenStatus.PENDING, TokenStatus.OPENED, OWNER, record_as="opened"),
+        *move("mismatch", TokenStatus.PENDING, TokenStatus.MISMATCHED, OWNER,
+              record_as="mismatched"),
+        *move("cancel", LIVE, TokenStatus.CANCELLED, OWNER, "取消", record_as="cancelled"),
+        *move("replace", LIVE, TokenStatus.REPLACED, OWNER, "刷新二维码", record_as="replaced"),
+        *move("complete", (TokenStatus.OPENED, TokenStatus.COMPLETED), TokenStatus.COMPLETED,
+              OWNER, record_as="completed"),
+    ),
+    owners=lambda token: (token.user_id,),
+    audit="handoff",
+    subject="handoff",
+    stale="二维码状态已变化，请刷新页面",
+)  # fmt: skip
 
 
 class DesktopState(StrEnum):

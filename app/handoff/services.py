@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth import sessions
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.navigation import safe_next_url
+from app.core.status import change, change_where
 from app.extensions import db
 from app.handoff import tokens
 from app.handoff.face import FaceProvider, make_provider
@@ -32,10 +33,8 @@ from app.handoff.grants import holder
 from app.handoff.models import FaceVerification, HandoffToken
 from app.handoff.photos import SNIFF_BYTES, sha256_hex, sniff_image_type
 from app.handoff.purposes import get_purpose
-from app.handoff.rules import DesktopState, TokenStatus, desktop_state, locked_until
+from app.handoff.rules import LIVE, TOKENS, DesktopState, TokenStatus, desktop_state, locked_until
 from app.storage import storage
-
-ACTIVE = (TokenStatus.PENDING, TokenStatus.OPENED)
 
 
 def init_app(app: Flask) -> None:
@@ -130,7 +129,7 @@ def _unused_token(now: datetime) -> tuple[str, str]:
         clash = db.session.scalar(
             select(HandoffToken.id).where(
                 HandoffToken.short_code_hash == tokens.hash_short_code(code),
-                HandoffToken.status.in_(ACTIVE),
+                HandoffToken.status.in_(LIVE),
                 HandoffToken.expires_at > now,
             )
         )
@@ -139,15 +138,15 @@ def _unused_token(now: datetime) -> tuple[str, str]:
 
 
 def _void_active(user_id: int, purpose: str, object_id: int, now: datetime) -> None:
-    db.session.execute(
-        update(HandoffToken)
-        .where(
-            HandoffToken.user_id == user_id,
-            HandoffToken.purpose == purpose,
-            HandoffToken.object_id == object_id,
-            HandoffToken.status.in_(ACTIVE),
-        )
-        .values(status=TokenStatus.REPLACED, closed_at=now)
+    change_where(
+        TOKENS,
+        "replace",
+        HandoffToken,
+        HandoffToken.user_id == user_id,
+        HandoffToken.purpose == purpose,
+        HandoffToken.object_id == object_id,
+        values={"closed_at": now},
+        synchronize="auto",
     )
 
 
@@ -187,13 +186,11 @@ def renew_handoff(token: HandoffToken) -> StartedHandoff:
 
 def cancel_handoff(token: HandoffToken, *, ip: str | None = None) -> None:
     """取消 on the desktop: the token, and any phone grant made from it, stop working."""
-    cancelled = db.session.execute(
-        update(HandoffToken)
-        .where(HandoffToken.id == token.id, HandoffToken.status.in_(ACTIVE))
-        .values(status=TokenStatus.CANCELLED, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if cancelled.rowcount != 1:
+    cancelled = change_where(
+        TOKENS, "cancel", HandoffToken, HandoffToken.id == token.id,
+        values={"closed_at": utcnow()},
+    )  # fmt: skip
+    if cancelled != 1:
         db.session.rollback()
         return
     record(
@@ -307,15 +304,8 @@ def verify_face(
         f"{result.provider_reference} {result.reason}",
     )
     if result.passed:
-        token.status = TokenStatus.COMPLETED
+        change(token, TOKENS, "complete", actor=holder(token), ip=ip, commit=False)
         token.completed_at = now
-        record(
-            "handoff.completed",
-            actor_id=token.user_id,
-            subject_type="handoff",
-            subject_id=token.id,
-            ip=ip,
-        )
     elif face_locked_until(token.user_id, now) is not None:
         record(
             "face.locked",

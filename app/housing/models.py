@@ -191,3 +191,10 @@ class LeaseResident(db.Model):
     relation: Mapped[str] = mapped_column(String(20), nullable=False)
     id_number_masked: Mapped[str] = mapped_column(String(18), nullable=False)
     lease: Mapped[Lease] = relationship(back_populates="residents")
+
+
+# The status changes only through app.core.status, by app/housing/statuses.py's table.
+from app.core.status import guard  # noqa: E402
+from app.housing.statuses import LEASES  # noqa: E402
+
+guard(Lease.status, LEASES)

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.core.clock import today_in_china
+from app.core.status import change
 from app.extensions import db
 from app.housing.models import Lease
 from app.rent.billing import Period, periods_between
 from app.rent.models import (
     BankDeductionMandate,
     Bill,
-    BillStatus,
     DeductionOutcome,
     DeductionResult,
     Payment,
@@ -33,6 +33,7 @@ from app.rent.services import (
     record_subsidy_payout,
     send_arrears_notices,
 )
+from app.rent.statuses import BILLS
 
 DEDUCTION_DAY = 5
 PAYOUT_DAY = 20
@@ -85,8 +86,13 @@ def _pay(bill: Bill, channel: PaymentChannel, day: date, txn: str, lease: Lease)
     payment.items = [PaymentBill(bill=bill, principal_fen=bill.amount_due_fen, late_fee_fen=0)]
     db.session.add(payment)
     db.session.flush()
-    bill.status = BillStatus.PAID
-    bill.paid_at = paid_at
+    settle_demo_bill(bill, payment)
+
+
+def settle_demo_bill(bill: Bill, payment: Payment) -> None:
+    """Mark a seeded bill paid by its seeded payment (the caller commits)."""
+    change(bill, BILLS, "pay", actor=None, audit=False, commit=False)
+    bill.paid_at = payment.paid_at
     bill.payment_id = payment.id
 
 

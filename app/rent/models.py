@@ -301,3 +301,11 @@ class RentNotice(TimestampMixin, db.Model):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
 
     __table_args__ = (UniqueConstraint("lease_id", "kind", "period"),)
+
+
+# Statuses change only through app.core.status, by the tables in app/rent/statuses.py.
+from app.core.status import guard  # noqa: E402
+from app.rent.statuses import BILLS, PAYMENTS  # noqa: E402
+
+guard(Bill.status, BILLS)
+guard(Payment.state, PAYMENTS)

@@ -38,6 +38,7 @@ from app.auth.models import User
 from app.core import policy_parameters
 from app.core.clock import CHINA_TZ, to_china_time, today_in_china, utcnow
 from app.core.money import format_yuan
+from app.core.status import change_where
 from app.extensions import db
 from app.housing.models import GuaranteeType, Lease, LeaseStatus
 from app.housing.services import WITH_ADDRESS, active_lease_for
@@ -71,21 +72,12 @@ from app.rent.payments import (
     Order,
     SandboxProvider,
 )
+from app.rent.statuses import BILLS, CLOSING_ACTION, PAYMENTS, PaymentError
 
 log = logging.getLogger(__name__)
 
 MESSAGE_CATEGORY = "租金"
 DEFAULT_PAYMENT_TTL_MINUTES = 30
-
-
-class PaymentError(Exception):
-    """A payment that cannot be made; the message is for people. ``payment`` is an
-    unfinished payment that blocks this one, when that is the reason."""
-
-    def __init__(self, message: str, payment: Payment | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.payment = payment
 
 
 def is_unpaid() -> ColumnElement[bool]:
@@ -423,7 +415,8 @@ def build_bill(lease: Lease, period: Period, *, now: datetime | None = None) -> 
     charge = monthly_charge(_term_prices(lease), period, deduct_subsidy=not subsidy_paid_out(lease))
     if charge is None:
         return None
-    bill = Bill(
+    free = charge.amount_due_fen == 0  # fully subsidised: nothing to pay
+    return Bill(
         lease_id=lease.id,
         period=str(period),
         due_date=period.due_date(due_day()),
@@ -431,12 +424,9 @@ def build_bill(lease: Lease, period: Period, *, now: datetime | None = None) -> 
         property_fee_fen=charge.property_fee_fen,
         subsidy_fen=charge.subsidy_fen,
         amount_due_fen=charge.amount_due_fen,
-        status=BillStatus.UNPAID,
+        status=BillStatus.PAID if free else BillStatus.UNPAID,
+        paid_at=(now or utcnow()) if free else None,
     )
-    if charge.amount_due_fen == 0:  # fully subsidised: nothing to pay
-        bill.status = BillStatus.PAID
-        bill.paid_at = now or utcnow()
-    return bill
 
 
 def _insert_once(bill: Bill) -> bool:
@@ -668,13 +658,11 @@ def _open_payment_holding(bill_ids: Iterable[int]) -> Payment | None:
 
 def _close_payment(payment_id: int, state: PaymentState, reason: str) -> bool:
     """pending -> failed/expired and release its bills; False if it was no longer pending."""
-    result = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment_id, Payment.state == PaymentState.PENDING)
-        .values(state=state, failure_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    moved = change_where(
+        PAYMENTS, CLOSING_ACTION[state], Payment, Payment.id == payment_id,
+        values={"failure_reason": reason},
+    )  # fmt: skip
+    if moved != 1:
         return False
     db.session.execute(
         update(PaymentBill)
@@ -918,18 +906,18 @@ def receipt_number_for(payment_id: int, paid_at: datetime) -> str:
 def _settle(payment: Payment, transaction_id: str | None, paid_at: datetime) -> bool:
     """Mark a pending payment paid and its bills paid (the caller commits). Compare-and-set
     on the state, so of two concurrent settlements exactly one wins."""
-    result = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.state == PaymentState.PENDING)
-        .values(
-            state=PaymentState.PAID,
-            provider_txn_id=transaction_id,
-            paid_at=paid_at,
-            receipt_number=payment.receipt_number or receipt_number_for(payment.id, paid_at),
-        )
-        .execution_options(synchronize_session=False)
+    moved = change_where(
+        PAYMENTS,
+        "settle",
+        Payment,
+        Payment.id == payment.id,
+        values={
+            "provider_txn_id": transaction_id,
+            "paid_at": paid_at,
+            "receipt_number": payment.receipt_number or receipt_number_for(payment.id, paid_at),
+        },
     )
-    if result.rowcount != 1:
+    if moved != 1:
         return False
     mark_bills_paid(payment, paid_at)
     db.session.expire(payment)
@@ -939,18 +927,18 @@ def _settle(payment: Payment, transaction_id: str | None, paid_at: datetime) -> 
 def mark_bills_paid(payment: Payment, paid_at: datetime) -> None:
     """Mark the payment's bills paid and tell ``events`` listeners (the caller commits)."""
     for item in payment.items:
-        result = db.session.execute(
-            update(Bill)
-            .where(Bill.id == item.bill_id, is_unpaid())
-            .values(
-                status=BillStatus.PAID,
-                paid_at=paid_at,
-                late_fee_paid_fen=item.late_fee_fen,
-                payment_id=payment.id,
-            )
-            .execution_options(synchronize_session=False)
+        moved = change_where(
+            BILLS,
+            "pay",
+            Bill,
+            Bill.id == item.bill_id,
+            values={
+                "paid_at": paid_at,
+                "late_fee_paid_fen": item.late_fee_fen,
+                "payment_id": payment.id,
+            },
         )
-        if result.rowcount != 1:
+        if moved != 1:
             # Cannot happen while PaymentBill.lock_slot holds; refuse rather than double-charge.
             raise IntegrityError("bill already paid", None, Exception(str(item.bill_id)))
     for item in payment.items:

@@ -5,8 +5,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.status import change
 from app.extensions import db
 from app.housing.models import LeaseTerm
+from app.housing.statuses import LEASES
 from tests.factories import create_tenant
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -51,7 +53,7 @@ def test_concurrent_edit_of_a_lease_is_detected(app) -> None:
         connection.execute(
             text("UPDATE leases SET version = version + 1 WHERE id = :id"), {"id": lease_id}
         )
-    lease.status = "ended"
+    change(lease, LEASES, "end", actor=None, audit=False, commit=False)
     with pytest.raises(StaleDataError):
         db.session.commit()
     db.session.rollback()

@@ -7,8 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.core.clock import today_in_china
+from app.core.status import change
 from app.extensions import db
-from app.housing.models import GuaranteeType, LeaseStatus
+from app.housing.models import GuaranteeType
+from app.housing.statuses import LEASES
 from app.messages.models import Message
 from app.rent import services
 from app.rent.billing import Period
@@ -58,8 +60,7 @@ def test_bad_month_is_explained_in_chinese_with_exit_2(runner) -> None:
 def test_months_outside_the_lease_and_ended_leases_get_no_bill(runner) -> None:
     _tenant, lease = create_tenant(lease_ends_in_days=10)
     _ended_tenant, ended = create_tenant()
-    ended.status = LeaseStatus.ENDED
-    db.session.commit()
+    change(ended, LEASES, "end", actor=None)
     later = Period.of(today_in_china() + timedelta(days=70))
     result = runner.invoke(args=["rent", "generate-bills", "--month", str(later)])
     assert result.exit_code == 0, result.output

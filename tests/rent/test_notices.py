@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from app.core.clock import today_in_china, utcnow
+from app.core.status import change
 from app.extensions import db
 from app.messages.models import Message
 from app.rent.billing import Period
-from app.rent.models import BillStatus, NoticeKind, RentNotice
+from app.rent.models import NoticeKind, RentNotice
 from app.rent.services import send_arrears_notices
+from app.rent.statuses import BILLS
 from tests.factories import create_tenant
 from tests.rent.builders import add_bill, add_overdue_bills
 
@@ -74,7 +76,7 @@ def test_a_new_spell_of_arrears_after_paying_off_is_announced_again() -> None:
     old = add_overdue_bills(lease, 3, newest_due_days_ago=400, months_back=12)
     send_arrears_notices()
     for bill in old:
-        bill.status = BillStatus.PAID
+        change(bill, BILLS, "pay", actor=None, commit=False)
         bill.paid_at = utcnow()
     db.session.commit()
     add_overdue_bills(lease, 3)

@@ -1,0 +1,59 @@
+"""The status tables of rent bills and payments (``app.core.transitions``): who may move
+them, and how. Applied by ``app.core.status``; bills and payments are settled by
+compare-and-set (``change_where``), so of two concurrent settlements exactly one wins."""
+
+from __future__ import annotations
+
+from app.auth.roles import Role
+from app.core.transitions import OWNER, SYSTEM, Table, move
+from app.rent.models import BillStatus, PaymentState
+
+LEASE_MANAGER = Role.LEASE_MANAGER
+
+
+class PaymentError(Exception):
+    """A payment that cannot be made; the message is for people. ``payment`` is an
+    unfinished payment that blocks this one, when that is the reason."""
+
+    def __init__(self, message: str, payment: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.payment = payment
+
+
+STALE = "付款状态已变化，请刷新页面查看最新状态"
+
+BILLS = Table(
+    name="Bill.status",
+    statuses=tuple(BillStatus),
+    # Paid by a settled payment: online (the provider's verified notice), at the counter
+    # or by a bank deduction file (租赁管理).
+    moves=tuple(move("pay", BillStatus.UNPAID, BillStatus.PAID, {SYSTEM, LEASE_MANAGER})),
+    audit="rent.bill",
+    subject="rent_bill",
+    stale=STALE,
+    error=PaymentError,
+    category="租金",
+)
+
+PAYMENTS = Table(
+    name="Payment.state",
+    column="state",
+    statuses=tuple(PaymentState),
+    moves=(
+        *move("settle", PaymentState.PENDING, PaymentState.PAID, SYSTEM),
+        *move("cancel", PaymentState.PENDING, PaymentState.FAILED, OWNER, "取消支付"),
+        *move("fail", PaymentState.PENDING, PaymentState.FAILED, SYSTEM),
+        *move("expire", PaymentState.PENDING, PaymentState.EXPIRED, SYSTEM),
+    ),
+    owners=lambda payment: (payment.payer_id,),
+    labels=lambda state: PaymentState(state).label,
+    audit="rent.payment",
+    subject="rent_payment",
+    stale=STALE,
+    error=PaymentError,
+    category="租金",
+)
+
+# How a pending payment closes, by the state it ends in.
+CLOSING_ACTION = {PaymentState.FAILED: "fail", PaymentState.EXPIRED: "expire"}
