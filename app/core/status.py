@@ -1,8 +1,9 @@
 """The one way a status changes: :func:`change` applies a row's table (``app.core.transitions``)
 — checks the move and who acts, sets the status, writes the audit record and the resident's
 message, and commits with the optimistic version check (another device's change first is
-reported as the table's ``stale`` message, nothing half-done). :func:`change_where` is the
-compare-and-set form for one-time things decided in one UPDATE.
+reported as the table's ``stale`` message, nothing half-done). :func:`change_once` does the
+same in one compare-and-set UPDATE, for moves decided once (two concurrent: one wins);
+:func:`change_where` is the bare compare-and-set, for moves of many rows or none audited.
 
 Each status column is :func:`guard`-ed: once a row is stored, assigning its status anywhere
 but here raises. A new row may start in any declared status (its insert is its first state).
@@ -99,28 +100,80 @@ def change(
     with _writing():
         setattr(row, table.column, found.target)
     if audit:
-        record(
-            f"{table.audit}.{found.record_as or found.action}",
-            actor_id=getattr(actor, "id", None),
-            subject_type=table.subject or table.audit.rsplit(".", 1)[-1],
-            subject_id=row.id,
-            detail=f"{previous} -> {found.target}" + (f": {note}" if note else ""),
-            ip=ip,
-        )
-    if found.tell is not None:
-        title, body = found.tell.render(say or {})
-        for user_id in dict.fromkeys(tell if tell is not None else table.owners(row)):
-            if user_id is not None:
-                post_message(
-                    user_id,
-                    category=table.category,
-                    title=title,
-                    body=body,
-                    link=link or found.tell.link,
-                )
+        _audit(table, found, row, actor, previous, note, ip)
+    announce(table, found, row, say=say, tell=tell, link=link)
     if commit:
         commit_or_stale(table)
     return found
+
+
+def change_once(
+    row: Any,
+    table: Table,
+    action: str,
+    *,
+    actor: Any | None,
+    values: Mapping[str, Any] | None = None,
+    lost: str | None = None,
+    note: str = "",
+    ip: str | None = None,
+    say: Mapping[str, Any] | None = None,
+    tell: Iterable[int | None] | None = None,
+    link: str | None = None,
+) -> Move:
+    """:func:`change` as one compare-and-set UPDATE, for moves decided once (a request
+    answered, a report decided): of two concurrent moves exactly one wins. Checks the table,
+    moves the row (also setting ``values``) only if it is still in a source status, audits
+    and tells; the caller commits. The loser gets ``table.error(lost)`` (default: the
+    table's refusal, or ``stale`` when the row moved meanwhile) and nothing is written.
+    ``row`` is expired afterwards (it reloads as moved)."""
+    status = getattr(row, table.column)
+    if table.find(status, action) is None:
+        raise table.error(lost or table.refusal(status))
+    try:
+        found = table.check(status, action, parties(table, row, actor))
+    except Refused as refused:
+        raise table.error(refused.message) from None
+    model = type(row)
+    if change_where(table, action, model, model.id == row.id, values=values) != 1:
+        raise table.error(lost or table.stale)
+    db.session.expire(row)
+    _audit(table, found, row, actor, status, note, ip)
+    announce(table, found, row, say=say, tell=tell, link=link)
+    return found
+
+
+def _audit(
+    table: Table, found: Move, row: Any, actor: Any | None, previous: str, note: str, ip: str | None
+) -> None:
+    record(
+        f"{table.audit}.{found.record_as or found.action}",
+        actor_id=getattr(actor, "id", None),
+        subject_type=table.subject or table.audit.rsplit(".", 1)[-1],
+        subject_id=row.id,
+        detail=f"{previous} -> {found.target}" + (f": {note}" if note else ""),
+        ip=ip,
+    )
+
+
+def announce(
+    table: Table,
+    found: Move,
+    row: Any,
+    *,
+    say: Mapping[str, Any] | None = None,
+    tell: Iterable[int | None] | None = None,
+    link: str | None = None,
+) -> None:
+    """Post the move's message to ``tell`` (default: the row's owners), filled from ``say``."""
+    readers = [u for u in dict.fromkeys(tell if tell is not None else table.owners(row)) if u]
+    if found.tell is None or not readers:
+        return
+    title, body = found.tell.render(say or {})
+    for user_id in readers:
+        post_message(
+            user_id, category=table.category, title=title, body=body, link=link or found.tell.link
+        )
 
 
 def commit_or_stale(table: Table) -> None:

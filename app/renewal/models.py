@@ -2,7 +2,8 @@
 经济状况核对 (income and asset check) a new-policy renewal needs, lease violations that
 block a renewal, and the once-per-term notice that the renewal window is open.
 
-Statuses are changed only by ``app.renewal.services``. Timestamps are naive UTC.
+A status changes only through its table (``app.renewal.rules``, applied by
+``app.core.status``): both status columns are guarded below. Timestamps are naive UTC.
 """
 
 from __future__ import annotations
@@ -15,35 +16,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
+from app.core.status import guard
 from app.extensions import db
 from app.housing.models import Lease
-
-
-class RenewalStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    REJECTED = "rejected"
-    APPROVED = "approved"
-    SIGNED = "signed"
-    COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-    @property
-    def is_open(self) -> bool:
-        return self is not RenewalStatus.REJECTED and self is not RenewalStatus.COMPLETED
-
-
-STATUS_LABELS = {
-    RenewalStatus.DRAFT: "填写中",
-    RenewalStatus.SUBMITTED: "待审核",
-    RenewalStatus.REJECTED: "审核不通过",
-    RenewalStatus.APPROVED: "审核通过，待签订合同",
-    RenewalStatus.SIGNED: "合同已签订，待审批",
-    RenewalStatus.COMPLETED: "续约完成",
-}
+from app.renewal.rules import (
+    INCOME_CHECK_STATUS,
+    RENEWAL_STATUS,
+    IncomeCheckStatus,
+    RenewalStatus,
+)
 
 
 class RenewalPolicy(StrEnum):
@@ -53,16 +34,6 @@ class RenewalPolicy(StrEnum):
     @property
     def label(self) -> str:
         return {"old": "按照原政策执行", "new": "按照新政策执行（经济状况核对）"}[self.value]
-
-
-class IncomeCheckStatus(StrEnum):
-    REQUESTED = "requested"
-    PASSED = "passed"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"requested": "核对中", "passed": "符合要求", "failed": "不符合要求"}[self.value]
 
 
 class Renewal(TimestampMixin, db.Model):
@@ -229,3 +200,7 @@ class WindowNotice(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
     term_id: Mapped[int] = mapped_column(ForeignKey("lease_terms.id"), unique=True, nullable=False)
+
+
+guard(Renewal.status, RENEWAL_STATUS)
+guard(IncomeCheck.status, INCOME_CHECK_STATUS)

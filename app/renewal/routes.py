@@ -24,6 +24,7 @@ from app.htmx import render, see_other, wants_fragment
 from app.renewal import approval, bp, rules, services
 from app.renewal import cards as _cards  # noqa: F401  (registers the home card)
 from app.renewal import contract_routes as _contract_routes  # noqa: F401  (打印合同, 核验)
+from app.renewal import income_check as income_checks
 from app.renewal.contract import (
     COMMITMENT_TEXT,
     COMMITMENT_TITLE,
@@ -123,7 +124,7 @@ def index():
             settled=settled,
             window=services.window_for(lease),
             blockers=[] if renewal or settled else services.blockers_for(lease),
-            check=services.latest_income_check(lease.id),
+            check=income_checks.latest_income_check(lease.id),
             next_url=_next_url(renewal) if renewal else None,
         )
     return render("renewal/index.html", title="个人租赁合同续约", **context)
@@ -160,7 +161,7 @@ def policy():
     if refused:
         return refused
     choices = services.policy_choices(lease)
-    check = services.latest_income_check(lease.id)
+    check = income_checks.latest_income_check(lease.id)
     check_passed = check is not None and check.status_enum is IncomeCheckStatus.PASSED
     form = PolicyForm()
     form.policy.choices = [SelectChoice(p.value, p.label) for p in choices]
@@ -208,7 +209,7 @@ def income_check():
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.request_income_check(current_user, lease, ip=_ip())
+            income_checks.request_income_check(current_user, lease, ip=_ip())
         except RenewalError as error:
             flash(error.message, "info")
         else:
@@ -220,7 +221,7 @@ def income_check():
         back_url=url_for("renewal.index"),
         form=form,
         lease=lease,
-        check=services.latest_income_check(lease.id),
+        check=income_checks.latest_income_check(lease.id),
     )
 
 

@@ -5,7 +5,9 @@
 - the proposed new term and its prices (from the unit the lease is on now);
 - the order of the steps, so a step reached by URL too early is refused;
 - the reading countdowns, enforced on the server from stored timestamps;
-- whether a pasted commitment text matches (whitespace ignored).
+- whether a pasted commitment text matches (whitespace ignored);
+- the statuses of a renewal and of its 经济状况核对, and their tables (the moves each may
+  make, who may take them and what the tenant is told; ``app.core.status`` applies them).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from app.auth.roles import Role
+from app.core.transitions import OWNER, Table, Tell, move
 from app.housing.tenancy import RenewalWindow
 
 
@@ -220,3 +224,135 @@ def normalise_commitment(text: str) -> str:
 def commitment_matches(expected: str, typed: str) -> bool:
     """True when ``typed`` is ``expected`` apart from whitespace and line breaks."""
     return bool(typed) and normalise_commitment(expected) == normalise_commitment(typed)
+
+
+# -- statuses ------------------------------------------------------------------------
+
+
+class RenewalError(Exception):
+    """A renewal step refused, with a Chinese message saying why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RenewalStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self is not RenewalStatus.REJECTED and self is not RenewalStatus.COMPLETED
+
+
+STATUS_LABELS = {
+    RenewalStatus.DRAFT: "填写中",
+    RenewalStatus.SUBMITTED: "待审核",
+    RenewalStatus.REJECTED: "审核不通过",
+    RenewalStatus.APPROVED: "审核通过，待签订合同",
+    RenewalStatus.SIGNED: "合同已签订，待审批",
+    RenewalStatus.COMPLETED: "续约完成",
+}
+
+
+class IncomeCheckStatus(StrEnum):
+    REQUESTED = "requested"
+    PASSED = "passed"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"requested": "核对中", "passed": "符合要求", "failed": "不符合要求"}[self.value]
+
+
+STALE = "此续约已在其他页面或设备上更新，本次操作未保存，请刷新页面后再试。"
+MESSAGE_CATEGORY = "续约"
+R = RenewalStatus
+# The actions are the audit actions ("renewal.submitted") and the history lines (审核详情).
+# fmt: off
+_RENEWAL_MOVES = (
+    *move(
+        "submitted", R.DRAFT, R.SUBMITTED, OWNER, "提交",
+        Tell("续约申请已提交", "续约申请 {reference} 已提交，租赁管理人员审核后会通知您。"),
+    ),
+    *move(
+        "approved", R.SUBMITTED, R.APPROVED, Role.LEASE_MANAGER, "审核通过",
+        Tell(
+            "续约申请审核通过，请签订合同",
+            "请进入“个人租赁合同签订”，确认信息、阅读承诺书并完成人脸识别后签署续约合同。",
+        ),
+    ),
+    *move(
+        "rejected", R.SUBMITTED, R.REJECTED, Role.LEASE_MANAGER, "审核不通过",
+        Tell("续约申请审核不通过", "原因：{note}"),
+    ),
+    *move(
+        "signed", R.APPROVED, R.SIGNED, OWNER, "马上签署",
+        Tell("续约合同已签署", "续约合同已签署，待租赁管理人员审批后生效。"),
+    ),
+    *move(
+        "completed", R.SIGNED, R.COMPLETED, Role.LEASE_MANAGER, "审批续约合同",
+        Tell(
+            "续约合同已生效",
+            "新租期 {start:%Y年%m月%d日} 至 {end:%Y年%m月%d日}。"
+            "可在“我的续约”中预览和打印合同。",
+        ),
+    ),
+)
+# fmt: on
+RENEWAL_STATUS = Table(
+    name="Renewal.status",
+    moves=_RENEWAL_MOVES,
+    statuses=tuple(RenewalStatus),
+    audit="renewal",
+    subject="renewal",
+    stale=STALE,
+    category=MESSAGE_CATEGORY,
+    owners=lambda renewal: (renewal.tenant_id,),
+    labels=lambda status: RenewalStatus(status).label,
+    error=RenewalError,
+)
+
+C = IncomeCheckStatus
+_CHECK_LINK = "/renewal/income-check"
+# fmt: off
+_INCOME_CHECK_MOVES = (
+    *move(
+        "passed", C.REQUESTED, C.PASSED, Role.CIVIL_AFFAIRS, "符合要求",
+        Tell(
+            "收入财产核对结果：符合要求",
+            "核对报告（编号 {report_number}）符合要求，您可以按新政策申请续租。",
+            _CHECK_LINK,
+        ),
+    ),
+    *move(
+        "failed", C.REQUESTED, C.FAILED, Role.CIVIL_AFFAIRS, "不符合要求",
+        Tell(
+            "收入财产核对结果：不符合要求",
+            "核对报告（编号 {report_number}）不符合新政策续租条件。{note}",
+            _CHECK_LINK,
+        ),
+    ),
+)
+# fmt: on
+INCOME_CHECK_STATUS = Table(
+    name="IncomeCheck.status",
+    moves=_INCOME_CHECK_MOVES,
+    statuses=tuple(IncomeCheckStatus),
+    audit="renewal.income_check",
+    subject="income_check",
+    stale=STALE,
+    category=MESSAGE_CATEGORY,
+    owners=lambda check: (check.tenant_id,),
+    labels=lambda status: IncomeCheckStatus(status).label,
+    error=RenewalError,
+)

@@ -1,7 +1,8 @@
 """State changes of a renewal: application, 经济状况核对, review, signing, final approval.
 
 Every change commits, writes an audit event and a line of the renewal's history, and
-tells the tenant in the message centre where it matters. Refusals raise
+tells the tenant in the message centre where it matters; a status changes only by its
+table (``rules.RENEWAL_STATUS``, through ``progress.advance``). Refusals raise
 ``RenewalError`` with a Chinese message; nothing already done is undone by a refusal.
 The row carries a version, so the desktop and the phone never overwrite each other.
 """
@@ -22,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import to_china_time, today_in_china, utcnow
+from app.core.status import commit_or_stale
 from app.extensions import db
 from app.handoff.models import FaceVerification
 from app.handoff.purposes import RENEWAL_SIGN
@@ -32,25 +34,25 @@ from app.housing.tenancy import RenewalWindow, renewal_window
 from app.messages.services import post_message
 from app.renewal import approval, rules
 from app.renewal.contract import COMMITMENT_TEXT, ContractData
+from app.renewal.income_check import latest_income_check
 from app.renewal.models import (
-    IncomeCheck,
     IncomeCheckStatus,
     LeaseViolation,
     Renewal,
     RenewalDocument,
-    RenewalEvent,
     RenewalFile,
     RenewalPolicy,
     RenewalStatus,
     WindowNotice,
 )
 from app.renewal.pdf import DEFAULT_FONT, FontMissing, Signing, render_contract
+from app.renewal.progress import add_event, advance, tenant_of
+from app.renewal.rules import MESSAGE_CATEGORY, RENEWAL_STATUS, STALE, RenewalError
 from app.rent.services import tenant_has_arrears
 from app.storage import storage
 from app.swap.moves import unit_prices
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
 
-MESSAGE_CATEGORY = "续约"
 ID_SIDES = {"id_front": "身份证人像面", "id_back": "身份证国徽面"}
 SIGNATURE = "signature"
 # The renewal's history, as the tenant and staff read it.
@@ -73,12 +75,6 @@ VIOLATION_KINDS = {
 }
 
 
-class RenewalError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class PolicyNotOpen(RenewalError):
     """The tenant's lease does not allow the chosen policy."""
 
@@ -99,9 +95,6 @@ class CountdownRunning(RenewalError):
         self.seconds = seconds
 
 
-STALE = "此续约已在其他页面或设备上更新，本次操作未保存，请刷新页面后再试。"
-
-
 def init_app(app: Flask) -> None:
     """Defaults for this area's other settings, overridable in config. The policy figures
     (RENEWAL_WINDOW_DAYS, RENEWAL_TERM_YEARS, RENEWAL_NEW_POLICY_SINCE) are declared in
@@ -118,28 +111,6 @@ def init_app(app: Flask) -> None:
 
 def _config(key: str):
     return current_app.config[key]
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise RenewalError(STALE) from None
-
-
-def _event(renewal: Renewal, action: str, actor_id: int | None, note: str | None = None) -> None:
-    renewal.events.append(RenewalEvent(action=action, actor_id=actor_id, note=note))
-
-
-def _tell(renewal: Renewal, title: str, body: str, link: str | None = None) -> None:
-    post_message(
-        renewal.tenant_id,
-        category=MESSAGE_CATEGORY,
-        title=title,
-        body=body,
-        link=link or f"/renewal/{renewal.id}",
-    )
 
 
 # -- reading -------------------------------------------------------------------------
@@ -233,15 +204,6 @@ def renewals_of(tenant_id: int) -> list[Renewal]:
     )
 
 
-def latest_income_check(lease_id: int) -> IncomeCheck | None:
-    return db.session.scalar(
-        select(IncomeCheck)
-        .where(IncomeCheck.lease_id == lease_id)
-        .order_by(IncomeCheck.id.desc())
-        .limit(1)
-    )
-
-
 def file_of(renewal: Renewal, kind: str) -> RenewalFile | None:
     return next((f for f in reversed(renewal.files) if f.kind == kind), None)
 
@@ -325,75 +287,7 @@ def contract_data(renewal: Renewal) -> ContractData:
     )
 
 
-# -- 经济状况核对 --------------------------------------------------------------------------
-
-
-def request_income_check(user: User, lease: Lease, *, ip: str | None = None) -> IncomeCheck:
-    """发起收入财产核对: one running check per lease at a time."""
-    if lease.tenant_id != user.id:
-        raise RenewalError("只能为本人承租的房屋发起核对。")
-    latest = latest_income_check(lease.id)
-    if latest is not None and latest.status_enum is IncomeCheckStatus.REQUESTED:
-        raise RenewalError("您已发起收入财产核对，正在核对中，请耐心等待结果。")
-    if latest is not None and latest.status_enum is IncomeCheckStatus.PASSED:
-        raise RenewalError("您的核对报告已符合要求，可以直接申请续租。")
-    check = IncomeCheck(tenant_id=user.id, lease_id=lease.id)
-    db.session.add(check)
-    db.session.flush()
-    record(
-        "renewal.income_check_requested",
-        actor_id=user.id,
-        subject_type="income_check",
-        subject_id=check.id,
-        ip=ip,
-    )
-    post_message(
-        user.id,
-        category=MESSAGE_CATEGORY,
-        title="已发起收入财产核对",
-        body="民政部门将核对您家庭的收入和财产状况，结果会在消息中心通知您。",
-        link="/renewal/income-check",
-    )
-    db.session.commit()
-    return check
-
-
-def decide_income_check(
-    check: IncomeCheck,
-    staff: User,
-    *,
-    passed: bool,
-    report_number: str,
-    note: str = "",
-    ip: str | None = None,
-) -> None:
-    if check.status_enum is not IncomeCheckStatus.REQUESTED:
-        raise RenewalError("该核对已录入结果（可能已被他人办理），请返回查看。")
-    check.status = IncomeCheckStatus.PASSED if passed else IncomeCheckStatus.FAILED
-    check.decided_at = utcnow()
-    check.decided_by = staff.id
-    check.report_number = report_number
-    check.note = note or None
-    record(
-        "renewal.income_check_decided",
-        actor_id=staff.id,
-        subject_type="income_check",
-        subject_id=check.id,
-        detail=f"{check.status} {report_number}",
-        ip=ip,
-    )
-    if passed:
-        body = f"核对报告（编号 {report_number}）符合要求，您可以按新政策申请续租。"
-    else:
-        body = f"核对报告（编号 {report_number}）不符合新政策续租条件。{note}".strip()
-    post_message(
-        check.tenant_id,
-        category=MESSAGE_CATEGORY,
-        title="收入财产核对结果：" + check.status_enum.label,
-        body=body,
-        link="/renewal/income-check",
-    )
-    db.session.commit()
+# -- the policy (经济状况核对 itself: app.renewal.income_check) ----------------------------
 
 
 def policy_choices(lease: Lease) -> list[RenewalPolicy]:
@@ -443,11 +337,11 @@ def start_renewal(
     db.session.add(renewal)
     db.session.flush()
     renewal.reference = f"XY{today_in_china():%Y%m%d}{renewal.id:05d}"
-    _event(renewal, "started", user.id, policy.label)
+    add_event(renewal, "started", user.id, policy.label)
     record(
         "renewal.started", actor_id=user.id, subject_type="renewal", subject_id=renewal.id, ip=ip
     )
-    _commit()
+    commit_or_stale(RENEWAL_STATUS)
     return renewal
 
 
@@ -467,7 +361,7 @@ def accept_declaration(renewal: Renewal, *, ip: str | None = None) -> None:
             subject_id=renewal.id,
             ip=ip,
         )
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def confirm_details(renewal: Renewal, *, ip: str | None = None) -> None:
@@ -476,7 +370,7 @@ def confirm_details(renewal: Renewal, *, ip: str | None = None) -> None:
         raise RenewalError("请先阅读申请声明并勾选“个人续约声明”。")
     if renewal.details_confirmed_at is None:
         renewal.details_confirmed_at = utcnow()
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def read_upload(stream) -> bytes:
@@ -515,7 +409,7 @@ def attach_id_side(renewal: Renewal, kind: str, data: bytes) -> RenewalFile:
     if renewal.details_confirmed_at is None:
         raise RenewalError("请先确认续约信息。")
     file = _store_file(renewal, kind, data, allow_pdf=True)
-    _commit()
+    commit_or_stale(RENEWAL_STATUS)
     return file
 
 
@@ -533,22 +427,8 @@ def submit(renewal: Renewal, *, ip: str | None = None) -> None:
     blockers = blockers_for(renewal.lease)
     if blockers:
         raise RenewalError(blockers[0].message)
-    renewal.status = RenewalStatus.SUBMITTED
     renewal.submitted_at = utcnow()
-    _event(renewal, "submitted", renewal.tenant_id)
-    record(
-        "renewal.submitted",
-        actor_id=renewal.tenant_id,
-        subject_type="renewal",
-        subject_id=renewal.id,
-        ip=ip,
-    )
-    _tell(
-        renewal,
-        "续约申请已提交",
-        f"续约申请 {renewal.reference} 已提交，租赁管理人员审核后会通知您。",
-    )
-    _commit()
+    advance(renewal, "submitted", tenant_of(renewal), ip=ip)
 
 
 # -- 审核 (staff) --------------------------------------------------------------------------
@@ -558,33 +438,21 @@ def review(
     renewal: Renewal, staff: User, *, approve: bool, note: str = "", ip: str | None = None
 ) -> None:
     """Approve (then the tenant signs) or reject with a reason."""
-    if renewal.status_enum is not RenewalStatus.SUBMITTED:
-        raise RenewalError("该续约申请当前不在待审核状态（可能已被他人办理），请返回查看。")
     if not approve and not note.strip():
         raise RenewalError("请填写不通过的原因，申请人会看到它。")
-    renewal.status = RenewalStatus.APPROVED if approve else RenewalStatus.REJECTED
     renewal.reviewed_at = utcnow()
     renewal.reviewer_id = staff.id
     renewal.review_note = note.strip() or None
-    _event(renewal, "approved" if approve else "rejected", staff.id, renewal.review_note)
-    record(
-        "renewal.approved" if approve else "renewal.rejected",
-        actor_id=staff.id,
-        subject_type="renewal",
-        subject_id=renewal.id,
-        detail=note[:200],
+    advance(
+        renewal,
+        "approved" if approve else "rejected",
+        staff,
+        history=renewal.review_note,
+        note=note[:200],
+        say={"note": note.strip()},
+        link=f"/renewal/{renewal.id}/sign" if approve else None,
         ip=ip,
     )
-    if approve:
-        _tell(
-            renewal,
-            "续约申请审核通过，请签订合同",
-            "请进入“个人租赁合同签订”，确认信息、阅读承诺书并完成人脸识别后签署续约合同。",
-            f"/renewal/{renewal.id}/sign",
-        )
-    else:
-        _tell(renewal, "续约申请审核不通过", f"原因：{note.strip()}")
-    _commit()
 
 
 # -- 合同签订 -------------------------------------------------------------------------------
@@ -595,7 +463,7 @@ def _require_signable(renewal: Renewal) -> None:
         raise RenewalError("续约申请审核通过后才能签订合同。")
     if renewal.signed_at is not None:
         raise RenewalError("合同已签署，无需重复签署。")
-    if renewal.status_enum is not RenewalStatus.APPROVED:
+    if RENEWAL_STATUS.find(renewal.status, "signed") is None:
         raise RenewalError("该续约当前不能签订合同。")
 
 
@@ -642,7 +510,7 @@ def start_signing(renewal: Renewal, *, ip: str | None = None) -> None:
         detail=f"unsigned sha256 {document.sha256}",
         ip=ip,
     )
-    _commit()
+    commit_or_stale(RENEWAL_STATUS)
 
 
 def confirm_signing_details(renewal: Renewal) -> None:
@@ -651,14 +519,14 @@ def confirm_signing_details(renewal: Renewal) -> None:
         raise RenewalError("请先查看合同并点击“合同签署”。")
     if renewal.sign_confirmed_at is None:
         renewal.sign_confirmed_at = utcnow()
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def show_commitment(renewal: Renewal) -> None:
     """The letter is on screen from now: the countdown runs from the first showing."""
     if renewal.commitment_shown_at is None and renewal.signed_at is None:
         renewal.commitment_shown_at = utcnow()
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def read_commitment(renewal: Renewal, *, ip: str | None = None) -> None:
@@ -680,7 +548,7 @@ def read_commitment(renewal: Renewal, *, ip: str | None = None) -> None:
             subject_id=renewal.id,
             ip=ip,
         )
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def confirm_commitment(renewal: Renewal, typed: str, *, ip: str | None = None) -> None:
@@ -699,7 +567,7 @@ def confirm_commitment(renewal: Renewal, typed: str, *, ip: str | None = None) -
             subject_id=renewal.id,
             ip=ip,
         )
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def _require_face(renewal: Renewal) -> FaceVerification:
@@ -717,7 +585,7 @@ def show_contract_for_signing(renewal: Renewal) -> None:
     _require_face(renewal)
     if renewal.contract_shown_at is None:
         renewal.contract_shown_at = utcnow()
-        _commit()
+        commit_or_stale(RENEWAL_STATUS)
 
 
 def ready_to_sign(renewal: Renewal) -> None:
@@ -733,7 +601,7 @@ def ready_to_sign(renewal: Renewal) -> None:
 def save_signature(renewal: Renewal, data: bytes) -> RenewalFile:
     ready_to_sign(renewal)
     file = _store_file(renewal, SIGNATURE, data, allow_pdf=False)
-    _commit()
+    commit_or_stale(RENEWAL_STATUS)
     return file
 
 
@@ -764,19 +632,15 @@ def sign(renewal: Renewal, *, ip: str | None = None) -> RenewalDocument:
     document = _store_document(renewal, "signed", data)
     renewal.face_verification_id = face.id
     renewal.signed_at = now
-    renewal.status = RenewalStatus.SIGNED
-    _event(renewal, "signed", renewal.tenant_id, f"人脸识别核验编号 {face.provider_reference}")
-    record(
-        "renewal.signed",
-        actor_id=renewal.tenant_id,
-        subject_type="renewal",
-        subject_id=renewal.id,
-        detail=f"signed sha256 {document.sha256}; face {face.provider_reference}",
-        ip=ip,
-    )
-    _tell(renewal, "续约合同已签署", "续约合同已签署，待租赁管理人员审批后生效。")
     try:
-        _commit()
+        advance(
+            renewal,
+            "signed",
+            tenant_of(renewal),
+            history=f"人脸识别核验编号 {face.provider_reference}",
+            note=f"signed sha256 {document.sha256}; face {face.provider_reference}",
+            ip=ip,
+        )
     except RenewalError:
         storage().delete(document.storage_key)  # signed on another device meanwhile
         raise
@@ -785,7 +649,7 @@ def sign(renewal: Renewal, *, ip: str | None = None) -> RenewalDocument:
 
 def approve_contract(renewal: Renewal, staff: User, *, ip: str | None = None) -> LeaseTerm:
     """审批: the lease gets its new term, in the same transaction as the approval."""
-    if renewal.status_enum is not RenewalStatus.SIGNED:
+    if RENEWAL_STATUS.find(renewal.status, "completed") is None:
         raise RenewalError("该续约合同当前不在待审批状态（可能已被他人办理），请返回查看。")
     lease = renewal.lease
     if lease.current_term.id != renewal.renews_term_id:
@@ -802,7 +666,6 @@ def approve_contract(renewal: Renewal, staff: User, *, ip: str | None = None) ->
     )
     lease.terms.append(term)
     flag_modified(lease, "status")  # bump the lease's version: a concurrent change fails
-    renewal.status = RenewalStatus.COMPLETED
     renewal.contract_approved_at = utcnow()
     renewal.contract_approver_id = staff.id
     approval.stamp(renewal, signed)  # the signed PDF stays as it is
@@ -812,22 +675,15 @@ def approve_contract(renewal: Renewal, staff: User, *, ip: str | None = None) ->
         db.session.rollback()
         raise RenewalError(STALE) from None
     renewal.new_term_id = term.id
-    _event(renewal, "completed", staff.id, f"新租期 {term.start_date} 至 {term.end_date}")
-    record(
-        "renewal.completed",
-        actor_id=staff.id,
-        subject_type="renewal",
-        subject_id=renewal.id,
-        detail=f"lease {lease.id} term {term.id}",
+    advance(
+        renewal,
+        "completed",
+        staff,
+        history=f"新租期 {term.start_date} 至 {term.end_date}",
+        note=f"lease {lease.id} term {term.id}",
+        say={"start": term.start_date, "end": term.end_date},
         ip=ip,
     )
-    _tell(
-        renewal,
-        "续约合同已生效",
-        f"新租期 {term.start_date:%Y年%m月%d日} 至 {term.end_date:%Y年%m月%d日}。"
-        "可在“我的续约”中预览和打印合同。",
-    )
-    _commit()
     return term
 
 

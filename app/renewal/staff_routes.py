@@ -17,6 +17,7 @@ from app.core.masking import mask_name
 from app.extensions import db
 from app.housing.models import Lease
 from app.htmx import render, see_other
+from app.renewal import income_check as income_checks
 from app.renewal import services
 from app.renewal.forms import (
     ContractApprovalForm,
@@ -342,7 +343,7 @@ def check(check_id: int):
     form = IncomeCheckForm()
     if form.validate_on_submit():
         try:
-            services.decide_income_check(
+            income_checks.decide_income_check(
                 found,
                 current_user,
                 passed=form.result.data == "passed",

@@ -16,8 +16,11 @@ from app.audit.services import record
 from app.core.money import format_yuan
 from app.extensions import db
 from app.housing.models import Lease, Unit
+from app.messages.services import post_message
 from app.renewal.models import Renewal, RenewalStatus
-from app.renewal.services import RenewalError, _event, _tell, open_renewal
+from app.renewal.progress import add_event
+from app.renewal.rules import MESSAGE_CATEGORY, RenewalError
+from app.renewal.services import open_renewal
 from app.swap.moves import unit_prices
 
 _SIGNING_PROGRESS = (
@@ -73,7 +76,7 @@ def follow_move(lease: Lease, actor_id: int) -> Renewal | None:
         for field in _SIGNING_PROGRESS:
             setattr(renewal, field, None)
         todo = "合同内容已随之更新，请重新进入“个人租赁合同签订”，查看新合同后再签署。"
-    _event(renewal, "repriced", actor_id, summary)
+    add_event(renewal, "repriced", actor_id, summary)
     record(
         "renewal.repriced",
         actor_id=actor_id,
@@ -81,10 +84,12 @@ def follow_move(lease: Lease, actor_id: int) -> Renewal | None:
         subject_id=renewal.id,
         detail=f"lease {lease.id} unit {lease.unit_id}",
     )
-    _tell(
-        renewal,
-        "续约租金已按新房屋重新核定",
-        f"您的租约已因互换变更房屋，续约申请 {renewal.reference} 已按新房屋重新核定（"
+    post_message(
+        renewal.tenant_id,
+        category=MESSAGE_CATEGORY,
+        title="续约租金已按新房屋重新核定",
+        body=f"您的租约已因互换变更房屋，续约申请 {renewal.reference} 已按新房屋重新核定（"
         f"{summary}）。{todo}",
+        link=f"/renewal/{renewal.id}",
     )
     return renewal

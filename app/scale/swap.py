@@ -9,7 +9,7 @@ rows (no files would be behind them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from app.housing.models import GuaranteeType
@@ -292,9 +292,10 @@ class SwapSeeder:
         swapped = [self._swapped_listing(swap, index) for swap in self.swaps for index in (0, 1)]
         history_total = max(0, volume.listings - len(live) - len(swapped))
         history = self._history(leases, history_total, {plan.lease.id: plan for plan in live})
-        removed = rng.sample(history, round(len(history) * REMOVED_SHARE))
-        for plan in removed:
-            plan.status = ListingStatus.REMOVED
+        sampled = rng.sample(history, round(len(history) * REMOVED_SHARE))
+        taken_down = {plan: replace(plan, status=ListingStatus.REMOVED) for plan in sampled}
+        removed = [taken_down[plan] for plan in sampled]
+        history = [taken_down.get(plan, plan) for plan in history]
         for plan in history + swapped + live:
             self._write_listing(plan)
             scene.writer.checkpoint()

@@ -7,8 +7,9 @@ is kept in ``lease_unit_changes`` with what the unit moved onto was let for (``m
 a renewal in progress follows its lease to the new unit, and a signed one must be
 finished first (``app.renewal.unit_change``).
 
-The order of the steps and the statuses are in ``rules``; every change is audited, the
-other tenant is told through the message centre, and the function commits.
+The order of the steps is in ``rules``, the statuses and their table in ``statuses``; every
+change is audited, the other tenant is told through the message centre, and the function
+commits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +29,8 @@ from app.audit.services import record
 from app.auth.models import User
 from app.auth.services import authenticate
 from app.core.clock import to_china_time, utcnow
+from app.core.status import announce, change, change_once, commit_or_stale
+from app.core.transitions import Move
 from app.extensions import db
 from app.housing.models import Lease, LeaseStatus, Unit
 from app.messages.services import post_message
@@ -40,7 +43,6 @@ from app.storage import storage
 from app.swap.eligibility import own_blockers
 from app.swap.models import (
     LeaseUnitChange,
-    ListingStatus,
     RequestStatus,
     SwapApplication,
     SwapApplicationFile,
@@ -58,13 +60,8 @@ from app.swap.rules import (
     ready_for_review,
     step_refusal,
 )
-from app.swap.services import (
-    MESSAGE_CATEGORY,
-    SwapError,
-    end_requests_of,
-    pair_check,
-    standing_of,
-)
+from app.swap.services import end_requests_of, pair_check, standing_of
+from app.swap.statuses import APPLICATIONS, LISTINGS, MESSAGE_CATEGORY, SwapError
 from app.uploads import UploadError, clean_upload
 
 OPEN_STATUSES = (ApplicationStatus.PREPARING, ApplicationStatus.SUBMITTED)
@@ -261,20 +258,12 @@ def _require_eligible(user: User) -> None:
         raise SwapError(*[blocker.message for blocker in blockers])
 
 
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise SwapError("申请已在其他设备上更新，请刷新页面后重试。") from None
-
-
 def save_reason(application: SwapApplication, user: User, category: str, text: str) -> None:
     party = _party_for(application, user)
     _require_step(party, Step.REASON)
     party.reason_category = category
     party.reason_text = text.strip()
-    _commit()
+    commit_or_stale(APPLICATIONS)
 
 
 def add_proof(application: SwapApplication, user: User, data: bytes) -> SwapApplicationFile:
@@ -295,7 +284,7 @@ def add_proof(application: SwapApplication, user: User, data: bytes) -> SwapAppl
         sha256=hashlib.sha256(clean.data).hexdigest(),
     )
     party.files.append(file)
-    _commit()
+    commit_or_stale(APPLICATIONS)
     return file
 
 
@@ -311,7 +300,7 @@ def delete_proof(application: SwapApplication, user: User, file_id: int) -> None
         store.delete(file.thumbnail_key)
     party.files.remove(file)
     db.session.delete(file)
-    _commit()
+    commit_or_stale(APPLICATIONS)
 
 
 def proof_file(application: SwapApplication, file_id: int) -> SwapApplicationFile | None:
@@ -347,7 +336,7 @@ def sign(application: SwapApplication, user: User, password: str, *, ip: str | N
         subject_id=application.id,
         ip=ip,
     )
-    _commit()
+    commit_or_stale(APPLICATIONS)
 
 
 def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
@@ -373,7 +362,7 @@ def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
         detail=f"{len(bills)} 期",
     )
     _submit_if_ready(application)  # the last step: its bills may all be paid already
-    _commit()
+    commit_or_stale(APPLICATIONS)
     return bills
 
 
@@ -385,38 +374,19 @@ def _submit_if_ready(application: SwapApplication) -> bool:
         return False
     if not ready_for_review([progress_of(party) for party in application.parties]):
         return False
-    result = db.session.execute(
-        update(SwapApplication)
-        .where(
-            SwapApplication.id == application.id,
-            SwapApplication.status == ApplicationStatus.PREPARING,
+    try:
+        change_once(
+            application,
+            APPLICATIONS,
+            "submitted",
+            actor=None,
+            values={"submitted_at": utcnow(), "version": SwapApplication.version + 1},
+            note=application.reference,
+            say={"reference": application.reference},
+            link=_link(application),
         )
-        .values(
-            status=ApplicationStatus.SUBMITTED,
-            submitted_at=utcnow(),
-            version=SwapApplication.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # withdrawn or submitted meanwhile: nothing to do
+    except SwapError:  # withdrawn or submitted meanwhile: nothing to do
         return False
-    for party in application.parties:
-        post_message(
-            party.tenant_id,
-            category=MESSAGE_CATEGORY,
-            title="互换申请已提交审核",
-            body=f"互换申请 {application.reference}：双方已签署《承诺书》并预缴一年租金，"
-            "申请已提交住房保障中心审核，审核结果会通过消息通知您。",
-            link=f"/swap/applications/{application.id}",
-        )
-    record(
-        "swap.application.submitted",
-        actor_id=None,
-        subject_type="swap_application",
-        subject_id=application.id,
-        detail=application.reference,
-    )
-    db.session.expire(application)
     return True
 
 
@@ -465,36 +435,17 @@ def submit_ready_applications() -> int:
 
 
 def withdraw(application: SwapApplication, user: User) -> None:
-    party = application.party_of(user.id)
-    if party is None:
-        raise SwapError("您不是此申请的当事人。")
-    if not application.status_enum.is_open:
-        raise SwapError(f"此申请{application.status_enum.label}，不能撤回。")
-    result = db.session.execute(
-        update(SwapApplication)
-        .where(SwapApplication.id == application.id, SwapApplication.status.in_(OPEN_STATUSES))
-        .values(
-            status=ApplicationStatus.WITHDRAWN,
-            decided_at=utcnow(),
-            version=SwapApplication.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise SwapError("此申请已处理过，请刷新页面。")
-    post_message(
-        application.other_party(user.id).tenant_id,
-        category=MESSAGE_CATEGORY,
-        title="对方撤回了互换申请",
-        body=f"互换申请 {application.reference} 已被对方撤回。已预缴的租金仍是您的租金，不受影响。",
-        link=f"/swap/applications/{application.id}",
-    )
-    record(
-        "swap.application.withdrawn",
-        actor_id=user.id,
-        subject_type="swap_application",
-        subject_id=application.id,
+    """Either tenant withdraws, while preparing or waiting for review; the other is told."""
+    change_once(
+        application,
+        APPLICATIONS,
+        "withdrawn",
+        actor=user,
+        values={"decided_at": utcnow(), "version": SwapApplication.version + 1},
+        lost="此申请已处理过，请刷新页面。",
+        say={"reference": application.reference},
+        tell=[party.tenant_id for party in application.parties if party.tenant_id != user.id],
+        link=_link(application),
     )
     db.session.commit()
     db.session.expire(application)
@@ -566,27 +517,37 @@ def recent_decisions(limit: int = 20) -> list[SwapApplication]:
 
 
 def _decide(
-    application: SwapApplication, staff: User, status: ApplicationStatus, reason: str | None
-) -> None:
+    application: SwapApplication,
+    staff: User,
+    action: str,
+    reason: str | None = None,
+    *,
+    ip: str | None,
+    tell: list[int] | None = None,
+) -> Move:
     """submitted -> approved / refused, compare-and-set (the caller commits)."""
-    result = db.session.execute(
-        update(SwapApplication)
-        .where(
-            SwapApplication.id == application.id,
-            SwapApplication.status == ApplicationStatus.SUBMITTED,
-        )
-        .values(
-            status=status,
-            decided_at=utcnow(),
-            decided_by=staff.id,
-            decision_reason=reason,
-            version=SwapApplication.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    return change_once(
+        application,
+        APPLICATIONS,
+        action,
+        actor=staff,
+        values={
+            "decided_at": utcnow(),
+            "decided_by": staff.id,
+            "decision_reason": reason,
+            "version": SwapApplication.version + 1,
+        },
+        lost="此申请已被处理或撤回，请刷新页面。",
+        note=reason or application.reference,
+        ip=ip,
+        say={"reference": application.reference, "reason": reason},
+        tell=tell,
+        link=_link(application),
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise SwapError("此申请已被处理或撤回，请刷新页面。")
+
+
+def _link(application: SwapApplication) -> str:
+    return f"/swap/applications/{application.id}"
 
 
 def approve(application: SwapApplication, staff: User, *, ip: str | None = None) -> None:
@@ -612,7 +573,7 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
         raise SwapError(*problems)
     # What each unit is let for, read before the units change (each move keeps it).
     let_for = {review.lease.unit_id: unit_prices(review.lease) for review in reviews}
-    _decide(application, staff, ApplicationStatus.APPROVED, None)
+    approved = _decide(application, staff, "approved", ip=ip, tell=[])  # each told below
     try:
         for review in reviews:
             review.lease.unit_id = review.party.to_unit_id
@@ -631,28 +592,23 @@ def approve(application: SwapApplication, staff: User, *, ip: str | None = None)
             )
             listing = db.session.get(SwapListing, review.party.listing_id)
             if listing is not None and listing.is_live:
-                listing.status = ListingStatus.SWAPPED
+                change(listing, LISTINGS, "swapped", actor=staff, system=True, commit=False)
                 listing.closed_at = utcnow()
                 end_requests_of(listing, "对方已完成互换", keep=application.request_id)
-            post_message(
-                review.party.tenant_id,
-                category=MESSAGE_CATEGORY,
-                title="互换申请已通过",
-                body=f"互换申请 {application.reference} 已审核通过。您的租约"
-                f"（{review.lease.contract_number}）已变更为新房屋：{review.to_unit.address}。"
-                "请与对方约定时间搬家，并到小区服务站办理交接。已预缴的租金继续有效。",
-                link=f"/swap/applications/{application.id}",
+            announce(
+                APPLICATIONS,
+                approved,
+                application,
+                say={
+                    "reference": application.reference,
+                    "contract": review.lease.contract_number,
+                    "address": review.to_unit.address,
+                },
+                tell=[review.party.tenant_id],
+                link=_link(application),
             )
         for review in reviews:  # after both moves: a renewal in progress follows its lease
             follow_move(review.lease, staff.id)
-        record(
-            "swap.application.approved",
-            actor_id=staff.id,
-            subject_type="swap_application",
-            subject_id=application.id,
-            detail=application.reference,
-            ip=ip,
-        )
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
@@ -669,24 +625,7 @@ def refuse(
     reason = reason.strip()
     if not reason:
         raise SwapError("请填写不通过的原因。")
-    _decide(application, staff, ApplicationStatus.REFUSED, reason)
-    for party in application.parties:
-        post_message(
-            party.tenant_id,
-            category=MESSAGE_CATEGORY,
-            title="互换申请未通过",
-            body=f"互换申请 {application.reference} 审核未通过。原因：{reason}\n"
-            "已预缴的租金仍是您的租金，不受影响。如有疑问，请联系住房保障中心租赁管理窗口。",
-            link=f"/swap/applications/{application.id}",
-        )
-    record(
-        "swap.application.refused",
-        actor_id=staff.id,
-        subject_type="swap_application",
-        subject_id=application.id,
-        detail=reason,
-        ip=ip,
-    )
+    _decide(application, staff, "refused", reason, ip=ip)  # both are told
     db.session.commit()
     db.session.expire(application)
 

@@ -28,6 +28,7 @@ from app.core.clock import today_in_china
 from app.extensions import db
 from app.housing.models import Building, Community, District, GuaranteeType, Lease, LeaseTerm, Unit
 from app.rent.billing import Period, periods_between
+from app.rent.demo import settle_demo_bill
 from app.rent.models import Bill, BillStatus, Payment, PaymentBill, PaymentChannel, PaymentState
 from app.rent.services import build_bill, china_day_start
 from app.swap import services
@@ -231,9 +232,7 @@ def _pay_bills_to_date(lease: Lease, today: date) -> None:
         payment.items = [PaymentBill(bill=bill, principal_fen=bill.amount_due_fen, late_fee_fen=0)]
         db.session.add(payment)
         db.session.flush()
-        bill.status = BillStatus.PAID
-        bill.paid_at = paid_at
-        bill.payment_id = payment.id
+        settle_demo_bill(bill, payment)
     db.session.commit()
 
 

@@ -4,7 +4,7 @@ history of a lease moving from one unit to another.
 
 A listing copies its home's facts from the tenant's lease when it is posted, edited or
 renewed (never typed by the tenant), so the board can be filtered without joining five
-tables; its status is changed only by ``app.swap.services``. Timestamps are naive UTC.
+tables; its status changes only through its table (``app.swap.statuses``). Timestamps are naive UTC.
 """
 
 from __future__ import annotations
@@ -31,28 +31,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
+from app.core.status import guard
 from app.extensions import db
 from app.housing.models import Community, District, GuaranteeType, Lease
-from app.swap.rules import ApplicationStatus, expiry_from
-
-
-class ListingStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-    SWAPPED = "swapped"
-    REMOVED = "removed"  # taken down by staff after a report
-
-    @property
-    def label(self) -> str:
-        return {
-            "active": "展示中",
-            "paused": "已暂停",
-            "closed": "已关闭",
-            "swapped": "已换房",
-            "removed": "已被下架",
-        }[self.value]
-
+from app.swap.rules import expiry_from
+from app.swap.statuses import (
+    APPLICATIONS,
+    LISTINGS,
+    REPORTS,
+    REQUESTS,
+)
+from app.swap.statuses import ApplicationStatus as ApplicationStatus
+from app.swap.statuses import ListingStatus as ListingStatus
+from app.swap.statuses import ReportStatus as ReportStatus
+from app.swap.statuses import RequestStatus as RequestStatus
 
 # Partial indexes hold only the board's live rows; queries that should use them spell the
 # value inline (``services.is_active``), since a bound parameter cannot match the condition.
@@ -269,24 +261,6 @@ class SwapFavourite(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("user_id", "listing_id"),)
 
 
-class RequestStatus(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    CLOSED = "closed"  # a listing closed, swapped or was taken down
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": "待对方回复",
-            "accepted": "已接受",
-            "declined": "已婉拒",
-            "withdrawn": "已撤回",
-            "closed": "已结束",
-        }[self.value]
-
-
 class SwapRequest(TimestampMixin, db.Model):
     """我想换: one tenant asks another to consider swapping, with a message."""
 
@@ -376,16 +350,6 @@ class ReportReason(StrEnum):
             "profit": "以互换谋利（收取费用、转租）",
             "other": "其他",
         }[self.value]
-
-
-class ReportStatus(StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "待处理", "upheld": "已下架", "dismissed": "不予处理"}[self.value]
 
 
 class SwapReport(TimestampMixin, db.Model):
@@ -552,3 +516,9 @@ class LeaseUnitChange(TimestampMixin, db.Model):
     unit_fee_fen: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)
+
+
+guard(SwapListing.status, LISTINGS)
+guard(SwapRequest.status, REQUESTS)
+guard(SwapReport.status, REPORTS)
+guard(SwapApplication.status, APPLICATIONS)

@@ -5,6 +5,8 @@
 - what a message may say before the other tenant has accepted (no phone numbers);
 - the formal application (申请互换): each tenant gives a reason with proof, signs the
   承诺书 and pre-pays a year of rent, in that order; when both have, it goes to staff.
+
+The statuses and their tables are in ``app.swap.statuses``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from app.swap.statuses import APPLICATIONS
+from app.swap.statuses import ApplicationStatus as ApplicationStatus
 
 LISTING_DAYS = 60
 RENEW_WINDOW_DAYS = 7
@@ -130,42 +135,6 @@ def step_refusal(progress: PartyProgress, step: Step) -> str | None:
     return f"请先完成上一步：{missing.label}。"
 
 
-class ApplicationStatus(StrEnum):
-    """preparing -> submitted -> approved | refused; withdrawn from preparing or submitted."""
-
-    PREPARING = "preparing"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {
-            "preparing": "双方办理中",
-            "submitted": "已提交，待审核",
-            "approved": "审核通过，已换房",
-            "refused": "审核不通过",
-            "withdrawn": "已撤回",
-        }[self.value]
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ApplicationStatus.PREPARING, ApplicationStatus.SUBMITTED)
-
-
-TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    ApplicationStatus.PREPARING: frozenset(
-        {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}
-    ),
-    ApplicationStatus.SUBMITTED: frozenset(
-        {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}
-    ),
-    ApplicationStatus.APPROVED: frozenset(),
-    ApplicationStatus.REFUSED: frozenset(),
-    ApplicationStatus.WITHDRAWN: frozenset(),
-}
-
-
 def can_move(current: ApplicationStatus, target: ApplicationStatus) -> bool:
-    return target in TRANSITIONS[current]
+    """Whether any move of the application's table goes from ``current`` to ``target``."""
+    return any(m.source == current and m.target == target for m in APPLICATIONS.moves)

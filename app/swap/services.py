@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import utcnow
+from app.core.status import announce, change, change_once, change_where, commit_or_stale
 from app.extensions import db
 from app.housing.models import Building, Community, District, Lease, Street, Unit
 from app.housing.services import active_lease_for
@@ -55,22 +55,8 @@ from app.swap.rules import (
     can_renew,
     message_problem,
 )
+from app.swap.statuses import LISTINGS, MESSAGE_CATEGORY, REPORTS, REQUESTS, SwapError
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
-
-MESSAGE_CATEGORY = "互换"
-
-
-class SwapError(Exception):
-    """A refused action; ``messages`` say why, in Chinese, and what to do."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__(messages[0] if messages else "")
-        self.messages = list(messages)
-
-    @property
-    def message(self) -> str:
-        return "；".join(self.messages)
-
 
 # --- eligibility ----------------------------------------------------------------------------
 
@@ -265,15 +251,7 @@ def _require_live(listing: SwapListing) -> None:
 
 def _check_version(listing: SwapListing, version: str | None) -> None:
     if version is not None and version != str(listing.version):
-        raise SwapError("此互换信息已在其他设备上修改过，请刷新页面后再修改。")
-
-
-def _commit_listing() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise SwapError("此互换信息已在其他设备上修改过，请刷新页面后再修改。") from None
+        raise SwapError(LISTINGS.stale)
 
 
 def update_listing(
@@ -289,24 +267,19 @@ def update_listing(
     _apply_wishes(listing, wishes)
     _refresh_search_text(listing)
     listing.updated_at = now or utcnow()
-    _commit_listing()
+    commit_or_stale(LISTINGS)
 
 
 def pause_listing(listing: SwapListing) -> None:
-    if listing.status != ListingStatus.ACTIVE:
-        raise SwapError("只有展示中的互换信息可以暂停。")
-    listing.status = ListingStatus.PAUSED
-    _commit_listing()
+    """The tenant hides their listing for a while (their own: the view finds it)."""
+    change(listing, LISTINGS, "paused", actor=listing.tenant)
 
 
 def resume_listing(listing: SwapListing) -> None:
-    if listing.status != ListingStatus.PAUSED:
-        raise SwapError("只有已暂停的互换信息可以恢复展示。")
     problems = own_problems(listing.tenant_id)
     if problems:
         raise SwapError(*problems)
-    listing.status = ListingStatus.ACTIVE
-    _commit_listing()
+    change(listing, LISTINGS, "resumed", actor=listing.tenant)
 
 
 def renew_listing(listing: SwapListing, *, now: datetime | None = None) -> None:
@@ -320,7 +293,7 @@ def renew_listing(listing: SwapListing, *, now: datetime | None = None) -> None:
         raise SwapError(*problems)
     listing.published_at = now
     listing.updated_at = now
-    _commit_listing()
+    commit_or_stale(LISTINGS)
 
 
 def open_application_for_listing(listing_id: int) -> SwapApplication | None:
@@ -337,16 +310,12 @@ def open_application_for_listing(listing_id: int) -> SwapApplication | None:
 
 def close_listing(listing: SwapListing, actor_id: int) -> None:
     """The tenant takes the listing down; open conversations on it end."""
-    _require_live(listing)
     if open_application_for_listing(listing.id) is not None:
         raise SwapError("您有正在办理的互换申请，请先撤回申请再关闭互换信息。")
-    listing.status = ListingStatus.CLOSED
+    change(listing, LISTINGS, "closed", actor=db.session.get(User, actor_id), commit=False)
     listing.closed_at = utcnow()
     end_requests_of(listing, "对方已关闭互换信息")
-    record(
-        "swap.listing.closed", actor_id=actor_id, subject_type="swap_listing", subject_id=listing.id
-    )
-    _commit_listing()
+    commit_or_stale(LISTINGS)
 
 
 def end_requests_of(listing: SwapListing, why: str, *, keep: int | None = None) -> None:
@@ -361,15 +330,17 @@ def end_requests_of(listing: SwapListing, why: str, *, keep: int | None = None) 
     for request in requests:
         if request.id == keep:
             continue
-        request.status = RequestStatus.CLOSED
-        request.decided_at = request.decided_at or utcnow()
-        post_message(
-            request.other_tenant_id(listing.tenant_id),
-            category=MESSAGE_CATEGORY,
-            title="换房沟通已结束",
-            body=f"{why}，你们之间的换房沟通已结束。您可以继续在互换大厅寻找其他房源。",
+        change(
+            request,
+            REQUESTS,
+            "closed",
+            actor=None,
+            say={"why": why},
+            tell=[request.other_tenant_id(listing.tenant_id)],
             link=f"/swap/requests/{request.id}",
+            commit=False,
         )
+        request.decided_at = request.decided_at or utcnow()
 
 
 # --- photos ---------------------------------------------------------------------------------
@@ -401,7 +372,7 @@ def add_photo(listing: SwapListing, data: bytes) -> SwapListingPhoto:
     )
     listing.photos.append(photo)
     listing.updated_at = utcnow()
-    _commit_listing()
+    commit_or_stale(LISTINGS)
     return photo
 
 
@@ -413,7 +384,7 @@ def delete_photo(listing: SwapListing, photo: SwapListingPhoto) -> None:
     listing.photos.remove(photo)
     db.session.delete(photo)
     listing.updated_at = utcnow()
-    _commit_listing()
+    commit_or_stale(LISTINGS)
 
 
 def photo_by_id(photo_id: int) -> SwapListingPhoto | None:
@@ -544,9 +515,10 @@ def block_user(blocker_id: int, blocked_id: int) -> None:
             SwapRequest.status.in_([RequestStatus.PENDING, RequestStatus.ACCEPTED]),
         )
     ).all()
+    blocker = db.session.get(User, blocker_id)
     for request in requests:
         if open_application_for_listing(request.from_listing_id) is None:
-            request.status = RequestStatus.CLOSED
+            change(request, REQUESTS, "blocked", actor=blocker, system=True, commit=False)
             request.decided_at = request.decided_at or utcnow()
     record("swap.user.blocked", actor_id=blocker_id, subject_type="user", subject_id=blocked_id)
     db.session.commit()
@@ -703,98 +675,39 @@ def requests_of(user_id: int) -> list[SwapRequest]:
     )
 
 
-def _set_request_status(request: SwapRequest, status: RequestStatus) -> bool:
-    """pending -> ``status``, compare-and-set: of two concurrent answers exactly one wins."""
-    result = db.session.execute(
-        update(SwapRequest)
-        .where(SwapRequest.id == request.id, SwapRequest.status == RequestStatus.PENDING)
-        .values(status=status, decided_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return False
-    db.session.expire(request)
-    return True
-
-
 def accept_request(request: SwapRequest, user: User) -> None:
     if user.id != request.to_tenant_id:
         raise SwapError("只有收到请求的一方可以接受。")
-    if request.status != RequestStatus.PENDING:
-        raise SwapError(f"此请求{request.status_enum.label}，不能再接受。")
     check = pair_check(user.id, request.from_tenant_id)
     if not check.ok:
         raise SwapError(*check.messages)
     if block_between(user.id, request.from_tenant_id) is not None:
         raise SwapError("你们之间已屏蔽，不能接受此请求。")
-    if not _set_request_status(request, RequestStatus.ACCEPTED):
-        raise SwapError("此请求已处理过，请刷新页面。")
-    post_message(
-        request.from_tenant_id,
-        category=MESSAGE_CATEGORY,
-        title="对方接受了您的换房请求",
-        body="对方接受了您的换房请求，现在双方都能看到对方的姓名、电话和房屋地址。"
-        "可以约时间看房；双方都同意后，可在沟通页面发起“申请互换”。",
-        link=f"/swap/requests/{request.id}",
-    )
-    record(
-        "swap.request.accepted",
-        actor_id=user.id,
-        subject_type="swap_request",
-        subject_id=request.id,
-    )
-    db.session.commit()
+    _answer(request, user, "accepted")
 
 
 def decline_request(request: SwapRequest, user: User) -> None:
-    _end_pending(
-        request,
-        user,
-        by_recipient=True,
-        status=RequestStatus.DECLINED,
-        title="对方婉拒了您的换房请求",
-        body="对方婉拒了您的换房请求。您可以继续在互换大厅和“互相匹配”中寻找其他房源。",
-    )
+    if user.id != request.to_tenant_id:
+        raise SwapError("只有收到请求的一方可以婉拒。")
+    _answer(request, user, "declined")
 
 
 def withdraw_request(request: SwapRequest, user: User) -> None:
-    _end_pending(
+    if user.id != request.from_tenant_id:
+        raise SwapError("只有发起请求的一方可以撤回。")
+    _answer(request, user, "withdrawn")
+
+
+def _answer(request: SwapRequest, user: User, action: str) -> None:
+    """接受, 婉拒 (by the recipient) or 撤回 (by the sender) a pending request, compare-and-set:
+    of two concurrent answers exactly one wins. The other tenant is told."""
+    change_once(
         request,
-        user,
-        by_recipient=False,
-        status=RequestStatus.WITHDRAWN,
-        title="对方撤回了换房请求",
-        body="对方撤回了发给您的换房请求。",
-    )
-
-
-def _end_pending(
-    request: SwapRequest,
-    user: User,
-    *,
-    by_recipient: bool,
-    status: RequestStatus,
-    title: str,
-    body: str,
-) -> None:
-    """婉拒 (by the recipient) or 撤回 (by the sender) a pending request; tell the other."""
-    actor, other = (
-        (request.to_tenant_id, request.from_tenant_id)
-        if by_recipient
-        else (request.from_tenant_id, request.to_tenant_id)
-    )
-    if user.id != actor:
-        raise SwapError(
-            "只有收到请求的一方可以婉拒。" if by_recipient else "只有发起请求的一方可以撤回。"
-        )
-    if not _set_request_status(request, status):
-        raise SwapError("此请求已处理过，请刷新页面。")
-    post_message(
-        other,
-        category=MESSAGE_CATEGORY,
-        title=title,
-        body=body,
+        REQUESTS,
+        action,
+        actor=user,
+        values={"decided_at": utcnow()},
+        tell=[request.other_tenant_id(user.id)],
         link=f"/swap/requests/{request.id}",
     )
     db.session.commit()
@@ -901,63 +814,26 @@ def decide_report(
     staff: User, found: SwapReport, *, uphold: bool, note: str, ip: str | None = None
 ) -> None:
     """Uphold (take the listing down, tell its tenant why) or dismiss a report."""
-    result = db.session.execute(
-        update(SwapReport)
-        .where(SwapReport.id == found.id, SwapReport.status == ReportStatus.OPEN)
-        .values(
-            status=ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED,
-            decided_by=staff.id,
-            decided_at=utcnow(),
-            decision_note=note.strip(),
-        )
-        .execution_options(synchronize_session=False)
+    note = note.strip()
+    decided = {"decided_by": staff.id, "decided_at": utcnow(), "decision_note": note}
+    action = "upheld" if uphold else "dismissed"
+    decision = change_once(
+        found, REPORTS, action, actor=staff, values=decided, note=note, ip=ip, tell=()
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise SwapError("此举报已处理过。")
     listing = db.session.get(SwapListing, found.listing_id)
     if uphold and listing is not None and listing.is_live:
         if open_application_for_listing(listing.id) is not None:
             db.session.rollback()
             raise SwapError("该租户有正在办理的互换申请，请先在互换审核中处理申请。")
-        listing.status = ListingStatus.REMOVED
+        change(
+            listing, LISTINGS, "removed", actor=staff, system=True, say={"note": note}, commit=False
+        )
         listing.closed_at = utcnow()
         end_requests_of(listing, "对方的互换信息已被下架")
-        post_message(
-            listing.tenant_id,
-            category=MESSAGE_CATEGORY,
-            title="您的互换信息已被下架",
-            body=f"经核实，您发布的互换信息已被下架。说明：{note.strip()}\n"
-            "如有异议，请联系住房保障中心租赁管理窗口。",
-            link="/swap/mine",
-        )
         # Other open reports on the same listing are settled by this decision.
-        db.session.execute(
-            update(SwapReport)
-            .where(SwapReport.listing_id == listing.id, SwapReport.status == ReportStatus.OPEN)
-            .values(
-                status=ReportStatus.UPHELD,
-                decided_by=staff.id,
-                decided_at=utcnow(),
-                decision_note=note.strip(),
-            )
-            .execution_options(synchronize_session=False)
+        change_where(
+            REPORTS, "settled", SwapReport, SwapReport.listing_id == listing.id, values=decided
         )
-    post_message(
-        found.reporter_id,
-        category=MESSAGE_CATEGORY,
-        title="您的举报已处理",
-        body="感谢您的举报。经核实，"
-        + ("该互换信息已被下架。" if uphold else "暂未发现违规情况，不予处理。"),
-        link="/swap/",
-    )
-    record(
-        "swap.report.upheld" if uphold else "swap.report.dismissed",
-        actor_id=staff.id,
-        subject_type="swap_report",
-        subject_id=found.id,
-        detail=note.strip(),
-        ip=ip,
-    )
-    db.session.commit()
+    announce(REPORTS, decision, found)  # the reporter reads the outcome last
+    commit_or_stale(LISTINGS)
     db.session.expire(found)

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.auth.roles import Role
 from app.extensions import db
 from app.htmx import render, see_other
 from app.staff.queues import Queue, QueueCount, register_queue
@@ -20,10 +19,11 @@ from app.swap.models import ReportStatus, SwapApplication, SwapReport
 from app.swap.routes import stored_file
 from app.swap.rules import ApplicationStatus
 from app.swap.services import SwapError
+from app.swap.statuses import STAFF
 
 bp = Blueprint("swap_staff", __name__, url_prefix="/staff/swap")
 
-STAFF_ROLES = frozenset({Role.LEASE_MANAGER, Role.ADMIN})
+STAFF_ROLES = STAFF  # who may decide applications and reports (app.swap.statuses)
 
 
 def _count(model, status: str):

@@ -14,12 +14,14 @@ from sqlalchemy import select, update
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.clock import today_in_china, utcnow
+from app.core.status import change
 from app.extensions import db
 from app.housing.models import Lease
 from app.messages.models import Message
 from app.renewal import services as renewal_services
 from app.renewal.contract import clauses
 from app.renewal.models import Renewal, RenewalPolicy, RenewalStatus
+from app.renewal.rules import RENEWAL_STATUS
 from app.swap import applications, services
 from app.swap.models import LeaseUnitChange, SwapApplication
 from app.swap.rules import ApplicationStatus
@@ -210,9 +212,8 @@ def test_a_renewal_being_signed_starts_signing_again_on_the_new_contract(app) ->
 
 def _signed(renewal: Renewal) -> None:
     """As ``renewal_services.sign`` leaves it (the signing itself is tested elsewhere)."""
-    renewal.status = RenewalStatus.SIGNED
     renewal.signed_at = utcnow()
-    db.session.commit()
+    change(renewal, RENEWAL_STATUS, "signed", actor=db.session.get(User, renewal.tenant_id))
 
 
 def test_a_signed_renewal_must_be_finished_before_the_swap_is_approved(app) -> None:

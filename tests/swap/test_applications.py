@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.core.clock import utcnow
 from app.core.policy_parameters import default
 from app.extensions import db
 from app.housing.models import Lease
@@ -298,9 +297,7 @@ def test_prepayment_already_paid_submits_when_issued(app, agreed) -> None:
     complete_party(app, a, application)
     _all_but_prepayment(application, b)
     lease = services.standing_of(b.id)[1]
-    for bill in rent.issue_advance_bills(lease, PREPAY_MONTHS):  # paid before the swap
-        bill.status, bill.paid_at = BillStatus.PAID, utcnow()
-    db.session.commit()
+    builders.mark_paid(rent.issue_advance_bills(lease, PREPAY_MONTHS))  # before the swap
     assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.PREPARING
     applications.issue_prepayment(application, b)
     assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.SUBMITTED
@@ -315,9 +312,7 @@ def test_the_cli_submits_applications_completed_outside_the_app(
     application = applications.start_application(a, request)
     complete_party(app, a, application)
     _all_but_prepayment(application, b)
-    for bill in applications.issue_prepayment(application, b):
-        bill.status, bill.paid_at = BillStatus.PAID, utcnow()
-    db.session.commit()
+    builders.mark_paid(applications.issue_prepayment(application, b))
     assert page_text(manager.get("/staff/swap/")).count(application.reference) == 0
     detail = page_text(manager.get(f"/staff/swap/applications/{application.id}"))
     assert "双方办理中" in detail

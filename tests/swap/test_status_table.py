@@ -1,0 +1,127 @@
+"""The four 互换 status tables, exhaustively: every (status, action, party) is either written
+out below (allowed, with its target) or refused in Chinese. The moves are written out here,
+apart from app/swap/statuses.py, so a change to either shows up. And a stored row's status
+cannot be assigned outside ``app.core.status``."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from app.auth.roles import Role
+from app.core.status import StatusWriteRefused
+from app.core.transitions import OWNER, SYSTEM, Refused, Table
+from app.extensions import db
+from app.swap import applications, services
+from app.swap.statuses import (
+    APPLICATIONS,
+    LISTINGS,
+    REPORTS,
+    REQUESTS,
+    TABLES,
+    ApplicationStatus,
+    ListingStatus,
+    ReportStatus,
+    RequestStatus,
+    SwapError,
+)
+from tests.factories import create_staff
+
+L, R, P, A = ListingStatus, RequestStatus, ReportStatus, ApplicationStatus
+PARTIES = [*Role, OWNER, SYSTEM]
+STAFF = {Role.LEASE_MANAGER, Role.ADMIN}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+# (table, from, action, to, the parties that may)
+EXPECTED = [
+    (LISTINGS, L.ACTIVE, "paused", L.PAUSED, {OWNER}),
+    (LISTINGS, L.PAUSED, "resumed", L.ACTIVE, {OWNER}),
+    (LISTINGS, L.ACTIVE, "closed", L.CLOSED, {OWNER}),
+    (LISTINGS, L.PAUSED, "closed", L.CLOSED, {OWNER}),
+    (LISTINGS, L.ACTIVE, "removed", L.REMOVED, {SYSTEM}),
+    (LISTINGS, L.PAUSED, "removed", L.REMOVED, {SYSTEM}),
+    (LISTINGS, L.ACTIVE, "swapped", L.SWAPPED, {SYSTEM}),
+    (LISTINGS, L.PAUSED, "swapped", L.SWAPPED, {SYSTEM}),
+    (REQUESTS, R.PENDING, "accepted", R.ACCEPTED, {OWNER}),
+    (REQUESTS, R.PENDING, "declined", R.DECLINED, {OWNER}),
+    (REQUESTS, R.PENDING, "withdrawn", R.WITHDRAWN, {OWNER}),
+    (REQUESTS, R.PENDING, "closed", R.CLOSED, {SYSTEM}),
+    (REQUESTS, R.ACCEPTED, "closed", R.CLOSED, {SYSTEM}),
+    (REQUESTS, R.PENDING, "blocked", R.CLOSED, {SYSTEM}),
+    (REQUESTS, R.ACCEPTED, "blocked", R.CLOSED, {SYSTEM}),
+    (REPORTS, P.OPEN, "upheld", P.UPHELD, STAFF),
+    (REPORTS, P.OPEN, "dismissed", P.DISMISSED, STAFF),
+    (REPORTS, P.OPEN, "settled", P.UPHELD, {SYSTEM}),
+    (APPLICATIONS, A.PREPARING, "submitted", A.SUBMITTED, {SYSTEM}),
+    (APPLICATIONS, A.PREPARING, "withdrawn", A.WITHDRAWN, {OWNER}),
+    (APPLICATIONS, A.SUBMITTED, "withdrawn", A.WITHDRAWN, {OWNER}),
+    (APPLICATIONS, A.SUBMITTED, "approved", A.APPROVED, STAFF),
+    (APPLICATIONS, A.SUBMITTED, "refused", A.REFUSED, STAFF),
+]
+ALLOWED = {(t.name, source, action): (target, who) for t, source, action, target, who in EXPECTED}
+
+
+def _cases(table: Table) -> list[tuple[Table, str, str, str]]:
+    actions = sorted({m.action for m in table.moves})
+    return [(table, *case) for case in itertools.product(table.statuses, actions, PARTIES)]
+
+
+CASES = [case for table in TABLES for case in _cases(table)]
+
+
+@pytest.mark.parametrize(
+    ("table", "status", "action", "party"),
+    CASES,
+    ids=[f"{t.name}-{s}-{a}-{p}" for t, s, a, p in CASES],
+)
+def test_the_table_allows_exactly_the_declared_moves(table, status, action, party) -> None:
+    expected = ALLOWED.get((table.name, status, action))
+    if expected is not None and party in expected[1]:
+        assert table.check(status, action, {party}).target == expected[0]
+        return
+    with pytest.raises(Refused) as refused:
+        table.check(status, action, {party})
+    assert CHINESE.search(refused.value.message)
+
+
+def test_every_status_is_declared_and_refusals_are_the_areas() -> None:
+    assert LISTINGS.statuses == tuple(ListingStatus)
+    assert REQUESTS.statuses == tuple(RequestStatus)
+    assert REPORTS.statuses == tuple(ReportStatus)
+    assert APPLICATIONS.statuses == tuple(ApplicationStatus)
+    assert sum(len(table.moves) for table in TABLES) == len(EXPECTED)
+    for table in TABLES:
+        assert CHINESE.search(table.stale) and isinstance(table.error("x"), SwapError)
+        assert all(m.label for m in table.moves if OWNER in m.who or m.who >= STAFF)
+
+
+def test_a_stored_status_is_not_assigned_outside_the_helper(app, pair) -> None:
+    a, a_listing, b, _ = pair
+    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
+    services.accept_request(request, a)
+    application = applications.start_application(a, request)
+    report = services.report(b, a_listing, "other", "信息与实际情况不一致")
+    with pytest.raises(StatusWriteRefused):
+        a_listing.status = ListingStatus.PAUSED
+    with pytest.raises(StatusWriteRefused):
+        request.status = RequestStatus.CLOSED
+    with pytest.raises(StatusWriteRefused):
+        application.status = ApplicationStatus.SUBMITTED
+    with pytest.raises(StatusWriteRefused):
+        report.status = ReportStatus.DISMISSED
+    db.session.rollback()
+    assert db.session.get(type(a_listing), a_listing.id).status == ListingStatus.ACTIVE
+    assert db.session.get(type(request), request.id).status == RequestStatus.ACCEPTED
+
+
+def test_the_wrong_party_is_refused_and_nothing_is_kept(app, pair) -> None:
+    _a, a_listing, b, _ = pair
+    report = services.report(b, a_listing, "other", "信息与实际情况不一致")
+    with pytest.raises(SwapError, match="不是您可以办理的事项"):
+        services.decide_report(create_staff(Role.CIVIL_AFFAIRS), report, uphold=True, note="下架")
+    db.session.expire_all()
+    assert report.status == ReportStatus.OPEN and a_listing.status == ListingStatus.ACTIVE
+    with pytest.raises(SwapError, match="当前状态为“展示中”"):
+        services.resume_listing(a_listing)
