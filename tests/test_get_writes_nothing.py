@@ -200,9 +200,7 @@ def _swap_ready_but_not_submitted() -> None:
         swap_applications.save_reason(application, user, "work", "在对方小区附近上班，通勤太远。")
         swap_applications.add_proof(application, user, builders.jpeg())
         swap_applications.sign(application, user, PASSWORD)
-        for bill in swap_applications.issue_prepayment(application, user):
-            bill.status, bill.paid_at = BillStatus.PAID, utcnow()
-        db.session.commit()
+        builders.mark_paid(swap_applications.issue_prepayment(application, user))
 
 
 def _payment_left_open_past_its_deadline(tenant_phone: str) -> None:

@@ -3,69 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.apply.statuses import CLOSED_STATUSES as CLOSED_STATUSES
+from app.apply.statuses import STATUS_LABELS as STATUS_LABELS
+from app.apply.statuses import ApplicationStatus
+from app.apply.workflow import TABLE
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
+from app.core.status import guard
 from app.extensions import db
-
-
-class ApplicationStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CORRECTION_REQUESTED = "correction_requested"
-    NOT_ACCEPTED = "not_accepted"
-    ACCEPTED = "accepted"
-    STREET_PUBLICITY = "street_publicity"
-    DISTRICT_REVIEW = "district_review"
-    DISTRICT_PUBLICITY = "district_publicity"
-    CIVIL_CHECK = "civil_check"
-    FINAL_REVIEW = "final_review"
-    RESULT_PUBLICITY = "result_publicity"
-    QUALIFIED = "qualified"
-    REJECTED = "rejected"
-    STOPPED = "stopped"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-    @property
-    def is_open(self) -> bool:
-        """Still in the resident's hands or under review (counts as the one active application)."""
-        return self not in CLOSED_STATUSES
-
-
-STATUS_LABELS: dict[ApplicationStatus, str] = {
-    ApplicationStatus.DRAFT: "草稿（暂存）",
-    ApplicationStatus.SUBMITTED: "已提交，待街道受理",
-    ApplicationStatus.CORRECTION_REQUESTED: "待补正材料",
-    ApplicationStatus.NOT_ACCEPTED: "不予受理",
-    ApplicationStatus.ACCEPTED: "已受理，街道初核中",
-    ApplicationStatus.STREET_PUBLICITY: "一榜公示中",
-    ApplicationStatus.DISTRICT_REVIEW: "区级审核中",
-    ApplicationStatus.DISTRICT_PUBLICITY: "二榜公示中（区）",
-    ApplicationStatus.CIVIL_CHECK: "民政经济状况核对中",
-    ApplicationStatus.FINAL_REVIEW: "市住房保障部门终审中",
-    ApplicationStatus.RESULT_PUBLICITY: "结果公示中",
-    ApplicationStatus.QUALIFIED: "已取得保障资格",
-    ApplicationStatus.REJECTED: "审核未通过",
-    ApplicationStatus.STOPPED: "已终止",
-    ApplicationStatus.WITHDRAWN: "已放弃",
-}
-CLOSED_STATUSES = frozenset(
-    {
-        ApplicationStatus.NOT_ACCEPTED,
-        ApplicationStatus.QUALIFIED,
-        ApplicationStatus.REJECTED,
-        ApplicationStatus.STOPPED,
-        ApplicationStatus.WITHDRAWN,
-    }
-)
 
 
 class Application(TimestampMixin, db.Model):
@@ -175,3 +124,7 @@ class Consent(TimestampMixin, db.Model):
     scopes: Mapped[list] = mapped_column(JSON, nullable=False)
     ip: Mapped[str | None] = mapped_column(String(45))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# The status changes only through app.core.status, by the review table (app.apply.workflow).
+guard(Application.status, TABLE)

@@ -33,12 +33,12 @@ from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import today_in_china, utcnow
 from app.core.masking import mask_id_number
+from app.core.status import change
 from app.eligibility.household import HouseholdError, parse_household
 from app.eligibility.questionnaire import Answers
 from app.eligibility.rules import assess
 from app.extensions import db
 from app.housing.models import Street
-from app.messages.services import post_message
 from app.storage import storage
 from app.uploads import MAX_FILE_BYTES, UploadError, clean_upload
 
@@ -477,55 +477,44 @@ def submit(application: Application, user: User, *, version: Stamp | None) -> No
         db.session.rollback()
         raise IncompleteApplication(problems)
     saving.forget_history(application)
-    previous = application.status
     application.precheck = precheck(application, user)
-    application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = utcnow()
     if application.reference is None:
         application.reference = f"JJGZ{utcnow():%Y%m%d}{secrets.randbelow(10**6):06d}"
-    _event(application, user.id, "submitted", ApplicationStatus.SUBMITTED, from_status=previous)
-    record(
-        "application.submitted",
-        actor_id=user.id,
-        subject_type="application",
-        subject_id=application.id,
-    )
-    resubmitted = previous == ApplicationStatus.CORRECTION_REQUESTED
     limit = review_policy().limit(track_of(application))
-    post_message(
-        user.id,
-        category="申请",
-        title="补正材料已提交" if resubmitted else "公租房申请已提交",
-        body=(
-            f"您的申请（编号 {application.reference}）已{'补正并重新' if resubmitted else ''}提交，"
-            f"等待街道办事处受理。自受理之日起办结时限为{limit}个工作日，进度可在“我的申请”查看。"
-        ),
-        link="/apply/status",
-    )
+    say = {"ref": f"（编号 {application.reference}）", "limit": limit}
+    _move(application, user, workflow.Action.SUBMIT, "submitted", say=say)
     _touch(application)
 
 
 def withdraw(application: Application, user: User) -> None:
     """放弃申请: remove the household's data and files; keep the audit trail."""
-    if workflow.find(application.status, workflow.Action.WITHDRAW, track_of(application)) is None:
-        raise ApplicationError("该申请已结束，无需放弃")
-    previous = application.status
+    _move(application, user, workflow.Action.WITHDRAW, "withdrawn")
     for file in list(application.files):
         _delete_file(file)
     application.data = {}
-    application.status = ApplicationStatus.WITHDRAWN
     application.current_due_on = None  # no review deadline runs any more
     application.active_slot = None
     application.closed_at = utcnow()
-    _event(application, user.id, "withdrawn", ApplicationStatus.WITHDRAWN, from_status=previous)
-    record(
-        "application.withdrawn",
-        actor_id=user.id,
-        subject_type="application",
-        subject_id=application.id,
-        detail=f"from {previous}",
-    )
     _touch(application)
+
+
+def _move(
+    application: Application,
+    user: User,
+    action: workflow.Action,
+    done: str,
+    *,
+    say: dict[str, Any] | None = None,
+) -> None:
+    """The resident's move by the review table, noted in the history as ``done``; audited
+    as ``application.<done>`` (the move's ``record_as``) and committed with the draft."""
+    previous = application.status
+    try:
+        moved = change(application, workflow.TABLE, action, actor=user, say=say, commit=False)
+    except workflow.ReviewError as refused:
+        raise ApplicationError(refused.message) from None
+    _event(application, user.id, done, moved.target, from_status=previous)
 
 
 def _event(

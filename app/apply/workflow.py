@@ -1,5 +1,6 @@
-"""The review workflow of an application: the one state machine, its deadlines and
-publicity rounds. Pure module: no Flask, no database; callers pass dates in.
+"""The review workflow of an application: its status table (:data:`TABLE`, applied by
+``app.core.status.change``), its deadlines and publicity rounds. Pure module: no Flask, no
+database; callers pass dates in.
 
 Process (九江 guide 001 五、六, which prevails; 九府办发[2019]12号 一(二)):
 
@@ -16,7 +17,7 @@ functions here take them as a :class:`ReviewPolicy`, by default the declared one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -24,10 +25,11 @@ from functools import lru_cache
 from typing import Any
 
 from app.apply.categories import Category
-from app.apply.models import CLOSED_STATUSES, ApplicationStatus
+from app.apply.statuses import CLOSED_STATUSES, ApplicationStatus
 from app.auth.roles import Role
 from app.core.policy_parameters import ReviewPath
 from app.core.policy_parameters import value as parameter
+from app.core.transitions import OWNER, Move, Table, Tell, move
 from app.core.workdays import CalendarNotCovered, add_working_days, working_days_between
 
 S = ApplicationStatus
@@ -169,110 +171,213 @@ def rounds_for(track: Track) -> tuple[Round, ...]:
     return (Round.STREET, Round.RESULT)
 
 
+# -- the review table ---------------------------------------------------------------
+
 BOTH = frozenset(Track)
 ONE = frozenset({Track.ONE_ROUND})
 THREE = frozenset({Track.THREE_ROUNDS})
-RESIDENT = frozenset({Role.RESIDENT})
-STREET = frozenset({Role.STREET_REVIEWER})
-DISTRICT = frozenset({Role.DISTRICT_REVIEWER})
-CITY = frozenset({Role.CITY_REVIEWER})
-CIVIL = frozenset({Role.CIVIL_AFFAIRS})
+STREET = Role.STREET_REVIEWER
+DISTRICT = Role.DISTRICT_REVIEWER
+CITY = Role.CITY_REVIEWER
+CIVIL = Role.CIVIL_AFFAIRS
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: Action
-    source: ApplicationStatus
-    target: ApplicationStatus
-    roles: frozenset[Role]
-    label: str  # the button
-    tracks: frozenset[Track] = BOTH
-    needs_reason: bool = False  # a reason the resident will read
-    danger: bool = False
-
-
-OPEN_STATUSES = tuple(status for status in S if status not in CLOSED_STATUSES)
-
-TRANSITIONS: tuple[Transition, ...] = (
-    # The resident (app/apply/services.py).
-    Transition(Action.SUBMIT, S.DRAFT, S.SUBMITTED, RESIDENT, "提交申请"),
-    Transition(Action.SUBMIT, S.CORRECTION_REQUESTED, S.SUBMITTED, RESIDENT, "补正后重新提交"),
-    *(
-        Transition(Action.WITHDRAW, status, S.WITHDRAWN, RESIDENT, "放弃申请", danger=True)
-        for status in OPEN_STATUSES
-    ),
-    # 街道办事处: 受理, 一次性告知补正, 不予受理; 初核; 一榜公示.
-    Transition(Action.ACCEPT, S.SUBMITTED, S.ACCEPTED, STREET, "受理"),
-    Transition(Action.REQUEST_CORRECTION, S.SUBMITTED, S.CORRECTION_REQUESTED, STREET,
-               "一次性告知补正", needs_reason=True),
-    Transition(Action.NOT_ACCEPT, S.SUBMITTED, S.NOT_ACCEPTED, STREET, "不予受理",
-               needs_reason=True, danger=True),
-    Transition(Action.START_PUBLICITY, S.ACCEPTED, S.STREET_PUBLICITY, STREET,
-               "初核通过，开始一榜公示"),
-    Transition(Action.REJECT, S.ACCEPTED, S.REJECTED, STREET, "初核不通过",
-               needs_reason=True, danger=True),
-    Transition(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.CIVIL_CHECK, STREET,
-               "公示期满无异议，委托民政核对", tracks=ONE),
-    Transition(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.DISTRICT_REVIEW, STREET,
-               "公示期满无异议，报区审核", tracks=THREE),
-    Transition(Action.STOP, S.STREET_PUBLICITY, S.STOPPED, STREET, "异议成立，终止申请",
-               needs_reason=True, danger=True),
-    # 区 (three rounds only): 区审核, 二榜公示.
-    Transition(Action.START_PUBLICITY, S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY, DISTRICT,
-               "区审核通过，开始二榜公示", tracks=THREE),
-    Transition(Action.REJECT, S.DISTRICT_REVIEW, S.REJECTED, DISTRICT, "区审核不通过",
-               tracks=THREE, needs_reason=True, danger=True),
-    Transition(Action.FINISH_PUBLICITY, S.DISTRICT_PUBLICITY, S.CIVIL_CHECK, DISTRICT,
-               "公示期满无异议，委托民政核对", tracks=THREE),
-    Transition(Action.STOP, S.DISTRICT_PUBLICITY, S.STOPPED, DISTRICT, "异议成立，终止申请",
-               tracks=THREE, needs_reason=True, danger=True),
-    # 民政: the 家庭经济状况核对 report.
-    Transition(Action.RECORD_CIVIL_REPORT, S.CIVIL_CHECK, S.FINAL_REVIEW, CIVIL, "录入核对报告"),
-    # 市住房保障部门: 终审, 结果公示 (廉租房: 三榜), 资格证明.
-    Transition(Action.APPROVE, S.FINAL_REVIEW, S.RESULT_PUBLICITY, CITY, "终审通过，开始结果公示"),
-    Transition(Action.REJECT, S.FINAL_REVIEW, S.REJECTED, CITY, "终审不通过",
-               needs_reason=True, danger=True),
-    Transition(Action.ISSUE_CERTIFICATE, S.RESULT_PUBLICITY, S.QUALIFIED, CITY,
-               "公示期满无异议，发放资格证明"),
-    Transition(Action.STOP, S.RESULT_PUBLICITY, S.STOPPED, CITY, "异议成立，终止申请",
-               needs_reason=True, danger=True),
-)  # fmt: skip
-
-
-class TransitionRefused(Exception):
-    """The action is not allowed now: wrong state, role or track. ``message`` is Chinese."""
+class ReviewError(Exception):
+    """A step on an application is refused (state, role, track, or another device took a
+    step first); ``message`` is Chinese, for the page."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
+TransitionRefused = ReviewError  # what the table's readers (below) raise
+
+# What a qualified household is told comes next. No lottery (摇号) or allocation runs in this
+# product yet, so it promises none (002 政策问答3 describes the 2019 lottery).
+AFTER_CERTIFICATE = (
+    "接下来由市住房保障部门组织配租（实物配租或租赁补贴），时间和方式以其公告为准；"
+    "本应用暂未开通摇号和选房。"
+)
+REJECTING_STAGE = {
+    S.ACCEPTED: "街道资格初核",
+    S.DISTRICT_REVIEW: "区住房保障部门审核",
+    S.FINAL_REVIEW: "市住房保障部门终审",
+}
+OPEN_STATUSES = tuple(status for status in S if status not in CLOSED_STATUSES)
+
+
+def _tell(title: str, body: str) -> Tell:
+    """The applicant's message; ``{ref}`` is always “（编号 …）”, the rest the service says."""
+    return Tell(title, body, "/apply/status")
+
+
+def _step(
+    action: Action,
+    sources: S | tuple[S, ...],
+    target: S,
+    who: str,
+    label: str,
+    tell: Tell | None = None,
+    *,
+    tracks: frozenset[Track] = BOTH,
+    needs_reason: bool = False,  # a reason the resident will read
+    danger: bool = False,
+    record_as: str = "",
+) -> list[Move]:
+    return move(
+        action, sources, target, who, label, tell, record_as,
+        tracks=tracks, needs_reason=needs_reason, danger=danger,
+    )  # fmt: skip
+
+
+WAITING = "，等待街道办事处受理。自受理之日起办结时限为{limit}个工作日，进度可在“我的申请”查看。"
+PUBLICISED = _tell(
+    "申请进入{label}",
+    "您的申请{ref}进入{label}，公示期{starts}至{ends}。公示期满无异议后进入下一环节。",
+)
+TO_CIVIL_CHECK = _tell(
+    "{label}期满",
+    "您的申请{ref}{label}期满无异议。市住房保障部门已委托民政部门核对家庭经济状况，"
+    "核对应于{civil_due}前完成。",
+)
+TO_DISTRICT = _tell("{label}期满", "您的申请{ref}{label}期满无异议。申请已报区住房保障部门审核。")
+STOPPED = _tell(
+    "申请已终止",
+    "您的申请{ref}在公示期间收到异议，经核实异议成立，申请终止。原因：{reason}",
+)
+REFUSED = {"needs_reason": True, "danger": True}
+
+
+def _rejected(status: S) -> Tell:
+    return _tell("审核未通过", f"您的申请{{ref}}未通过{REJECTING_STAGE[status]}。原因：{{reason}}")
+
+
+TABLE = Table(
+    name="Application.status",
+    statuses=tuple(S),
+    moves=(
+        # The resident (app/apply/services.py).
+        *_step(Action.SUBMIT, S.DRAFT, S.SUBMITTED, OWNER, "提交申请",
+               _tell("公租房申请已提交", "您的申请{ref}已提交" + WAITING), record_as="submitted"),
+        *_step(Action.SUBMIT, S.CORRECTION_REQUESTED, S.SUBMITTED, OWNER, "补正后重新提交",
+               _tell("补正材料已提交", "您的申请{ref}已补正并重新提交" + WAITING),
+               record_as="submitted"),
+        *_step(Action.WITHDRAW, OPEN_STATUSES, S.WITHDRAWN, OWNER, "放弃申请", danger=True,
+               record_as="withdrawn"),
+        # 街道办事处: 受理, 一次性告知补正, 不予受理; 初核; 一榜公示.
+        *_step(Action.ACCEPT, S.SUBMITTED, S.ACCEPTED, STREET, "受理",
+               _tell("申请已受理", "街道办事处已于{day}受理您的公租房申请{ref}，"
+                     "接下来将进行资格初核。按规定{limit}。")),
+        *_step(Action.REQUEST_CORRECTION, S.SUBMITTED, S.CORRECTION_REQUESTED, STREET,
+               "一次性告知补正",
+               _tell("请补正申请材料", "街道办事处审查了您的申请{ref}，需要一次性补正以下内容："
+                     "\n{listed}\n{explained}请在“我的申请”中补正后重新提交，补齐后即予受理。"),
+               needs_reason=True),
+        *_step(Action.NOT_ACCEPT, S.SUBMITTED, S.NOT_ACCEPTED, STREET, "不予受理",
+               _tell("申请不予受理", "您的申请{ref}不予受理。原因：{reason}"), **REFUSED),
+        *_step(Action.START_PUBLICITY, S.ACCEPTED, S.STREET_PUBLICITY, STREET,
+               "初核通过，开始一榜公示", PUBLICISED),
+        *_step(Action.REJECT, S.ACCEPTED, S.REJECTED, STREET, "初核不通过",
+               _rejected(S.ACCEPTED), **REFUSED),
+        *_step(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.CIVIL_CHECK, STREET,
+               "公示期满无异议，委托民政核对", TO_CIVIL_CHECK, tracks=ONE),
+        *_step(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.DISTRICT_REVIEW, STREET,
+               "公示期满无异议，报区审核", TO_DISTRICT, tracks=THREE),
+        *_step(Action.STOP, S.STREET_PUBLICITY, S.STOPPED, STREET, "异议成立，终止申请",
+               STOPPED, **REFUSED),
+        # 区 (three rounds only): 区审核, 二榜公示.
+        *_step(Action.START_PUBLICITY, S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY, DISTRICT,
+               "区审核通过，开始二榜公示", PUBLICISED, tracks=THREE),
+        *_step(Action.REJECT, S.DISTRICT_REVIEW, S.REJECTED, DISTRICT, "区审核不通过",
+               _rejected(S.DISTRICT_REVIEW), tracks=THREE, **REFUSED),
+        *_step(Action.FINISH_PUBLICITY, S.DISTRICT_PUBLICITY, S.CIVIL_CHECK, DISTRICT,
+               "公示期满无异议，委托民政核对", TO_CIVIL_CHECK, tracks=THREE),
+        *_step(Action.STOP, S.DISTRICT_PUBLICITY, S.STOPPED, DISTRICT, "异议成立，终止申请",
+               STOPPED, tracks=THREE, **REFUSED),
+        # 民政: the 家庭经济状况核对 report.
+        *_step(Action.RECORD_CIVIL_REPORT, S.CIVIL_CHECK, S.FINAL_REVIEW, CIVIL, "录入核对报告",
+               _tell("家庭经济状况核对已完成",
+                     "民政部门已完成您家庭经济状况的核对{ref}，申请进入市住房保障部门终审。")),
+        # 市住房保障部门: 终审, 结果公示 (廉租房: 三榜), 资格证明.
+        *_step(Action.APPROVE, S.FINAL_REVIEW, S.RESULT_PUBLICITY, CITY, "终审通过，开始结果公示",
+               _tell("终审通过，结果公示中", "您的申请{ref}已通过市住房保障部门终审，现进行{label}，"
+                     "公示期{starts}至{ends}。公示期满无异议后发放住房保障资格证明。")),
+        *_step(Action.REJECT, S.FINAL_REVIEW, S.REJECTED, CITY, "终审不通过",
+               _rejected(S.FINAL_REVIEW), **REFUSED),
+        *_step(Action.ISSUE_CERTIFICATE, S.RESULT_PUBLICITY, S.QUALIFIED, CITY,
+               "公示期满无异议，发放资格证明",
+               _tell("您已取得住房保障资格", "您的申请{ref}公示期满无异议，已发放住房保障资格证明"
+                     "（证明编号 {number}），有效期至{until}。可在“我的申请”中查看和打印。"
+                     + AFTER_CERTIFICATE)),
+        *_step(Action.STOP, S.RESULT_PUBLICITY, S.STOPPED, CITY, "异议成立，终止申请",
+               STOPPED, **REFUSED),
+    ),
+    owners=lambda application: (application.applicant_id,),
+    labels=lambda status: S(status).label,
+    audit="application",
+    subject="application",
+    stale="此申请已被他人更新，本次操作未执行；请刷新页面查看最新状态后再办理",
+    category="申请",
+    error=ReviewError,
+)  # fmt: skip
+
+
+# -- reading the table by role and track (the review pages, the queues) ---------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A move of :data:`TABLE` as the review pages read it (the resident shows as a role)."""
+
+    move: Move
+    action: Action
+    source: S
+    target: S
+    roles: frozenset[Role]
+    label: str  # the button
+    tracks: frozenset[Track]
+    needs_reason: bool
+    danger: bool
+
+    @classmethod
+    def of(cls, m: Move) -> Transition:
+        roles = frozenset(Role.RESIDENT if who == OWNER else Role(who) for who in m.who)
+        return cls(m, Action(m.action), S(m.source), S(m.target), roles, m.label, **m.extra)
+
+
+TRANSITIONS: tuple[Transition, ...] = tuple(Transition.of(m) for m in TABLE.moves)
+
+
+def on(track: Track) -> Callable[[Move], bool]:
+    """Only the moves of ``track`` (for ``Table.find`` and ``change(..., when=...)``)."""
+    return lambda m: track in m.extra["tracks"]
+
+
+def _parties(role: Role) -> set[str]:
+    """A resident asking about an application asks about their own."""
+    return {role, OWNER} if role is Role.RESIDENT else {role}
+
+
 def find(status: str, action: str, track: Track) -> Transition | None:
     """The transition ``action`` takes from ``status`` on this track, whoever acts."""
-    for transition in TRANSITIONS:
-        if (
-            transition.source == status
-            and transition.action == action
-            and track in transition.tracks
-        ):
-            return transition
-    return None
+    found = TABLE.find(status, action, on(track))
+    return Transition.of(found) if found is not None else None
 
 
 def allowed(status: str, action: str, role: Role, track: Track) -> Transition:
-    """The transition if ``role`` may take ``action`` from ``status``; else TransitionRefused."""
+    """The transition if ``role`` may take ``action`` from ``status``; else ReviewError."""
     transition = find(status, action, track)
     if transition is None:
-        label = ApplicationStatus(status).label
-        raise TransitionRefused(f"申请当前为“{label}”，不能进行此操作，请刷新页面查看最新状态")
+        raise ReviewError(TABLE.refusal(status))
     if role not in transition.roles:
-        raise TransitionRefused(f"“{transition.label}”不属于{role.label}的职责")
+        raise ReviewError(f"“{transition.label}”不属于{role.label}的职责")
     return transition
 
 
 def available(status: str, role: Role, track: Track) -> list[Transition]:
     """What ``role`` can do now, in table order (for the action buttons)."""
-    return [t for t in TRANSITIONS if t.source == status and role in t.roles and track in t.tracks]
+    return [Transition.of(m) for m in TABLE.available(status, _parties(role), on(track))]
 
 
 def actionable_statuses(role: Role) -> frozenset[ApplicationStatus]:
@@ -386,14 +491,6 @@ def certificate_valid_until(issued_on: date, policy: ReviewPolicy = DECLARED) ->
         return issued_on.replace(year=year)
     except ValueError:  # 29 February in a year without one: the month's last day
         return date(year, 2, 28)
-
-
-# What a qualified household is told comes next. No lottery (摇号) or allocation runs in this
-# product yet, so it promises none (002 政策问答3 describes the 2019 lottery).
-AFTER_CERTIFICATE = (
-    "接下来由市住房保障部门组织配租（实物配租或租赁补贴），时间和方式以其公告为准；"
-    "本应用暂未开通摇号和选房。"
-)
 
 
 def certificate_is_valid(today: date, issued_on: date, valid_until: date) -> bool:

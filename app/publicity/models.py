@@ -9,14 +9,15 @@ never reads (or decrypts) the resident's own records.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.apply.models import Application
 from app.core.models import TimestampMixin
+from app.core.status import guard
 from app.extensions import db
+from app.publicity.rules import OBJECTIONS, ObjectionStatus
 
 
 class PublicityRound(TimestampMixin, db.Model):
@@ -46,16 +47,6 @@ class PublicityRound(TimestampMixin, db.Model):
     )
 
     __table_args__ = (UniqueConstraint("application_id", "level"),)
-
-
-class ObjectionStatus(StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}[self.value]
 
 
 class Objection(TimestampMixin, db.Model):
@@ -107,3 +98,7 @@ class QualificationCertificate(TimestampMixin, db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     application: Mapped[Application] = relationship()
+
+
+# The status changes only through app.core.status, by app/publicity/rules.py's table.
+guard(Objection.status, OBJECTIONS)

@@ -79,9 +79,11 @@ def _submitted(
         return found
     spouse = f"36040319890101{user.id % 900 + 100:03d}"
     member_id = spouse + check_character(spouse)
-    application = Application(
+    application = Application(  # made in its first state, 已提交 (the status guard allows it)
         applicant_id=user.id,
         reference=reference,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=clock.utcnow() - timedelta(days=days_ago),
         street_id=street.id,
         district_id=street.district_id,
         region_confirmed_at=clock.utcnow(),
@@ -131,8 +133,6 @@ def _submitted(
         if item.required:
             application.files.append(_demo_file(item.key))
     application.precheck = apply_services.precheck(application, user)
-    application.status = ApplicationStatus.SUBMITTED
-    application.submitted_at = clock.utcnow() - timedelta(days=days_ago)
     application.events.append(
         ApplicationEvent(
             actor_id=user.id, action="submitted", to_status=ApplicationStatus.SUBMITTED

@@ -1,8 +1,8 @@
-"""Review actions on applications: each one checks the state machine, the actor's role
-and scope and the version the page was rendered with, then changes the status, records
-an event (who, when, what, why), writes the audit log, posts to the applicant's message
-centre and commits. Refusals raise ``ReviewError`` with a Chinese message and change
-nothing.
+"""Review actions on applications: each one checks the review table (app.apply.workflow),
+the actor's role and scope and the version the page was rendered with, then takes the move
+through ``app.core.status.change`` (status, audit log, the applicant's message), records an
+event (who, when, what, why) and commits. Refusals raise ``ReviewError`` with a Chinese
+message and change nothing.
 
 ``today`` (China calendar date) defaults to ``app.core.clock.today_in_china()``; tests
 pass it in to walk an application across holidays.
@@ -17,36 +17,28 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.apply import workflow
 from app.apply.models import CLOSED_STATUSES, Application, ApplicationEvent, ApplicationStatus
 from app.apply.review_policy import review_policy, track_of
-from app.apply.workflow import Action, Programme, Round, Transition, TransitionRefused
+from app.apply.workflow import REJECTING_STAGE as REJECTING_STAGE  # app/scale reads it here
+from app.apply.workflow import TABLE, Action, Programme, ReviewError, Round, Transition
 from app.audit.services import record
 from app.auth.models import User
 from app.core import clock
 from app.core.masking import mask_name
+from app.core.status import change, commit_or_stale
 from app.core.workdays import CalendarNotCovered
 from app.extensions import db
 from app.housing.models import Street
-from app.messages.services import post_message
 from app.publicity.models import (
     Objection,
     ObjectionStatus,
     PublicityRound,
     QualificationCertificate,
 )
+from app.publicity.rules import OBJECTIONS
 from app.staff import scope
-
-STATUS_LINK = "/apply/status"
-
-
-class ReviewError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 # -- finding -----------------------------------------------------------------------
 
@@ -115,10 +107,7 @@ def _today(today: date | None) -> date:
 def _check(application: Application, actor: User, action: Action) -> Transition:
     if not scope.can_see(actor, application.id):
         raise ReviewError("您无权办理此申请")
-    try:
-        return workflow.allowed(application.status, action, actor.role_enum, track_of(application))
-    except TransitionRefused as refused:
-        raise ReviewError(refused.message) from None
+    return workflow.allowed(application.status, action, actor.role_enum, track_of(application))
 
 
 def _begin(
@@ -126,13 +115,9 @@ def _begin(
 ) -> Transition:
     """Refuse unless ``actor`` may take ``action`` now, on the version the page showed."""
     transition = _check(application, actor, action)
-    _check_version(application, version)
-    return transition
-
-
-def _check_version(application: Application, version: str | int | None) -> None:
     if version is not None and str(application.version) != str(version):
-        raise ReviewError("此申请已被他人更新，本次操作未执行；请刷新页面查看最新状态后再办理")
+        raise ReviewError(TABLE.stale)
+    return transition
 
 
 def _move(
@@ -143,10 +128,22 @@ def _move(
     ip: str | None,
     note: str = "",
     details: dict[str, Any] | None = None,
-    message: tuple[str, str],
+    say: dict[str, Any] | None = None,
+    commit: bool = True,
 ) -> None:
+    """Take ``transition`` (its message filled from ``say``), note it in the history, commit."""
     previous = application.status
-    application.status = transition.target
+    change(
+        application,
+        TABLE,
+        transition.action,
+        actor=actor,
+        when=lambda m: m is transition.move,
+        note=note,
+        ip=ip,
+        say={"ref": _ref(application), **(say or {})},
+        commit=False,
+    )
     if transition.target in CLOSED_STATUSES:
         application.active_slot = None
         application.closed_at = clock.utcnow()
@@ -161,28 +158,8 @@ def _move(
             details=details,
         )
     )
-    record(
-        f"application.{transition.action}",
-        actor_id=actor.id,
-        subject_type="application",
-        subject_id=application.id,
-        detail=f"{previous} -> {transition.target}" + (f": {note}" if note else ""),
-        ip=ip,
-    )
-    title, body = message
-    post_message(
-        application.applicant_id, category="申请", title=title, body=body, link=STATUS_LINK
-    )
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ReviewError(
-            "此申请已被他人更新，本次操作未执行；请刷新页面查看最新状态后再办理"
-        ) from None
+    if commit:
+        commit_or_stale(TABLE)
 
 
 def _refresh_current_due(application: Application) -> None:
@@ -222,18 +199,7 @@ def accept(
         if application.legal_due_on
         else f"自受理之日起{policy.limit(track)}个工作日内办结"
     )
-    _move(
-        application,
-        actor,
-        transition,
-        ip=ip,
-        message=(
-            "申请已受理",
-            f"街道办事处已于{_d(day)}受理您的公租房申请{_ref(application)}，"
-            f"接下来将进行资格初核。按规定{limit}。",
-        ),
-    )
-    _commit()
+    _move(application, actor, transition, ip=ip, say={"day": _d(day), "limit": limit})
 
 
 def request_correction(
@@ -252,6 +218,7 @@ def request_correction(
         raise ReviewError("请列出需要补正的全部内容（至少一项）")
     note = (note or "").strip()
     listed = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+    explained = f"说明：{note}\n" if note else ""
     _move(
         application,
         actor,
@@ -259,14 +226,8 @@ def request_correction(
         ip=ip,
         note=note,
         details={"items": items},
-        message=(
-            "请补正申请材料",
-            f"街道办事处审查了您的申请{_ref(application)}，需要一次性补正以下内容：\n{listed}\n"
-            + (f"说明：{note}\n" if note else "")
-            + "请在“我的申请”中补正后重新提交，补齐后即予受理。",
-        ),
+        say={"listed": listed, "explained": explained},
     )
-    _commit()
 
 
 def not_accept(
@@ -279,15 +240,7 @@ def not_accept(
 ) -> None:
     transition = _begin(application, actor, Action.NOT_ACCEPT, version)
     reason = _required_reason(reason)
-    _move(
-        application,
-        actor,
-        transition,
-        ip=ip,
-        note=reason,
-        message=("申请不予受理", f"您的申请{_ref(application)}不予受理。原因：{reason}"),
-    )
-    _commit()
+    _move(application, actor, transition, ip=ip, note=reason, say={"reason": reason})
 
 
 def reject(
@@ -301,26 +254,7 @@ def reject(
     """审核不通过 (街道初核, 区审核 or 市终审), with the reason the resident reads."""
     transition = _begin(application, actor, Action.REJECT, version)
     reason = _required_reason(reason)
-    stage = REJECTING_STAGE[ApplicationStatus(application.status)]
-    _move(
-        application,
-        actor,
-        transition,
-        ip=ip,
-        note=reason,
-        message=(
-            "审核未通过",
-            f"您的申请{_ref(application)}未通过{stage}。原因：{reason}",
-        ),
-    )
-    _commit()
-
-
-REJECTING_STAGE = {
-    ApplicationStatus.ACCEPTED: "街道资格初核",
-    ApplicationStatus.DISTRICT_REVIEW: "区住房保障部门审核",
-    ApplicationStatus.FINAL_REVIEW: "市住房保障部门终审",
-}
+    _move(application, actor, transition, ip=ip, note=reason, say={"reason": reason})
 
 
 def _required_reason(reason: str) -> str:
@@ -342,46 +276,25 @@ def start_publicity(
     today: date | None = None,
 ) -> PublicityRound:
     """一榜 (街道) or 二榜 (区): open the round on the public page for 5 working days."""
-    return _publicise(
-        application,
-        actor,
-        Action.START_PUBLICITY,
-        version=version,
-        ip=ip,
-        today=today,
-        title="申请进入{label}",
-        news="进入{label}",
-        then="公示期满无异议后进入下一环节。",
-    )
+    return _publicise(application, actor, Action.START_PUBLICITY, version, ip, today)
 
 
 def _publicise(
     application: Application,
     actor: User,
     action: Action,
-    *,
     version: str | int | None,
     ip: str | None,
     today: date | None,
-    title: str,
-    news: str,
-    then: str,
 ) -> PublicityRound:
     transition = _begin(application, actor, action, version)
     publicity = _open_round(application, actor, transition.target, _today(today))
-    label = Round(publicity.level).label(track_of(application))
-    _move(
-        application,
-        actor,
-        transition,
-        ip=ip,
-        message=(
-            title.format(label=label),
-            f"您的申请{_ref(application)}{news.format(label=label)}，公示期"
-            f"{_d(publicity.starts_on)}至{_d(publicity.ends_on)}。{then}",
-        ),
-    )
-    _commit()
+    say = {
+        "label": Round(publicity.level).label(track_of(application)),
+        "starts": _d(publicity.starts_on),
+        "ends": _d(publicity.ends_on),
+    }
+    _move(application, actor, transition, ip=ip, say=say)
     return publicity
 
 
@@ -478,21 +391,8 @@ def finish_publicity(
     if transition.target == ApplicationStatus.CIVIL_CHECK:
         application.civil_check_started_on = day
         application.civil_check_due_on = workflow.civil_check_due(day, review_policy())
-        following = (
-            "市住房保障部门已委托民政部门核对家庭经济状况，"
-            f"核对应于{_d(application.civil_check_due_on)}前完成。"
-        )
-    else:
-        following = "申请已报区住房保障部门审核。"
-    _move(
-        application,
-        actor,
-        transition,
-        ip=ip,
-        note=f"{label}期满无异议",
-        message=(f"{label}期满", f"您的申请{_ref(application)}{label}期满无异议。{following}"),
-    )
-    _commit()
+    say = {"label": label, "civil_due": _d(application.civil_check_due_on)}
+    _move(application, actor, transition, ip=ip, note=f"{label}期满无异议", say=say)
 
 
 # -- 民政, 市终审, 资格证明 ----------------------------------------------------------------
@@ -531,12 +431,7 @@ def record_civil_report(
             "reported_on": day.isoformat(),
             "late": late,
         },
-        message=(
-            "家庭经济状况核对已完成",
-            f"民政部门已完成您家庭经济状况的核对{_ref(application)}，申请进入市住房保障部门终审。",
-        ),
     )
-    _commit()
 
 
 def approve(
@@ -548,17 +443,7 @@ def approve(
     today: date | None = None,
 ) -> PublicityRound:
     """终审通过: the result goes on public display (廉租房: the 三榜, by the city)."""
-    return _publicise(
-        application,
-        actor,
-        Action.APPROVE,
-        version=version,
-        ip=ip,
-        today=today,
-        title="终审通过，结果公示中",
-        news="已通过市住房保障部门终审，现进行{label}",
-        then="公示期满无异议后发放住房保障资格证明。",
-    )
+    return _publicise(application, actor, Action.APPROVE, version, ip, today)
 
 
 def issue_certificate(
@@ -594,12 +479,8 @@ def issue_certificate(
         transition,
         ip=ip,
         details={"certificate": certificate.number},
-        message=(
-            "您已取得住房保障资格",
-            f"您的申请{_ref(application)}公示期满无异议，已发放住房保障资格证明"
-            f"（证明编号 {certificate.number}），有效期至{_d(certificate.valid_until)}。"
-            f"可在“我的申请”中查看和打印。{workflow.AFTER_CERTIFICATE}",
-        ),
+        say={"number": certificate.number, "until": _d(certificate.valid_until)},
+        commit=False,
     )
     record(
         "certificate.issued",
@@ -609,7 +490,7 @@ def issue_certificate(
         detail=certificate.number,
         ip=ip,
     )
-    _commit()
+    commit_or_stale(TABLE)
     return certificate
 
 
@@ -650,25 +531,24 @@ def decide_objection(
             ip=ip,
             note=resolution,
             details={"objection": objection.id},
-            message=(
-                "申请已终止",
-                f"您的申请{_ref(application)}在公示期间收到异议，经核实异议成立，申请终止。"
-                f"原因：{resolution}",
-            ),
+            say={"reason": resolution},
+            commit=False,
         )
-    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    # Audited below against the application, whose trail the decision belongs to.
+    action = "uphold" if upheld else "dismiss"
+    decision = change(objection, OBJECTIONS, action, actor=actor, audit=False, commit=False)
     objection.handled_by_id = actor.id
     objection.handled_at = clock.utcnow()
     objection.resolution = resolution
     record(
-        "objection.upheld" if upheld else "objection.dismissed",
+        f"objection.{decision.target}",
         actor_id=actor.id,
         subject_type="application",
         subject_id=application.id,
         detail=f"objection {objection.id}: {resolution}",
         ip=ip,
     )
-    _commit()
+    commit_or_stale(TABLE)
 
 
 def objection_for_staff(user: User, objection_id: int) -> Objection | None:

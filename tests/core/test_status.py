@@ -177,9 +177,14 @@ def _status_writes(path: Path, columns: set[str]) -> list[str]:
             targets = node.targets
         elif isinstance(node, ast.AugAssign | ast.AnnAssign):
             targets = [node.target]
+        unpacked = [
+            part
+            for target in targets
+            for part in (target.elts if isinstance(target, ast.Tuple | ast.List) else [target])
+        ]
         found += [
             f"{path.name}:{node.lineno}"
-            for target in targets
+            for target in unpacked
             if isinstance(target, ast.Attribute) and target.attr in columns
         ]
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "values":

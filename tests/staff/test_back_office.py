@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.apply.models import Application, ApplicationStatus
 from app.audit.models import AuditEvent
@@ -63,8 +63,10 @@ def test_district_city_and_civil_scopes(app, places, staff) -> None:
     assert Desk(app, staff.city).get(path).status_code == 200
     civil = Desk(app, staff.civil)
     assert civil.get(path).status_code == 404  # not commissioned yet
-    application.civil_check_started_on = date(2026, 10, 9)
-    application.status = S.CIVIL_CHECK
+    commissioned = {"status": S.CIVIL_CHECK, "civil_check_started_on": date(2026, 10, 9)}
+    db.session.execute(  # set up as stored (the review steps are tested elsewhere)
+        update(Application).where(Application.id == application.id).values(**commissioned)
+    )
     db.session.commit()
     assert civil.get(path).status_code == 200
 

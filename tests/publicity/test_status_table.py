@@ -1,0 +1,58 @@
+"""The objection's status table (app/publicity/rules.py ``OBJECTIONS``): every (status,
+action, party) is a declared move or refused in Chinese, and a stored objection's status is
+never assigned outside ``app.core.status``."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.roles import Role
+from app.core.status import StatusWriteRefused
+from app.core.transitions import OWNER, SYSTEM, Refused
+from app.extensions import db
+from app.publicity.models import Objection
+from app.publicity.rules import OBJECTIONS, ObjectionStatus
+from tests.conftest import post
+from tests.publicity.test_publicity import OBJECTION, in_publicity
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+OFFICES = (Role.STREET_REVIEWER, Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER)
+DECIDED = {"uphold": ObjectionStatus.UPHELD, "dismiss": ObjectionStatus.DISMISSED}
+DECLARED = {
+    (ObjectionStatus.OPEN, action, office): target
+    for action, target in DECIDED.items()
+    for office in OFFICES
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "party"),
+    list(itertools.product(ObjectionStatus, DECIDED, (*Role, OWNER, SYSTEM))),
+)
+def test_every_move_is_declared_or_refused_in_chinese(status, action, party) -> None:
+    expected = DECLARED.get((status, action, party))
+    if expected is not None:
+        assert OBJECTIONS.check(status, action, {party}).target == expected
+    else:
+        with pytest.raises(Refused) as refused:
+            OBJECTIONS.check(status, action, {party})
+        assert CHINESE.search(refused.value.message)
+
+
+def test_the_table_declares_every_status_and_its_texts() -> None:
+    assert set(OBJECTIONS.statuses) == set(ObjectionStatus)
+    assert CHINESE.search(OBJECTIONS.stale) and OBJECTIONS.error("x").message == "x"
+
+
+def test_a_stored_status_is_not_assigned_outside_the_helper(app, client, places, staff, today):
+    _resident, _application, _street, publicity = in_publicity(app, places, staff, today)
+    assert post(client, f"/publicity/{publicity.id}/objection", OBJECTION).status_code == 303
+    objection = db.session.scalar(select(Objection))
+    with pytest.raises(StatusWriteRefused):
+        objection.status = ObjectionStatus.DISMISSED
+    db.session.rollback()
+    assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
