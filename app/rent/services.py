@@ -72,7 +72,7 @@ from app.rent.payments import (
     Order,
     SandboxProvider,
 )
-from app.rent.statuses import BILLS, CLOSING_ACTION, PAYMENTS, PaymentError
+from app.rent.statuses import BILLS, PAYMENTS, PaymentError
 
 log = logging.getLogger(__name__)
 
@@ -656,10 +656,11 @@ def _open_payment_holding(bill_ids: Iterable[int]) -> Payment | None:
     )
 
 
-def _close_payment(payment_id: int, state: PaymentState, reason: str) -> bool:
-    """pending -> failed/expired and release its bills; False if it was no longer pending."""
+def _close_payment(payment_id: int, action: str, reason: str) -> bool:
+    """Close a pending payment by ``action`` (PAYMENTS: cancel, fail, expire) and release its
+    bills; False if it was no longer pending."""
     moved = change_where(
-        PAYMENTS, CLOSING_ACTION[state], Payment, Payment.id == payment_id,
+        PAYMENTS, action, Payment, Payment.id == payment_id,
         values={"failure_reason": reason},
     )  # fmt: skip
     if moved != 1:
@@ -682,8 +683,7 @@ def expire_stale_payments(now: datetime | None = None, lease_id: int | None = No
     if lease_id is not None:
         query = query.where(Payment.lease_id == lease_id)
     expired = sum(
-        _close_payment(pid, PaymentState.EXPIRED, "超时未支付")
-        for pid in db.session.scalars(query).all()
+        _close_payment(pid, "expire", "超时未支付") for pid in db.session.scalars(query).all()
     )
     if expired:
         db.session.expire_all()
@@ -800,7 +800,7 @@ def _overdue_pending(payment: Payment, now: datetime) -> bool:
 def refresh_payment(payment: Payment, now: datetime | None = None) -> Payment:
     """Expire ``payment`` if it is pending past its deadline."""
     if _overdue_pending(payment, now or utcnow()) and _close_payment(
-        payment.id, PaymentState.EXPIRED, "超时未支付"
+        payment.id, "expire", "超时未支付"
     ):
         db.session.commit()
         db.session.refresh(payment)
@@ -808,7 +808,7 @@ def refresh_payment(payment: Payment, now: datetime | None = None) -> Payment:
 
 
 def cancel_payment(payment: Payment, actor_id: int) -> bool:
-    if not _close_payment(payment.id, PaymentState.FAILED, "已取消"):
+    if not _close_payment(payment.id, "cancel", "已取消"):
         return False
     record(
         "rent.payment.cancelled",
@@ -864,7 +864,7 @@ def receive_notification(
             return _reject(payment, f"订单{label}后收到支付成功通知，需人工核对退款", ip)
         return NotificationOutcome(True, "订单已关闭")
     if note.trade_status != TRADE_SUCCESS:
-        if _close_payment(payment.id, PaymentState.FAILED, "付款人未完成支付"):
+        if _close_payment(payment.id, "fail", "付款人未完成支付"):
             db.session.commit()
         return NotificationOutcome(True, "订单已关闭")
     return _settle_online(payment, note.transaction_id, ip)

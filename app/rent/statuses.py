@@ -54,6 +54,3 @@ PAYMENTS = Table(
     error=PaymentError,
     category="租金",
 )
-
-# How a pending payment closes, by the state it ends in.
-CLOSING_ACTION = {PaymentState.FAILED: "fail", PaymentState.EXPIRED: "expire"}
