@@ -40,27 +40,13 @@ from app.renewal.forms import (
     PolicyForm,
 )
 from app.renewal.models import IncomeCheckStatus, Renewal, RenewalPolicy, RenewalStatus
-from app.renewal.rules import APPLY_STEPS, SIGN_STEPS, ApplyStep, SignStep
+from app.renewal.rules import ApplyStep, SignStep
 from app.renewal.services import RenewalError
+from app.step_pages import counter, refusal_redirect, resume_url
 from app.storage import storage
 from app.uploads import UploadError
 
 STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
-APPLY_ENDPOINTS = {
-    ApplyStep.DECLARATION: "renewal.declaration",
-    ApplyStep.CONFIRM: "renewal.confirm",
-    ApplyStep.MATERIALS: "renewal.materials",
-    ApplyStep.DONE: "renewal.submitted",
-}
-SIGN_ENDPOINTS = {
-    SignStep.CONTRACT: "renewal.sign_contract",
-    SignStep.CONFIRM: "renewal.sign_confirm",
-    SignStep.COMMITMENT: "renewal.commitment",
-    SignStep.COPY: "renewal.commitment_copy",
-    SignStep.FACE: "renewal.sign_face",
-    SignStep.SIGNED: "renewal.sign_done",
-}
-
 # After the face check, the phone goes straight to the contract to sign.
 set_phone_next(RENEWAL_SIGN, lambda renewal_id: f"/renewal/{renewal_id}/sign/phone")
 
@@ -132,9 +118,9 @@ def index():
 
 def _next_url(renewal: Renewal) -> str:
     if renewal.status_enum is RenewalStatus.DRAFT:
-        return url_for(APPLY_ENDPOINTS[services.apply_step(renewal)], renewal_id=renewal.id)
+        return resume_url(rules.APPLY_FLOW, services.facts(renewal), renewal_id=renewal.id)
     if renewal.status_enum is RenewalStatus.APPROVED:
-        return url_for(SIGN_ENDPOINTS[services.sign_step(renewal)], renewal_id=renewal.id)
+        return resume_url(rules.SIGN_FLOW, services.facts(renewal), renewal_id=renewal.id)
     return url_for("renewal.detail", renewal_id=renewal.id)
 
 
@@ -229,11 +215,9 @@ def _apply_guard(renewal: Renewal, wanted: ApplyStep) -> Response | None:
     if renewal.status_enum is not RenewalStatus.DRAFT:
         flash("续约申请已提交，不能再修改。", "info")
         return see_other(url_for("renewal.detail", renewal_id=renewal.id))
-    current = services.apply_step(renewal)
-    if not rules.step_reached(APPLY_STEPS, current, wanted):
-        flash(f"请先完成“{current.label}”。", "error")
-        return see_other(url_for(APPLY_ENDPOINTS[current], renewal_id=renewal.id))
-    return None
+    return refusal_redirect(
+        rules.APPLY_FLOW, services.facts(renewal), wanted, renewal_id=renewal.id
+    )
 
 
 def _apply_page(template: str, renewal: Renewal, step: ApplyStep, **context):
@@ -242,8 +226,7 @@ def _apply_page(template: str, renewal: Renewal, step: ApplyStep, **context):
         context.pop("block", None),
         title="续租申请",
         back_url=url_for("renewal.index"),
-        steps=APPLY_STEPS,
-        step=step,
+        **counter(rules.APPLY_FLOW, step),
         **_details_context(renewal),
         **context,
     )
@@ -447,11 +430,7 @@ def _sign_guard(renewal: Renewal, wanted: SignStep) -> Response | None:
     if renewal.status_enum is not RenewalStatus.APPROVED:
         flash("续约申请审核通过后才能签订合同。", "error")
         return see_other(url_for("renewal.detail", renewal_id=renewal.id))
-    current = services.sign_step(renewal)
-    if not rules.step_reached(SIGN_STEPS, current, wanted):
-        flash(f"请先完成“{current.label}”。", "error")
-        return see_other(url_for(SIGN_ENDPOINTS[current], renewal_id=renewal.id))
-    return None
+    return refusal_redirect(rules.SIGN_FLOW, services.facts(renewal), wanted, renewal_id=renewal.id)
 
 
 def _sign_page(template: str, renewal: Renewal, step: SignStep, **context):
@@ -460,8 +439,7 @@ def _sign_page(template: str, renewal: Renewal, step: SignStep, **context):
         template,
         context.pop("block", None),
         title="个人租赁合同签订",
-        steps=SIGN_STEPS,
-        step=step,
+        **counter(rules.SIGN_FLOW, step),
         clauses=clauses(services.contract_data(renewal)),
         **_details_context(renewal),
         **context,
@@ -635,8 +613,8 @@ def _phone_guard(renewal: Renewal | None) -> Response | None:
     if services.face_for_signing(renewal) is None:
         if current_user.is_authenticated and current_user.id == renewal.tenant_id:
             flash("请先完成人脸识别，再签署合同。", "error")
-            step = services.sign_step(renewal)
-            return see_other(url_for(SIGN_ENDPOINTS[step], renewal_id=renewal.id))
+            facts = services.facts(renewal)
+            return see_other(resume_url(rules.SIGN_FLOW, facts, renewal_id=renewal.id))
         return _grant_missing()
     return None
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.auth.roles import Role
+from app.core.steps import Flow, Step, reached
 from app.core.transitions import OWNER, Table, Tell, move
 from app.housing.tenancy import RenewalWindow
 
@@ -113,6 +114,9 @@ def renewal_prices(current: Prices, moved_into: Prices | None) -> Prices:
 
 
 # -- steps ---------------------------------------------------------------------------
+# Two flows on the one step engine (app/core/steps.py), each a step per page: 续租申请 and
+# 合同签订. Where the tenant stands is read from the renewal's timestamps (RenewalFacts),
+# so every device agrees; a page opened before its turn is refused by the engine.
 
 
 class ApplyStep(StrEnum):
@@ -123,26 +127,46 @@ class ApplyStep(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "declaration": "申请声明",
-            "confirm": "确认续约信息",
-            "materials": "上传材料",
-            "done": "已提交",
-        }[self.value]
+        return APPLY_FLOW.step(self).label
 
 
-APPLY_STEPS = [ApplyStep.DECLARATION, ApplyStep.CONFIRM, ApplyStep.MATERIALS]
+@dataclass(frozen=True)
+class RenewalFacts:
+    """What the steps read: which of the renewal's steps have been taken."""
+
+    declared: bool = False
+    confirmed: bool = False
+    submitted: bool = False
+    started: bool = False  # the contract opened for signing (合同签署)
+    sign_confirmed: bool = False
+    read: bool = False
+    copied: bool = False
+    signed: bool = False
+
+
+def _needs(flag: str, missing: str):
+    return lambda facts: None if getattr(facts, flag) else missing
+
+
+APPLY_FLOW: Flow[RenewalFacts] = Flow(
+    "renewal.apply",
+    steps=(
+        Step(ApplyStep.DECLARATION, "申请声明", _needs("declared", "尚未同意申请声明"),
+             endpoint="renewal.declaration"),
+        Step(ApplyStep.CONFIRM, "确认续约信息", _needs("confirmed", "尚未确认续约信息"),
+             endpoint="renewal.confirm"),
+        Step(ApplyStep.MATERIALS, "上传材料", _needs("submitted", "尚未上传材料并提交"),
+             endpoint="renewal.materials"),
+    ),
+    done=Step(ApplyStep.DONE, "已提交", endpoint="renewal.submitted"),
+)  # fmt: skip
+APPLY_STEPS = [ApplyStep(step_id) for step_id in APPLY_FLOW.ids]
 
 
 def apply_step(*, declared: bool, confirmed: bool, submitted: bool) -> ApplyStep:
     """The furthest application step the tenant may be on."""
-    if submitted:
-        return ApplyStep.DONE
-    if not declared:
-        return ApplyStep.DECLARATION
-    if not confirmed:
-        return ApplyStep.CONFIRM
-    return ApplyStep.MATERIALS
+    facts = RenewalFacts(declared=declared, confirmed=confirmed, submitted=submitted)
+    return ApplyStep(APPLY_FLOW.resume(facts).id)
 
 
 class SignStep(StrEnum):
@@ -155,47 +179,39 @@ class SignStep(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "contract": "合同签署",
-            "confirm": "确认续约信息",
-            "commitment": "阅读承诺书",
-            "copy": "抄录承诺书",
-            "face": "人脸识别并签署",
-            "signed": "签订成功",
-        }[self.value]
+        return SIGN_FLOW.step(self).label
 
 
-SIGN_STEPS = [
-    SignStep.CONTRACT,
-    SignStep.CONFIRM,
-    SignStep.COMMITMENT,
-    SignStep.COPY,
-    SignStep.FACE,
-]
+SIGN_FLOW: Flow[RenewalFacts] = Flow(
+    "renewal.sign",
+    steps=(
+        Step(SignStep.CONTRACT, "合同签署", _needs("started", "尚未打开合同"),
+             endpoint="renewal.sign_contract"),
+        Step(SignStep.CONFIRM, "确认续约信息", _needs("sign_confirmed", "尚未确认续约信息"),
+             endpoint="renewal.sign_confirm"),
+        Step(SignStep.COMMITMENT, "阅读承诺书", _needs("read", "尚未阅读承诺书"),
+             endpoint="renewal.commitment"),
+        Step(SignStep.COPY, "抄录承诺书", _needs("copied", "尚未抄录承诺书"),
+             endpoint="renewal.commitment_copy"),
+        Step(SignStep.FACE, "人脸识别并签署", _needs("signed", "尚未完成人脸识别并签署"),
+             endpoint="renewal.sign_face"),
+    ),
+    done=Step(SignStep.SIGNED, "签订成功", endpoint="renewal.sign_done"),
+)  # fmt: skip
+SIGN_STEPS = [SignStep(step_id) for step_id in SIGN_FLOW.ids]
 
 
 def sign_step(
     *, started: bool, confirmed: bool, read: bool, copied: bool, signed: bool
 ) -> SignStep:
     """The furthest signing step the tenant may be on."""
-    if signed:
-        return SignStep.SIGNED
-    if not started:
-        return SignStep.CONTRACT
-    if not confirmed:
-        return SignStep.CONFIRM
-    if not read:
-        return SignStep.COMMITMENT
-    if not copied:
-        return SignStep.COPY
-    return SignStep.FACE
+    facts = RenewalFacts(
+        started=started, sign_confirmed=confirmed, read=read, copied=copied, signed=signed
+    )
+    return SignStep(SIGN_FLOW.resume(facts).id)
 
 
-def step_reached(steps: list, current, wanted) -> bool:
-    """True when ``wanted`` is at or before ``current`` in ``steps`` (done steps count)."""
-    if current not in steps:
-        return True
-    return steps.index(wanted) <= steps.index(current)
+step_reached = reached  # the engine's order check, by the names the renewal uses
 
 
 # -- countdowns ----------------------------------------------------------------------

@@ -222,12 +222,23 @@ def document_bytes(document: RenewalDocument) -> bytes:
     return data
 
 
-def apply_step(renewal: Renewal) -> rules.ApplyStep:
-    return rules.apply_step(
+def facts(renewal: Renewal) -> rules.RenewalFacts:
+    """Which of the renewal's steps have been taken, for its two flows (rules.APPLY_FLOW,
+    rules.SIGN_FLOW): read from the stored timestamps, so every device agrees."""
+    return rules.RenewalFacts(
         declared=renewal.declaration_accepted_at is not None,
         confirmed=renewal.details_confirmed_at is not None,
         submitted=renewal.submitted_at is not None,
+        started=renewal.sign_started_at is not None,
+        sign_confirmed=renewal.sign_confirmed_at is not None,
+        read=renewal.commitment_read_at is not None,
+        copied=renewal.commitment_confirmed_at is not None,
+        signed=renewal.signed_at is not None,
     )
+
+
+def apply_step(renewal: Renewal) -> rules.ApplyStep:
+    return rules.ApplyStep(rules.APPLY_FLOW.resume(facts(renewal)).id)
 
 
 def face_for_signing(renewal: Renewal) -> FaceVerification | None:
@@ -239,13 +250,7 @@ def face_for_signing(renewal: Renewal) -> FaceVerification | None:
 
 
 def sign_step(renewal: Renewal) -> rules.SignStep:
-    return rules.sign_step(
-        started=renewal.sign_started_at is not None,
-        confirmed=renewal.sign_confirmed_at is not None,
-        read=renewal.commitment_read_at is not None,
-        copied=renewal.commitment_confirmed_at is not None,
-        signed=renewal.signed_at is not None,
-    )
+    return rules.SignStep(rules.SIGN_FLOW.resume(facts(renewal)).id)
 
 
 def commitment_seconds_left(renewal: Renewal, now: datetime | None = None) -> int:
@@ -419,7 +424,7 @@ def missing_sides(renewal: Renewal) -> list[str]:
 
 def submit(renewal: Renewal, *, ip: str | None = None) -> None:
     _require_draft(renewal)
-    if apply_step(renewal) is not rules.ApplyStep.MATERIALS:
+    if rules.APPLY_FLOW.refusal(facts(renewal), rules.ApplyStep.MATERIALS):
         raise RenewalError("请按顺序完成申请声明和确认续约信息。")
     missing = missing_sides(renewal)
     if missing:

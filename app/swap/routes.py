@@ -37,6 +37,7 @@ from app.swap.forms import (
 )
 from app.swap.models import RequestStatus, SwapListing
 from app.swap.rules import (
+    FLOW,
     MAX_PHOTOS,
     MAX_PROOF_FILES,
     Step,
@@ -648,6 +649,7 @@ def _application_page(
         back_url=url_for("swap.mine"),
         application=found,
         party=mine_party,
+        flow=FLOW,
         progress=applications.progress_of(mine_party),
         other_progress=applications.progress_of(other_party),
         bills=applications.prepay_bills(mine_party),

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from app.core.steps import Flow
+from app.core.steps import Step as FlowStep
 from app.swap.statuses import APPLICATIONS
 from app.swap.statuses import ApplicationStatus as ApplicationStatus
 
@@ -81,18 +83,13 @@ class Step(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "reason": "填写互换理由并上传证明材料",
-            "sign": "签署《承诺书》",
-            "prepay": "预缴一年租金",
-        }[self.value]
-
-
-STEPS = (Step.REASON, Step.SIGN, Step.PREPAY)
+        return FLOW.step(self).label
 
 
 @dataclass(frozen=True)
 class PartyProgress:
+    """One tenant's part of the application: the state the flow's steps read."""
+
     has_reason: bool
     proof_files: int
     signed: bool
@@ -100,39 +97,48 @@ class PartyProgress:
     prepaid: bool
 
     def done(self, step: Step | str) -> bool:
-        step = Step(step)
-        if step is Step.REASON:
-            return self.has_reason and self.proof_files > 0
-        if step is Step.SIGN:
-            return self.signed
-        return self.prepaid
+        return FLOW.complete(self, Step(step))
 
     @property
     def next_step(self) -> Step | None:
         """The first step not done yet; None when this tenant has done everything."""
-        return next((step for step in STEPS if not self.done(step)), None)
+        found = FLOW.first_incomplete(self)
+        return Step(found.id) if found else None
 
     def may_do(self, step: Step | str) -> bool:
         """Steps go in order; the reason can be changed until the 承诺书 is signed."""
-        step = Step(step)
-        earlier = STEPS[: STEPS.index(step)]
-        if not all(self.done(s) for s in earlier):
-            return False
-        return not (step is Step.REASON and self.signed)
+        return FLOW.refusal(self, Step(step)) is None
+
+
+# The three steps, on the one step engine (app/core/steps.py). They are all done on the
+# application's page (a task list), so no step has a page of its own.
+FLOW: Flow[PartyProgress] = Flow(
+    "swap.application",
+    steps=(
+        FlowStep(
+            Step.REASON,
+            "填写互换理由并上传证明材料",
+            lambda p: None if p.has_reason and p.proof_files > 0 else "尚未填写理由并上传证明",
+            locked=lambda p: (
+                "您已签署《承诺书》，互换理由和证明材料不能再修改。" if p.signed else None
+            ),
+        ),
+        FlowStep(Step.SIGN, "签署《承诺书》", lambda p: None if p.signed else "尚未签署承诺书"),
+        FlowStep(Step.PREPAY, "预缴一年租金", lambda p: None if p.prepaid else "尚未预缴租金"),
+    ),
+    blocked="请先完成上一步：{label}。",
+)
+STEPS = tuple(Step(step_id) for step_id in FLOW.ids)
 
 
 def ready_for_review(parties: list[PartyProgress]) -> bool:
-    return len(parties) == 2 and all(party.next_step is None for party in parties)
+    return len(parties) == 2 and all(FLOW.finished(party) for party in parties)
 
 
 def step_refusal(progress: PartyProgress, step: Step) -> str | None:
     """Why ``step`` cannot be done now, in Chinese; None when it can."""
-    if progress.may_do(step):
-        return None
-    if step is Step.REASON:
-        return "您已签署《承诺书》，互换理由和证明材料不能再修改。"
-    missing = next(s for s in STEPS if not progress.done(s))
-    return f"请先完成上一步：{missing.label}。"
+    refusal = FLOW.refusal(progress, step)
+    return refusal.message if refusal else None
 
 
 def can_move(current: ApplicationStatus, target: ApplicationStatus) -> bool:
