@@ -39,3 +39,9 @@ def refusal_redirect(flow: Flow, state: Any, wanted: str, **values: Any) -> Resp
         return None
     flash(refusal.message, "error")
     return see_other(step_url(flow.step(refusal.go_to), **values))
+
+
+def next_url(flow: Flow, step_id: str, **values: Any) -> str:
+    """下一步: the page after ``step_id`` (the next step, else ``done``, else the step)."""
+    following = flow.next(step_id) or flow.done or flow.step(step_id)
+    return step_url(following, **values)

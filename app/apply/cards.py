@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import url_for
 
-from app.apply import services, steps
+from app.apply import services
 from app.apply.models import Application, ApplicationStatus
+from app.apply.steps import FLOW
 from app.auth.models import User
 from app.core.clock import to_china_time
 from app.home.cards import HomeCard, home_card_provider
@@ -17,8 +18,8 @@ _OUTCOMES = (ApplicationStatus.NOT_ACCEPTED, ApplicationStatus.REJECTED, Applica
 
 def draft_progress(application: Application) -> str:
     """“已填到第5步（共8步）：家庭成员”: where the draft's furthest step is."""
-    step = steps.BY_ID[application.current_step]
-    return f"已填到第{steps.step_number(step.id)}步（共{len(steps.STEPS)}步）：{step.label}"
+    step = FLOW.step(application.current_step)
+    return f"已填到第{FLOW.number(step.id)}步（共{FLOW.total}步）：{step.label}"
 
 
 @home_card_provider

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.apply import validation
-from app.apply.categories import mode_problem
-from app.apply.materials import missing_materials, required_materials
 from app.apply.models import Application, ApplicationFile, Consent
+from app.apply.steps import FLOW, ApplicationFacts
 from app.auth.models import User
 from app.extensions import db
 from app.handoff.purposes import APPLY_IDENTITY
@@ -24,7 +22,7 @@ SIGNATURE_KEY = "signature"
 class SubmissionProblem:
     """One reason the application cannot be submitted yet."""
 
-    step: str  # the wizard step (app.apply.steps) where the person fixes it
+    step: str  # the wizard step (app.apply.steps.FLOW) where the person fixes it
     message: str
 
 
@@ -46,40 +44,23 @@ def signature_file(application: Application) -> ApplicationFile | None:
     return next((f for f in application.files if f.material_key == SIGNATURE_KEY), None)
 
 
-def _members_problem(application: Application) -> str | None:
-    applicant = validation.applicant_section(application.data)
-    _values, errors = validation.validate_applicant(applicant, application.category)
-    household = validation.household_problems(
-        applicant.get("marital_status", ""), application.data.get("members", [])
+def facts(application: Application, user: User) -> ApplicationFacts:
+    """What the wizard's steps (app.apply.steps.FLOW) read, from the stored application."""
+    return ApplicationFacts(
+        consented=has_consent(application),
+        region_confirmed=application.region_confirmed_at is not None,
+        identity_verified=identity_verified(application, user),
+        category=application.category,
+        guarantee_mode=application.guarantee_mode,
+        data=application.data or {},
+        signed=signature_file(application) is not None,
+        uploaded=frozenset(uploaded_keys(application)),
     )
-    if not errors and not household:
-        return None
-    return "家庭成员信息不完整：" + "；".join([*errors.values(), *household])
 
 
 def submission_problems(application: Application, user: User) -> list[SubmissionProblem]:
     """Every reason ``user`` cannot submit ``application`` yet, in the wizard's order."""
-    problems: list[SubmissionProblem] = []
-    if not has_consent(application):
-        problems.append(SubmissionProblem("consent", "尚未同意服务授权"))
-    if application.region_confirmed_at is None:
-        problems.append(SubmissionProblem("region", "尚未确认申请区域"))
-    if not identity_verified(application, user):
-        problems.append(SubmissionProblem("identity", "尚未完成扫脸认证"))
-    if not application.category or not application.guarantee_mode:
-        problems.append(SubmissionProblem("category", "尚未选择申请类别"))
-    else:
-        mode = mode_problem(application.category, application.guarantee_mode)
-        if mode:
-            problems.append(SubmissionProblem("category", mode))
-    members = _members_problem(application)
-    if members:
-        problems.append(SubmissionProblem("members", members))
-    if signature_file(application) is None:
-        problems.append(SubmissionProblem("assets", "尚未手写签名"))
-    required = required_materials(application.category, application.data)
-    missing = missing_materials(required, uploaded_keys(application))
-    if missing:
-        labels = "、".join(item.label for item in missing)
-        problems.append(SubmissionProblem("materials", f"缺少材料：{labels}"))
-    return problems
+    return [
+        SubmissionProblem(step.id, message)
+        for step, message in FLOW.missing(facts(application, user))
+    ]

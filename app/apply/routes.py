@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app.apply import bp, completeness, conflicts, services, steps, validation, workflow
+from app.apply import bp, completeness, conflicts, services, validation, workflow
 from app.apply import cards as _cards  # noqa: F401  (registers the home card)
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
@@ -26,12 +26,14 @@ from app.apply.materials import missing_materials, required_materials
 from app.apply.models import ApplicationStatus
 from app.apply.review_policy import review_policy, track_of
 from app.apply.services import ApplicationError, DraftConflict, VersionConflict
+from app.apply.steps import FLOW
 from app.core.clock import today_in_china
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 from app.eligibility.household import CivilStatus, PriorityGroup
 from app.housing.services import districts
 from app.htmx import render, see_other
 from app.publicity.services import valid_certificate_of
+from app.step_pages import counter, next_url, step_url
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -100,14 +102,12 @@ def _panel(conflict: DraftConflict | None) -> conflicts.Panel | None:
 
 def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
     application = g.application
-    previous = steps.previous_step(step_id)
+    previous = FLOW.previous(step_id)
     return {
-        "title": steps.BY_ID[step_id].label,
+        "title": FLOW.step(step_id).label,
         "application": application,
-        "step": steps.BY_ID[step_id],
-        "step_number": steps.step_number(step_id),
-        "step_total": len(steps.STEPS),
-        "back_url": url_for(previous.endpoint) if previous else url_for("apply.index"),
+        **counter(FLOW, step_id),
+        "back_url": step_url(previous) if previous else url_for("apply.index"),
         "stamp": _page_stamp(),
         "panel": None,
         **context,
@@ -115,9 +115,15 @@ def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
 
 
 def _go_next(step_id: str) -> Response:
-    following = steps.next_step(step_id)
-    services.reach_step(g.application, following.id if following else step_id)
-    return see_other(url_for(following.endpoint if following else "apply.review"))
+    following = FLOW.next(step_id) or FLOW.step(step_id)
+    services.reach_step(g.application, following.id)
+    return see_other(next_url(FLOW, step_id))
+
+
+def _resume_url(application) -> str:
+    """The step the resident was on (kept on the application, so on any device)."""
+    facts = completeness.facts(application, current_user)
+    return step_url(FLOW.resume(facts, kept=application.current_step))
 
 
 def _saved_flash() -> None:
@@ -145,7 +151,7 @@ def index():
         application=application,
         earlier=earlier,
         certificate=certificate,
-        steps=steps.STEPS,
+        steps=FLOW.steps,
     )
 
 
@@ -156,13 +162,13 @@ def start():
         flash("办理前请先完成实名认证", "info")
         return see_other(url_for("auth.real_name"))
     application = services.start_application(current_user)
-    return see_other(url_for(steps.BY_ID[application.current_step].endpoint))
+    return see_other(_resume_url(application))
 
 
 @bp.get("/continue")
 @with_draft
 def resume():
-    return see_other(url_for(steps.BY_ID[g.application.current_step].endpoint))
+    return see_other(_resume_url(g.application))
 
 
 @bp.get("/draft")
@@ -201,7 +207,7 @@ def consent():
             error = "请逐项勾选同意，才能继续办理（身份信息、人脸信息、家庭经济状况信息）"
         else:
             services.record_consent(current_user, g.application, request.remote_addr)
-            return see_other(url_for("apply.region"))
+            return see_other(next_url(FLOW, "consent"))
     return render(
         "apply/consent.html",
         **_step_context("consent", error=error, version=services.CONSENT_VERSION),
@@ -252,7 +258,7 @@ def confirm_region():
         except VersionConflict as conflict:
             _conflict(conflict)
         else:
-            return see_other(url_for("apply.identity"))
+            return see_other(next_url(FLOW, "region"))
     street = next(s for d in districts() for s in d.streets if s.id == application.street_id)
     return render(
         "apply/region_confirm.html",
@@ -848,7 +854,7 @@ def _review_context() -> dict[str, Any]:
             "housing_situation": validation.HOUSING_SITUATION,
             "relation": validation.RELATIONS,
         },
-        steps_by_id=steps.BY_ID,
+        flow=FLOW,
         user=current_user,
     )
 

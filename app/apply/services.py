@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from app.apply import saving, steps, workflow
+from app.apply import saving, workflow
 from app.apply.completeness import SubmissionProblem, submission_problems
 from app.apply.drafts import Merge, Stamp
 from app.apply.household import household_from_application
@@ -29,6 +29,7 @@ from app.apply.models import (
 )
 from app.apply.prefill import category_from_answers, draft_data_from_answers
 from app.apply.review_policy import review_policy, track_of
+from app.apply.steps import FLOW
 from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import today_in_china, utcnow
@@ -226,7 +227,7 @@ def save_category(
 def reach_step(application: Application, step_id: str) -> None:
     """Remember where the resident is, so they resume there on any device."""
     application.current_step = step_id
-    application.furthest_step = steps.furthest(application.furthest_step, step_id)
+    application.furthest_step = FLOW.furthest(application.furthest_step, step_id)
     _touch(application)
 
 
@@ -262,7 +263,7 @@ def record_consent(user: User, application: Application, ip: str | None) -> Cons
     )
     db.session.flush()
     application.data["consent_id"] = consent.id
-    reach_step(application, "region")
+    reach_step(application, FLOW.next("consent").id)
     return consent
 
 
@@ -284,7 +285,7 @@ def confirm_region(application: Application, *, version: str | None) -> None:
     if application.street_id is None:
         raise ApplicationError("请先选择申请区域")
     set_fields(application, version=version, region_confirmed_at=utcnow())
-    reach_step(application, "identity")
+    reach_step(application, FLOW.next("region").id)
 
 
 # -- members -----------------------------------------------------------------------

@@ -1,45 +1,83 @@
-"""The wizard's steps in the seed's order (公租房申请一件事, phone channel). No Flask."""
+"""The application wizard on the one step engine (app/core/steps.py): its steps in the seed's
+order (公租房申请一件事, phone channel), what each requires before the application can be
+submitted, and each step's page. No Flask, no database: ``completeness.facts`` reads the
+stored application into :class:`ApplicationFacts`.
+
+The wizard is a free-order flow: any step may be opened (to go back and change an answer),
+the resident resumes at the step kept on the application (``current_step``, so on any
+device), and submitting needs every step's check to pass. The materials a household must
+upload depend on earlier answers (the category, the members' marriages and residency).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.apply import validation
+from app.apply.categories import mode_problem
+from app.apply.materials import missing_materials, required_materials
+from app.core.steps import Flow, Step
 
 
 @dataclass(frozen=True)
-class Step:
-    id: str
-    label: str
-    endpoint: str
+class ApplicationFacts:
+    """What the wizard's checks read from one application and the resident filling it in."""
+
+    consented: bool = False
+    region_confirmed: bool = False
+    identity_verified: bool = False
+    category: str | None = None
+    guarantee_mode: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    signed: bool = False  # the handwritten signature on the 授权书
+    uploaded: frozenset[str] = frozenset()  # material keys with a file
 
 
-STEPS: tuple[Step, ...] = (
-    Step("consent", "服务授权", "apply.consent"),
-    Step("region", "选择申请区域", "apply.region"),
-    Step("identity", "身份验证", "apply.identity"),
-    Step("category", "申请类别", "apply.category"),
-    Step("members", "家庭成员", "apply.members"),
-    Step("assets", "家庭财产", "apply.assets"),
-    Step("materials", "申请材料", "apply.materials"),
-    Step("review", "确认提交", "apply.review"),
-)
-BY_ID = {step.id: step for step in STEPS}
-ORDER = [step.id for step in STEPS]
+def _flag(name: str, missing: str):
+    return lambda facts: None if getattr(facts, name) else missing
 
 
-def step_number(step_id: str) -> int:
-    return ORDER.index(step_id) + 1
+def _category(facts: ApplicationFacts) -> str | None:
+    if not facts.category or not facts.guarantee_mode:
+        return "尚未选择申请类别"
+    return mode_problem(facts.category, facts.guarantee_mode)
 
 
-def next_step(step_id: str) -> Step | None:
-    index = ORDER.index(step_id) + 1
-    return STEPS[index] if index < len(STEPS) else None
+def _members(facts: ApplicationFacts) -> str | None:
+    applicant = validation.applicant_section(facts.data)
+    _values, errors = validation.validate_applicant(applicant, facts.category)
+    household = validation.household_problems(
+        applicant.get("marital_status", ""), facts.data.get("members", [])
+    )
+    if not errors and not household:
+        return None
+    return "家庭成员信息不完整：" + "；".join([*errors.values(), *household])
 
 
-def previous_step(step_id: str) -> Step | None:
-    index = ORDER.index(step_id) - 1
-    return STEPS[index] if index >= 0 else None
+def _materials(facts: ApplicationFacts) -> str | None:
+    required = required_materials(facts.category, facts.data)
+    missing = missing_materials(required, set(facts.uploaded))
+    if not missing:
+        return None
+    return "缺少材料：" + "、".join(item.label for item in missing)
 
 
-def furthest(current: str, candidate: str) -> str:
-    """Keep the furthest step reached, so going back to edit does not lose progress."""
-    return candidate if ORDER.index(candidate) > ORDER.index(current) else current
+FLOW: Flow[ApplicationFacts] = Flow(
+    "apply",
+    steps=(
+        Step("consent", "服务授权", _flag("consented", "尚未同意服务授权"),
+             endpoint="apply.consent"),
+        Step("region", "选择申请区域", _flag("region_confirmed", "尚未确认申请区域"),
+             endpoint="apply.region"),
+        Step("identity", "身份验证", _flag("identity_verified", "尚未完成扫脸认证"),
+             endpoint="apply.identity"),
+        Step("category", "申请类别", _category, endpoint="apply.category"),
+        Step("members", "家庭成员", _members, endpoint="apply.members"),
+        # 家庭财产 ends with the handwritten signature on the 授权书.
+        Step("assets", "家庭财产", _flag("signed", "尚未手写签名"), endpoint="apply.assets"),
+        Step("materials", "申请材料", _materials, endpoint="apply.materials"),
+        Step("review", "确认提交", endpoint="apply.review"),
+    ),
+    ordered=False,
+)  # fmt: skip

@@ -42,7 +42,7 @@ from app.renewal.forms import (
 from app.renewal.models import IncomeCheckStatus, Renewal, RenewalPolicy, RenewalStatus
 from app.renewal.rules import ApplyStep, SignStep
 from app.renewal.services import RenewalError
-from app.step_pages import counter, refusal_redirect, resume_url
+from app.step_pages import counter, next_url, refusal_redirect, resume_url
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -124,6 +124,10 @@ def _next_url(renewal: Renewal) -> str:
     return url_for("renewal.detail", renewal_id=renewal.id)
 
 
+def _next(flow, step: str, renewal: Renewal) -> str:
+    return next_url(flow, step, renewal_id=renewal.id)
+
+
 def _lease_or_redirect():
     lease = services.active_lease(current_user.id)
     if lease is None:
@@ -167,7 +171,9 @@ def policy():
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.declaration", renewal_id=renewal.id))
+            return see_other(
+                resume_url(rules.APPLY_FLOW, services.facts(renewal), renewal_id=renewal.id)
+            )
     return _policy_page(form, lease, check, check_passed)
 
 
@@ -248,7 +254,7 @@ def declaration(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.confirm", renewal_id=renewal.id))
+            return see_other(_next(rules.APPLY_FLOW, ApplyStep.DECLARATION, renewal))
     return _apply_page(
         "renewal/declaration.html",
         renewal,
@@ -273,7 +279,7 @@ def confirm(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.materials", renewal_id=renewal.id))
+            return see_other(_next(rules.APPLY_FLOW, ApplyStep.CONFIRM, renewal))
     return _apply_page("renewal/confirm.html", renewal, ApplyStep.CONFIRM, form=form)
 
 
@@ -337,7 +343,7 @@ def submit(renewal_id: int):
         services.submit(renewal, ip=_ip())
     except RenewalError as error:
         return _materials_page(renewal, {"submit": error.message})
-    return see_other(url_for("renewal.submitted", renewal_id=renewal.id))
+    return see_other(_next(rules.APPLY_FLOW, ApplyStep.MATERIALS, renewal))
 
 
 @bp.get("/<int:renewal_id>/submitted")
@@ -461,7 +467,7 @@ def sign_contract(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.sign_confirm", renewal_id=renewal.id))
+            return see_other(_next(rules.SIGN_FLOW, SignStep.CONTRACT, renewal))
     return _sign_page(
         "renewal/sign_contract.html",
         renewal,
@@ -485,7 +491,7 @@ def sign_confirm(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.commitment", renewal_id=renewal.id))
+            return see_other(_next(rules.SIGN_FLOW, SignStep.CONFIRM, renewal))
     return _sign_page("renewal/sign_confirm.html", renewal, SignStep.CONFIRM, form=form)
 
 
@@ -505,7 +511,7 @@ def commitment(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(url_for("renewal.commitment_copy", renewal_id=renewal.id))
+            return see_other(_next(rules.SIGN_FLOW, SignStep.COMMITMENT, renewal))
     return _sign_page(
         "renewal/commitment.html",
         renewal,
@@ -533,7 +539,7 @@ def commitment_copy(renewal_id: int):
         except RenewalError as error:
             form.text.errors = [error.message]
         else:
-            return see_other(url_for("renewal.sign_face", renewal_id=renewal.id))
+            return see_other(_next(rules.SIGN_FLOW, SignStep.COPY, renewal))
     return _sign_page(
         "renewal/copy.html",
         renewal,
