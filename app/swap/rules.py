@@ -128,7 +128,6 @@ FLOW: Flow[PartyProgress] = Flow(
     ),
     blocked="请先完成上一步：{label}。",
 )
-STEPS = tuple(Step(step_id) for step_id in FLOW.ids)
 
 
 def ready_for_review(parties: list[PartyProgress]) -> bool:
