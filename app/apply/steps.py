@@ -17,7 +17,7 @@ from typing import Any
 from app.apply import validation
 from app.apply.categories import mode_problem
 from app.apply.materials import missing_materials, required_materials
-from app.core.steps import Flow, Step
+from app.core.steps import Flow, Step, flag
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,6 @@ class ApplicationFacts:
     data: dict[str, Any] = field(default_factory=dict)
     signed: bool = False  # the handwritten signature on the 授权书
     uploaded: frozenset[str] = frozenset()  # material keys with a file
-
-
-def _flag(name: str, missing: str):
-    return lambda facts: None if getattr(facts, name) else missing
 
 
 def _category(facts: ApplicationFacts) -> str | None:
@@ -66,16 +62,16 @@ def _materials(facts: ApplicationFacts) -> str | None:
 FLOW: Flow[ApplicationFacts] = Flow(
     "apply",
     steps=(
-        Step("consent", "服务授权", _flag("consented", "尚未同意服务授权"),
+        Step("consent", "服务授权", flag("consented", "尚未同意服务授权"),
              endpoint="apply.consent"),
-        Step("region", "选择申请区域", _flag("region_confirmed", "尚未确认申请区域"),
+        Step("region", "选择申请区域", flag("region_confirmed", "尚未确认申请区域"),
              endpoint="apply.region"),
-        Step("identity", "身份验证", _flag("identity_verified", "尚未完成扫脸认证"),
+        Step("identity", "身份验证", flag("identity_verified", "尚未完成扫脸认证"),
              endpoint="apply.identity"),
         Step("category", "申请类别", _category, endpoint="apply.category"),
         Step("members", "家庭成员", _members, endpoint="apply.members"),
         # 家庭财产 ends with the handwritten signature on the 授权书.
-        Step("assets", "家庭财产", _flag("signed", "尚未手写签名"), endpoint="apply.assets"),
+        Step("assets", "家庭财产", flag("signed", "尚未手写签名"), endpoint="apply.assets"),
         Step("materials", "申请材料", _materials, endpoint="apply.materials"),
         Step("review", "确认提交", endpoint="apply.review"),
     ),

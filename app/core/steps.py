@@ -24,7 +24,7 @@ Two kinds of flow:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -33,6 +33,11 @@ S = TypeVar("S")
 
 def _complete(_state: object) -> str | None:
     return None
+
+
+def flag(name: str, missing: str) -> Callable[[object], str | None]:
+    """A check that reads one yes/no fact of the state: complete when it is true."""
+    return lambda state: None if getattr(state, name) else missing
 
 
 @dataclass(frozen=True)
@@ -153,10 +158,3 @@ class Flow(Generic[S]):
         if waiting is None:
             return None
         return Refusal(self.blocked.format(label=waiting.label), waiting.id)
-
-
-def reached(order: Sequence[str], current: str, wanted: str) -> bool:
-    """True when ``wanted`` is at or before ``current`` in ``order`` (past the end: all)."""
-    if current not in order:
-        return True
-    return order.index(wanted) <= order.index(current)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.auth.roles import Role
-from app.core.steps import Flow, Step, reached
+from app.core.steps import Flow, Step, flag
 from app.core.transitions import OWNER, Table, Tell, move
 from app.housing.tenancy import RenewalWindow
 
@@ -144,29 +144,18 @@ class RenewalFacts:
     signed: bool = False
 
 
-def _needs(flag: str, missing: str):
-    return lambda facts: None if getattr(facts, flag) else missing
-
-
 APPLY_FLOW: Flow[RenewalFacts] = Flow(
     "renewal.apply",
     steps=(
-        Step(ApplyStep.DECLARATION, "申请声明", _needs("declared", "尚未同意申请声明"),
+        Step(ApplyStep.DECLARATION, "申请声明", flag("declared", "尚未同意申请声明"),
              endpoint="renewal.declaration"),
-        Step(ApplyStep.CONFIRM, "确认续约信息", _needs("confirmed", "尚未确认续约信息"),
+        Step(ApplyStep.CONFIRM, "确认续约信息", flag("confirmed", "尚未确认续约信息"),
              endpoint="renewal.confirm"),
-        Step(ApplyStep.MATERIALS, "上传材料", _needs("submitted", "尚未上传材料并提交"),
+        Step(ApplyStep.MATERIALS, "上传材料", flag("submitted", "尚未上传材料并提交"),
              endpoint="renewal.materials"),
     ),
     done=Step(ApplyStep.DONE, "已提交", endpoint="renewal.submitted"),
 )  # fmt: skip
-APPLY_STEPS = [ApplyStep(step_id) for step_id in APPLY_FLOW.ids]
-
-
-def apply_step(*, declared: bool, confirmed: bool, submitted: bool) -> ApplyStep:
-    """The furthest application step the tenant may be on."""
-    facts = RenewalFacts(declared=declared, confirmed=confirmed, submitted=submitted)
-    return ApplyStep(APPLY_FLOW.resume(facts).id)
 
 
 class SignStep(StrEnum):
@@ -185,33 +174,19 @@ class SignStep(StrEnum):
 SIGN_FLOW: Flow[RenewalFacts] = Flow(
     "renewal.sign",
     steps=(
-        Step(SignStep.CONTRACT, "合同签署", _needs("started", "尚未打开合同"),
+        Step(SignStep.CONTRACT, "合同签署", flag("started", "尚未打开合同"),
              endpoint="renewal.sign_contract"),
-        Step(SignStep.CONFIRM, "确认续约信息", _needs("sign_confirmed", "尚未确认续约信息"),
+        Step(SignStep.CONFIRM, "确认续约信息", flag("sign_confirmed", "尚未确认续约信息"),
              endpoint="renewal.sign_confirm"),
-        Step(SignStep.COMMITMENT, "阅读承诺书", _needs("read", "尚未阅读承诺书"),
+        Step(SignStep.COMMITMENT, "阅读承诺书", flag("read", "尚未阅读承诺书"),
              endpoint="renewal.commitment"),
-        Step(SignStep.COPY, "抄录承诺书", _needs("copied", "尚未抄录承诺书"),
+        Step(SignStep.COPY, "抄录承诺书", flag("copied", "尚未抄录承诺书"),
              endpoint="renewal.commitment_copy"),
-        Step(SignStep.FACE, "人脸识别并签署", _needs("signed", "尚未完成人脸识别并签署"),
+        Step(SignStep.FACE, "人脸识别并签署", flag("signed", "尚未完成人脸识别并签署"),
              endpoint="renewal.sign_face"),
     ),
     done=Step(SignStep.SIGNED, "签订成功", endpoint="renewal.sign_done"),
 )  # fmt: skip
-SIGN_STEPS = [SignStep(step_id) for step_id in SIGN_FLOW.ids]
-
-
-def sign_step(
-    *, started: bool, confirmed: bool, read: bool, copied: bool, signed: bool
-) -> SignStep:
-    """The furthest signing step the tenant may be on."""
-    facts = RenewalFacts(
-        started=started, sign_confirmed=confirmed, read=read, copied=copied, signed=signed
-    )
-    return SignStep(SIGN_FLOW.resume(facts).id)
-
-
-step_reached = reached  # the engine's order check, by the names the renewal uses
 
 
 # -- countdowns ----------------------------------------------------------------------

@@ -237,10 +237,6 @@ def facts(renewal: Renewal) -> rules.RenewalFacts:
     )
 
 
-def apply_step(renewal: Renewal) -> rules.ApplyStep:
-    return rules.ApplyStep(rules.APPLY_FLOW.resume(facts(renewal)).id)
-
-
 def face_for_signing(renewal: Renewal) -> FaceVerification | None:
     """A passed face verification for signing this renewal, taken after the commitment."""
     found = passed_verification(renewal.tenant_id, RENEWAL_SIGN, renewal.id)

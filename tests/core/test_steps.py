@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.core.steps import Flow, Step, reached
+from app.core.steps import Flow, Step
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,3 @@ def test_counter_and_neighbours() -> None:
 def test_step_ids_are_unique() -> None:
     with pytest.raises(ValueError, match="repeat"):
         Flow("bad", steps=(Step("a", "A"), Step("a", "B")))
-
-
-@pytest.mark.parametrize(
-    ("current", "wanted", "expected"),
-    [("b", "a", True), ("b", "b", True), ("b", "c", False), ("past", "c", True)],
-)
-def test_reached(current, wanted, expected) -> None:
-    assert reached(["a", "b", "c"], current, wanted) is expected

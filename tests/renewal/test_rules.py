@@ -102,7 +102,8 @@ def test_lease_policy(first_start: date, policy: str) -> None:
     ],
 )
 def test_apply_step(declared, confirmed, submitted, step) -> None:
-    assert rules.apply_step(declared=declared, confirmed=confirmed, submitted=submitted) is step
+    facts = rules.RenewalFacts(declared=declared, confirmed=confirmed, submitted=submitted)
+    assert rules.APPLY_FLOW.resume(facts).id is step
 
 
 @pytest.mark.parametrize(
@@ -118,18 +119,19 @@ def test_apply_step(declared, confirmed, submitted, step) -> None:
 )
 def test_sign_step(flags, step) -> None:
     started, confirmed, read, copied, signed = flags
-    found = rules.sign_step(
-        started=started, confirmed=confirmed, read=read, copied=copied, signed=signed
+    facts = rules.RenewalFacts(
+        started=started, sign_confirmed=confirmed, read=read, copied=copied, signed=signed
     )
-    assert found is step
+    assert rules.SIGN_FLOW.resume(facts).id is step
 
 
 def test_a_later_step_is_not_reached_early() -> None:
-    steps = rules.SIGN_STEPS
-    assert rules.step_reached(steps, SignStep.COMMITMENT, SignStep.CONTRACT)
-    assert rules.step_reached(steps, SignStep.COMMITMENT, SignStep.COMMITMENT)
-    assert not rules.step_reached(steps, SignStep.COMMITMENT, SignStep.COPY)
-    assert not rules.step_reached(steps, SignStep.CONTRACT, SignStep.FACE)
+    at_commitment = rules.RenewalFacts(started=True, sign_confirmed=True)
+    at_contract = rules.RenewalFacts()
+    assert rules.SIGN_FLOW.refusal(at_commitment, SignStep.CONTRACT) is None
+    assert rules.SIGN_FLOW.refusal(at_commitment, SignStep.COMMITMENT) is None
+    assert rules.SIGN_FLOW.refusal(at_commitment, SignStep.COPY) is not None
+    assert rules.SIGN_FLOW.refusal(at_contract, SignStep.FACE) is not None
 
 
 SHOWN = datetime(2026, 11, 23, 8, 0, 0)
