@@ -31,17 +31,19 @@ def counter(flow: Flow, step_id: str) -> dict[str, Any]:
     }
 
 
-def refusal_redirect(flow: Flow, state: Any, wanted: str, **values: Any) -> Response | None:
-    """None when ``wanted`` may be opened; else the engine's reason, flashed, and a
-    redirect to the step to complete first."""
+def refusal_redirect(
+    flow: Flow, state: Any, wanted: str, *, tell: bool = True, **values: Any
+) -> Response | None:
+    """None when ``wanted`` may be opened; else a redirect to the step to complete first,
+    with the engine's reason flashed when ``tell``."""
     refusal = flow.refusal(state, wanted)
     if refusal is None:
         return None
-    flash(refusal.message, "error")
+    if tell:
+        flash(refusal.message, "error")
     return see_other(step_url(flow.step(refusal.go_to), **values))
 
 
 def next_url(flow: Flow, step_id: str, **values: Any) -> str:
     """下一步: the page after ``step_id`` (the next step, else ``done``, else the step)."""
-    following = flow.next(step_id) or flow.done or flow.step(step_id)
-    return step_url(following, **values)
+    return step_url(flow.after(step_id), **values)

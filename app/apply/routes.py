@@ -22,18 +22,18 @@ from app.apply import bp, completeness, conflicts, services, validation, workflo
 from app.apply import cards as _cards  # noqa: F401  (registers the home card)
 from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
-from app.apply.materials import missing_materials, required_materials
-from app.apply.models import ApplicationStatus
+from app.apply.materials import required_materials
+from app.apply.models import Application, ApplicationStatus
 from app.apply.review_policy import review_policy, track_of
 from app.apply.services import ApplicationError, DraftConflict, VersionConflict
-from app.apply.steps import FLOW
+from app.apply.steps import FLOW, ApplicationFacts, missing_items
 from app.core.clock import today_in_china
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 from app.eligibility.household import CivilStatus, PriorityGroup
 from app.housing.services import districts
 from app.htmx import render, see_other
 from app.publicity.services import valid_certificate_of
-from app.step_pages import counter, next_url, step_url
+from app.step_pages import counter, next_url, refusal_redirect, step_url
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -115,12 +115,21 @@ def _step_context(step_id: str, **context: Any) -> dict[str, Any]:
 
 
 def _go_next(step_id: str) -> Response:
-    following = FLOW.next(step_id) or FLOW.step(step_id)
+    following = FLOW.after(step_id)
     services.reach_step(g.application, following.id)
-    return see_other(next_url(FLOW, step_id))
+    return see_other(step_url(following))
 
 
-def _resume_url(application) -> str:
+def _facts() -> ApplicationFacts:
+    return completeness.facts(g.application, current_user)
+
+
+def _earlier_first(step_id: str) -> Response | None:
+    """A step opened before the steps it needs: to the first of them (as before, quietly)."""
+    return refusal_redirect(FLOW, _facts(), step_id, tell=False)
+
+
+def _resume_url(application: Application) -> str:
     """The step the resident was on (kept on the application, so on any device)."""
     facts = completeness.facts(application, current_user)
     return step_url(FLOW.resume(facts, kept=application.current_step))
@@ -222,8 +231,9 @@ REGION_CHANGED = "另一台设备刚修改了申请区域，下面显示的是�
 @bp.route("/region", methods=["GET", "POST"])
 @with_draft
 def region():
-    if not completeness.has_consent(g.application):
-        return see_other(url_for("apply.consent"))
+    refused = _earlier_first("region")
+    if refused:
+        return refused
     error = None
     if request.method == "POST":
         street_id = int_or_none(request.form.get("street_id"), minimum=1, maximum=MAX_ID)
@@ -276,9 +286,10 @@ def identity():
     from app.handoff.widget import handoff_widget
 
     application = g.application
-    if application.region_confirmed_at is None:
-        return see_other(url_for("apply.region"))
-    verified = completeness.identity_verified(application, current_user)
+    refused = _earlier_first("identity")
+    if refused:
+        return refused
+    verified = FLOW.complete(_facts(), "identity")
     if request.method == "POST":
         if verified:
             return _go_next("identity")
@@ -592,7 +603,7 @@ def assets():
         if request.form.get("action") == "save":
             _saved_flash()
             return see_other(url_for("apply.assets"))
-        if completeness.signature_file(g.application) is None:
+        if not FLOW.complete(_facts(), "assets"):  # the signature on the 授权书
             return _assets_page(
                 signature_error="请在下方手写签名（或上传签字的授权书照片）后再继续"
             )
@@ -742,13 +753,11 @@ def _materials_page(errors=None, block=None, focus: str | None = None):
 @bp.route("/materials", methods=["GET", "POST"])
 @with_draft
 def materials():
-    application = g.application
     if request.method == "POST":
         if request.form.get("action") == "save":
             _saved_flash()
             return see_other(url_for("apply.materials"))
-        required = required_materials(application.category, application.data)
-        missing = missing_materials(required, completeness.uploaded_keys(application))
+        missing = missing_items(_facts())
         if missing:
             errors = {item.key: f"请上传{item.label}" for item in missing}
             return _materials_page(errors=errors)

@@ -263,7 +263,7 @@ def record_consent(user: User, application: Application, ip: str | None) -> Cons
     )
     db.session.flush()
     application.data["consent_id"] = consent.id
-    reach_step(application, FLOW.next("consent").id)
+    reach_step(application, FLOW.after("consent").id)
     return consent
 
 
@@ -285,7 +285,7 @@ def confirm_region(application: Application, *, version: str | None) -> None:
     if application.street_id is None:
         raise ApplicationError("请先选择申请区域")
     set_fields(application, version=version, region_confirmed_at=utcnow())
-    reach_step(application, FLOW.next("region").id)
+    reach_step(application, FLOW.after("region").id)
 
 
 # -- members -----------------------------------------------------------------------

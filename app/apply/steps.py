@@ -3,8 +3,9 @@ order (公租房申请一件事, phone channel), what each requires before the a
 submitted, and each step's page. No Flask, no database: ``completeness.facts`` reads the
 stored application into :class:`ApplicationFacts`.
 
-The wizard is a free-order flow: any step may be opened (to go back and change an answer),
-the resident resumes at the step kept on the application (``current_step``, so on any
+The wizard is a free-order flow: a step may be opened (to go back and change an answer)
+once the steps it needs are complete (the region after consent, the face check after the
+region), the resident resumes at the step kept on the application (``current_step``, so on any
 device), and submitting needs every step's check to pass. The materials a household must
 upload depend on earlier answers (the category, the members' marriages and residency).
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from app.apply import validation
 from app.apply.categories import mode_problem
-from app.apply.materials import missing_materials, required_materials
+from app.apply.materials import Material, missing_materials, required_materials
 from app.core.steps import Flow, Step, flag
 
 
@@ -51,9 +52,14 @@ def _members(facts: ApplicationFacts) -> str | None:
     return "家庭成员信息不完整：" + "；".join([*errors.values(), *household])
 
 
-def _materials(facts: ApplicationFacts) -> str | None:
+def missing_items(facts: ApplicationFacts) -> list[Material]:
+    """The materials still to upload: what the household's answers require, less uploads."""
     required = required_materials(facts.category, facts.data)
-    missing = missing_materials(required, set(facts.uploaded))
+    return missing_materials(required, set(facts.uploaded))
+
+
+def _materials(facts: ApplicationFacts) -> str | None:
+    missing = missing_items(facts)
     if not missing:
         return None
     return "缺少材料：" + "、".join(item.label for item in missing)
@@ -65,9 +71,9 @@ FLOW: Flow[ApplicationFacts] = Flow(
         Step("consent", "服务授权", flag("consented", "尚未同意服务授权"),
              endpoint="apply.consent"),
         Step("region", "选择申请区域", flag("region_confirmed", "尚未确认申请区域"),
-             endpoint="apply.region"),
+             endpoint="apply.region", needs=("consent",)),
         Step("identity", "身份验证", flag("identity_verified", "尚未完成扫脸认证"),
-             endpoint="apply.identity"),
+             endpoint="apply.identity", needs=("region",)),
         Step("category", "申请类别", _category, endpoint="apply.category"),
         Step("members", "家庭成员", _members, endpoint="apply.members"),
         # 家庭财产 ends with the handwritten signature on the 授权书.

@@ -26,16 +26,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 S = TypeVar("S")
 
 
-def _complete(_state: object) -> str | None:
+def _complete(_state: Any) -> str | None:
     return None
 
 
-def flag(name: str, missing: str) -> Callable[[object], str | None]:
+def flag(name: str, missing: str) -> Callable[[Any], str | None]:
     """A check that reads one yes/no fact of the state: complete when it is true."""
     return lambda state: None if getattr(state, name) else missing
 
@@ -49,6 +49,9 @@ class Step(Generic[S]):
     check: Callable[[S], str | None] = _complete
     locked: Callable[[S], str | None] = _complete
     endpoint: str = ""
+    # In a free-order flow, the earlier steps this one reads and so needs complete first
+    # (in an ordered flow every earlier step is needed).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class Flow(Generic[S]):
         if len(by_id) != len(every):
             raise ValueError(f"{self.name}: step ids repeat")
         object.__setattr__(self, "_by_id", by_id)
+        for index, step in enumerate(self.steps):
+            earlier = {s.id for s in self.steps[:index]}
+            if not set(step.needs) <= earlier:
+                raise ValueError(f"{self.name}: {step.id} needs a step that is not before it")
 
     # -- the shape --------------------------------------------------------------------
 
@@ -92,9 +99,6 @@ class Flow(Generic[S]):
         """The step called ``step_id`` (the steps and ``done``); KeyError for another."""
         return self._by_id[step_id]
 
-    def knows(self, step_id: str | None) -> bool:
-        return step_id in self._by_id
-
     def number(self, step_id: str) -> int:
         """1-based position; ``done`` counts as the last step (第3步，共3步：已提交)."""
         ids = self.ids
@@ -108,6 +112,10 @@ class Flow(Generic[S]):
     def previous(self, step_id: str) -> Step[S] | None:
         index = self.ids.index(step_id) - 1
         return self.steps[index] if index >= 0 else None
+
+    def after(self, step_id: str) -> Step[S]:
+        """下一步: the next step, else ``done``, else the step itself (the last page)."""
+        return self.next(step_id) or self.done or self.step(step_id)
 
     def furthest(self, current: str, candidate: str) -> str:
         """The later of two steps, so going back to edit does not lose progress."""
@@ -144,17 +152,30 @@ class Flow(Generic[S]):
             return found
         return self.done or self.steps[-1]
 
+    def waiting(self, state: S, step_id: str) -> tuple[Step[S], str] | None:
+        """The first step ``step_id`` needs that is not complete, with what it still needs;
+        None when nothing is waiting. ``done`` needs every step."""
+        if step_id not in self.ids:
+            needed = self.steps
+        elif self.ordered:
+            needed = self.steps[: self.number(step_id) - 1]
+        else:
+            needed = tuple(self.step(i) for i in self.step(step_id).needs)
+        for step in needed:
+            problem = step.check(state)
+            if problem is not None:
+                return step, problem
+        return None
+
     def refusal(self, state: S, step_id: str) -> Refusal | None:
-        """Why ``step_id`` cannot be opened or changed now; None when it can.
-        ``done`` opens once every step is complete."""
+        """Why ``step_id`` cannot be opened or changed now (locked, or a step it needs is
+        not complete: the flow's ``blocked`` wording); None when it can."""
         if step_id in self.ids:
             locked = self.step(step_id).locked(state)
             if locked:
                 return Refusal(locked, step_id)
-        if not self.ordered:
+        found = self.waiting(state, step_id)
+        if found is None:
             return None
-        before = self.steps if step_id not in self.ids else self.steps[: self.number(step_id) - 1]
-        waiting = next((step for step in before if step.check(state) is not None), None)
-        if waiting is None:
-            return None
-        return Refusal(self.blocked.format(label=waiting.label), waiting.id)
+        step, _problem = found
+        return Refusal(self.blocked.format(label=step.label), step.id)

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.apply.signature import SignatureError, decode_drawn_signature
+from app.core.steps import Flow
 from app.handoff.grants import active_grant
 from app.handoff.purposes import RENEWAL_SIGN, set_phone_next
 from app.handoff.rules import is_mobile_user_agent
@@ -42,7 +43,7 @@ from app.renewal.forms import (
 from app.renewal.models import IncomeCheckStatus, Renewal, RenewalPolicy, RenewalStatus
 from app.renewal.rules import ApplyStep, SignStep
 from app.renewal.services import RenewalError
-from app.step_pages import counter, next_url, refusal_redirect, resume_url
+from app.step_pages import counter, next_url, refusal_redirect, resume_url, step_url
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -124,7 +125,8 @@ def _next_url(renewal: Renewal) -> str:
     return url_for("renewal.detail", renewal_id=renewal.id)
 
 
-def _next(flow, step: str, renewal: Renewal) -> str:
+def _after_step(flow: Flow[rules.RenewalFacts], step: str, renewal: Renewal) -> str:
+    """下一步 of ``flow`` after ``step``, for this renewal."""
     return next_url(flow, step, renewal_id=renewal.id)
 
 
@@ -171,9 +173,8 @@ def policy():
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(
-                resume_url(rules.APPLY_FLOW, services.facts(renewal), renewal_id=renewal.id)
-            )
+            first = rules.APPLY_FLOW.steps[0]
+            return see_other(step_url(first, renewal_id=renewal.id))
     return _policy_page(form, lease, check, check_passed)
 
 
@@ -254,7 +255,7 @@ def declaration(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(_next(rules.APPLY_FLOW, ApplyStep.DECLARATION, renewal))
+            return see_other(_after_step(rules.APPLY_FLOW, ApplyStep.DECLARATION, renewal))
     return _apply_page(
         "renewal/declaration.html",
         renewal,
@@ -279,7 +280,7 @@ def confirm(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(_next(rules.APPLY_FLOW, ApplyStep.CONFIRM, renewal))
+            return see_other(_after_step(rules.APPLY_FLOW, ApplyStep.CONFIRM, renewal))
     return _apply_page("renewal/confirm.html", renewal, ApplyStep.CONFIRM, form=form)
 
 
@@ -343,7 +344,7 @@ def submit(renewal_id: int):
         services.submit(renewal, ip=_ip())
     except RenewalError as error:
         return _materials_page(renewal, {"submit": error.message})
-    return see_other(_next(rules.APPLY_FLOW, ApplyStep.MATERIALS, renewal))
+    return see_other(_after_step(rules.APPLY_FLOW, ApplyStep.MATERIALS, renewal))
 
 
 @bp.get("/<int:renewal_id>/submitted")
@@ -467,7 +468,7 @@ def sign_contract(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(_next(rules.SIGN_FLOW, SignStep.CONTRACT, renewal))
+            return see_other(_after_step(rules.SIGN_FLOW, SignStep.CONTRACT, renewal))
     return _sign_page(
         "renewal/sign_contract.html",
         renewal,
@@ -491,7 +492,7 @@ def sign_confirm(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(_next(rules.SIGN_FLOW, SignStep.CONFIRM, renewal))
+            return see_other(_after_step(rules.SIGN_FLOW, SignStep.CONFIRM, renewal))
     return _sign_page("renewal/sign_confirm.html", renewal, SignStep.CONFIRM, form=form)
 
 
@@ -511,7 +512,7 @@ def commitment(renewal_id: int):
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            return see_other(_next(rules.SIGN_FLOW, SignStep.COMMITMENT, renewal))
+            return see_other(_after_step(rules.SIGN_FLOW, SignStep.COMMITMENT, renewal))
     return _sign_page(
         "renewal/commitment.html",
         renewal,
@@ -539,7 +540,7 @@ def commitment_copy(renewal_id: int):
         except RenewalError as error:
             form.text.errors = [error.message]
         else:
-            return see_other(_next(rules.SIGN_FLOW, SignStep.COPY, renewal))
+            return see_other(_after_step(rules.SIGN_FLOW, SignStep.COPY, renewal))
     return _sign_page(
         "renewal/copy.html",
         renewal,

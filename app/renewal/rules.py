@@ -116,7 +116,8 @@ def renewal_prices(current: Prices, moved_into: Prices | None) -> Prices:
 # -- steps ---------------------------------------------------------------------------
 # Two flows on the one step engine (app/core/steps.py), each a step per page: 续租申请 and
 # 合同签订. Where the tenant stands is read from the renewal's timestamps (RenewalFacts),
-# so every device agrees; a page opened before its turn is refused by the engine.
+# so every device agrees; a page opened before its turn is refused by the engine, and a
+# service step taken before its turn by what the step before it still needs (its check).
 
 
 class ApplyStep(StrEnum):
@@ -124,10 +125,6 @@ class ApplyStep(StrEnum):
     CONFIRM = "confirm"
     MATERIALS = "materials"
     DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return APPLY_FLOW.step(self).label
 
 
 @dataclass(frozen=True)
@@ -147,11 +144,11 @@ class RenewalFacts:
 APPLY_FLOW: Flow[RenewalFacts] = Flow(
     "renewal.apply",
     steps=(
-        Step(ApplyStep.DECLARATION, "申请声明", flag("declared", "尚未同意申请声明"),
+        Step(ApplyStep.DECLARATION, "申请声明", flag("declared", "请先阅读申请声明并勾选“个人续约声明”。"),
              endpoint="renewal.declaration"),
-        Step(ApplyStep.CONFIRM, "确认续约信息", flag("confirmed", "尚未确认续约信息"),
+        Step(ApplyStep.CONFIRM, "确认续约信息", flag("confirmed", "请先确认续约信息。"),
              endpoint="renewal.confirm"),
-        Step(ApplyStep.MATERIALS, "上传材料", flag("submitted", "尚未上传材料并提交"),
+        Step(ApplyStep.MATERIALS, "上传材料", flag("submitted", "请上传身份证正反面并提交。"),
              endpoint="renewal.materials"),
     ),
     done=Step(ApplyStep.DONE, "已提交", endpoint="renewal.submitted"),
@@ -166,23 +163,19 @@ class SignStep(StrEnum):
     FACE = "face"  # face verification and signing on the phone
     SIGNED = "signed"
 
-    @property
-    def label(self) -> str:
-        return SIGN_FLOW.step(self).label
-
 
 SIGN_FLOW: Flow[RenewalFacts] = Flow(
     "renewal.sign",
     steps=(
-        Step(SignStep.CONTRACT, "合同签署", flag("started", "尚未打开合同"),
+        Step(SignStep.CONTRACT, "合同签署", flag("started", "请先查看合同并点击“合同签署”。"),
              endpoint="renewal.sign_contract"),
-        Step(SignStep.CONFIRM, "确认续约信息", flag("sign_confirmed", "尚未确认续约信息"),
+        Step(SignStep.CONFIRM, "确认续约信息", flag("sign_confirmed", "请先确认续约信息。"),
              endpoint="renewal.sign_confirm"),
-        Step(SignStep.COMMITMENT, "阅读承诺书", flag("read", "尚未阅读承诺书"),
+        Step(SignStep.COMMITMENT, "阅读承诺书", flag("read", "请先阅读承诺书并点击“我已阅知”。"),
              endpoint="renewal.commitment"),
-        Step(SignStep.COPY, "抄录承诺书", flag("copied", "尚未抄录承诺书"),
+        Step(SignStep.COPY, "抄录承诺书", flag("copied", "请先阅读并抄录承诺书。"),
              endpoint="renewal.commitment_copy"),
-        Step(SignStep.FACE, "人脸识别并签署", flag("signed", "尚未完成人脸识别并签署"),
+        Step(SignStep.FACE, "人脸识别并签署", flag("signed", "请完成人脸识别并在手机上签署。"),
              endpoint="renewal.sign_face"),
     ),
     done=Step(SignStep.SIGNED, "签订成功", endpoint="renewal.sign_done"),

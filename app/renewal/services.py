@@ -24,6 +24,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import to_china_time, today_in_china, utcnow
 from app.core.status import commit_or_stale
+from app.core.steps import Flow
 from app.extensions import db
 from app.handoff.models import FaceVerification
 from app.handoff.purposes import RENEWAL_SIGN
@@ -245,6 +246,13 @@ def face_for_signing(renewal: Renewal) -> FaceVerification | None:
     return found if found.created_at >= renewal.commitment_confirmed_at else None
 
 
+def _require_earlier(renewal: Renewal, flow: Flow[rules.RenewalFacts], step: str) -> None:
+    """The steps before ``step`` are complete, else what the first one still needs."""
+    found = flow.waiting(facts(renewal), step)
+    if found is not None:
+        raise RenewalError(found[1])
+
+
 def sign_step(renewal: Renewal) -> rules.SignStep:
     return rules.SignStep(rules.SIGN_FLOW.resume(facts(renewal)).id)
 
@@ -367,8 +375,7 @@ def accept_declaration(renewal: Renewal, *, ip: str | None = None) -> None:
 
 def confirm_details(renewal: Renewal, *, ip: str | None = None) -> None:
     _require_draft(renewal)
-    if renewal.declaration_accepted_at is None:
-        raise RenewalError("请先阅读申请声明并勾选“个人续约声明”。")
+    _require_earlier(renewal, rules.APPLY_FLOW, rules.ApplyStep.CONFIRM)
     if renewal.details_confirmed_at is None:
         renewal.details_confirmed_at = utcnow()
         commit_or_stale(RENEWAL_STATUS)
@@ -407,8 +414,7 @@ def attach_id_side(renewal: Renewal, kind: str, data: bytes) -> RenewalFile:
     _require_draft(renewal)
     if kind not in ID_SIDES:
         raise RenewalError("未知的材料类型。")
-    if renewal.details_confirmed_at is None:
-        raise RenewalError("请先确认续约信息。")
+    _require_earlier(renewal, rules.APPLY_FLOW, rules.ApplyStep.MATERIALS)
     file = _store_file(renewal, kind, data, allow_pdf=True)
     commit_or_stale(RENEWAL_STATUS)
     return file
@@ -420,7 +426,7 @@ def missing_sides(renewal: Renewal) -> list[str]:
 
 def submit(renewal: Renewal, *, ip: str | None = None) -> None:
     _require_draft(renewal)
-    if rules.APPLY_FLOW.refusal(facts(renewal), rules.ApplyStep.MATERIALS):
+    if rules.APPLY_FLOW.resume(facts(renewal)).id != rules.ApplyStep.MATERIALS:
         raise RenewalError("请按顺序完成申请声明和确认续约信息。")
     missing = missing_sides(renewal)
     if missing:
@@ -516,8 +522,7 @@ def start_signing(renewal: Renewal, *, ip: str | None = None) -> None:
 
 def confirm_signing_details(renewal: Renewal) -> None:
     _require_signable(renewal)
-    if renewal.sign_started_at is None:
-        raise RenewalError("请先查看合同并点击“合同签署”。")
+    _require_earlier(renewal, rules.SIGN_FLOW, rules.SignStep.CONFIRM)
     if renewal.sign_confirmed_at is None:
         renewal.sign_confirmed_at = utcnow()
         commit_or_stale(RENEWAL_STATUS)
@@ -533,8 +538,7 @@ def show_commitment(renewal: Renewal) -> None:
 def read_commitment(renewal: Renewal, *, ip: str | None = None) -> None:
     """我已阅知: refused until the countdown has run on the server's clock."""
     _require_signable(renewal)
-    if renewal.sign_confirmed_at is None:
-        raise RenewalError("请先确认续约信息。")
+    _require_earlier(renewal, rules.SIGN_FLOW, rules.SignStep.COMMITMENT)
     if renewal.commitment_shown_at is None:
         raise RenewalError("请先阅读承诺书。")
     left = commitment_seconds_left(renewal)
@@ -555,8 +559,7 @@ def read_commitment(renewal: Renewal, *, ip: str | None = None) -> None:
 def confirm_commitment(renewal: Renewal, typed: str, *, ip: str | None = None) -> None:
     """确定: the pasted or typed text must be the letter (whitespace ignored)."""
     _require_signable(renewal)
-    if renewal.commitment_read_at is None:
-        raise RenewalError("请先阅读承诺书并点击“我已阅知”。")
+    _require_earlier(renewal, rules.SIGN_FLOW, rules.SignStep.COPY)
     if not rules.commitment_matches(COMMITMENT_TEXT, typed):
         raise RenewalError("输入的内容与承诺书不一致，请复制承诺书全文后粘贴，或逐字输入。")
     if renewal.commitment_confirmed_at is None:
@@ -573,8 +576,7 @@ def confirm_commitment(renewal: Renewal, typed: str, *, ip: str | None = None) -
 
 def _require_face(renewal: Renewal) -> FaceVerification:
     _require_signable(renewal)
-    if renewal.commitment_confirmed_at is None:
-        raise RenewalError("请先阅读并抄录承诺书。")
+    _require_earlier(renewal, rules.SIGN_FLOW, rules.SignStep.FACE)
     face = face_for_signing(renewal)
     if face is None:
         raise RenewalError("请先完成人脸识别，再签署合同。")

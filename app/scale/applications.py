@@ -24,6 +24,7 @@ from app.apply.categories import Category, GuaranteeMode
 from app.apply.models import CLOSED_STATUSES
 from app.apply.models import ApplicationStatus as S
 from app.apply.prefill import category_from_answers, draft_data_from_answers
+from app.apply.steps import FLOW
 from app.apply.workflow import Action, Programme, Round, Track
 from app.core.masking import mask_name
 from app.eligibility.household import CivilStatus, PriorityGroup
@@ -205,7 +206,7 @@ STUCK_SHARE = 0.08
 DEMO_STREET = "360403001"
 DEMO_STREET_SHARE = 0.35
 DRAFT_STEPS = (("identity", 0.1), ("category", 0.15), ("members", 0.6), ("assets", 0.15))
-WIZARD_ORDER = ("consent", "region", "identity", "category", "members", "assets", "materials")
+WIZARD_ORDER = FLOW.ids[:-1]  # the review step is not a draft's resting place
 MAIN_PATH = {
     Programme.GONGZU: (
         (Action.ACCEPT, S.ACCEPTED),

@@ -81,10 +81,6 @@ class Step(StrEnum):
     SIGN = "sign"
     PREPAY = "prepay"
 
-    @property
-    def label(self) -> str:
-        return FLOW.step(self).label
-
 
 @dataclass(frozen=True)
 class PartyProgress:

@@ -85,5 +85,16 @@ def test_the_resident_resumes_where_they_were(kept, facts, resume) -> None:
     assert FLOW.resume(facts, kept=kept).id == resume
 
 
-def test_every_step_may_be_opened_to_change_an_answer() -> None:
-    assert all(FLOW.refusal(ApplicationFacts(), step_id) is None for step_id in FLOW.ids)
+@pytest.mark.parametrize(
+    ("facts", "opens"),
+    [
+        (ApplicationFacts(), {"region": "consent", "identity": "region"}),
+        (ApplicationFacts(consented=True), {"identity": "region"}),
+        (replace(READY, identity_verified=False, signed=False, uploaded=frozenset()), {}),
+    ],
+)
+def test_a_step_opens_once_the_steps_it_needs_are_complete(facts, opens) -> None:
+    """The region needs consent, the face check the region; the rest open in any order."""
+    for step_id in FLOW.ids:
+        refusal = FLOW.refusal(facts, step_id)
+        assert (refusal.go_to if refusal else None) == opens.get(step_id), step_id

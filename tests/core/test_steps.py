@@ -108,3 +108,32 @@ def test_counter_and_neighbours() -> None:
 def test_step_ids_are_unique() -> None:
     with pytest.raises(ValueError, match="repeat"):
         Flow("bad", steps=(Step("a", "A"), Step("a", "B")))
+
+
+def test_a_free_order_step_needs_only_what_it_reads() -> None:
+    flow = Flow(
+        "needs",
+        steps=(
+            Step("name", "填写姓名", _needs("name")),
+            Step("photo", "上传照片", _needs("photo")),
+            Step("pay", "缴费", _needs("paid"), needs=("photo",)),
+        ),
+        ordered=False,
+    )
+    assert flow.refusal(Form(), "photo") is None
+    assert flow.refusal(Form(), "pay").go_to == "photo"
+    assert flow.refusal(Form(photo=True), "pay") is None  # the name is not read by 缴费
+    with pytest.raises(ValueError, match="not before it"):
+        Flow("bad", steps=(Step("a", "A", needs=("b",)), Step("b", "B")), ordered=False)
+
+
+def test_waiting_names_the_step_and_what_it_still_needs() -> None:
+    assert ORDERED.waiting(Form(), "pay") == (ORDERED.step("name"), "缺少name")
+    assert ORDERED.waiting(Form(name=True), "pay") == (ORDERED.step("photo"), "缺少photo")
+    assert ORDERED.waiting(Form(name=True), "photo") is None
+
+
+def test_after_a_step_comes_the_next_then_the_page_after_the_last() -> None:
+    assert ORDERED.after("name").id == "photo"
+    assert ORDERED.after("pay").id == "done"
+    assert FREE.after("pay").id == "pay"  # no page after: stay on the last step
