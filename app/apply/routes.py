@@ -124,9 +124,9 @@ def _facts() -> ApplicationFacts:
     return completeness.facts(g.application, current_user)
 
 
-def _earlier_first(step_id: str) -> Response | None:
+def _earlier_first(step_id: str, facts: ApplicationFacts) -> Response | None:
     """A step opened before the steps it needs: to the first of them (as before, quietly)."""
-    return refusal_redirect(FLOW, _facts(), step_id, tell=False)
+    return refusal_redirect(FLOW, facts, step_id, tell=False)
 
 
 def _resume_url(application: Application) -> str:
@@ -231,7 +231,7 @@ REGION_CHANGED = "另一台设备刚修改了申请区域，下面显示的是�
 @bp.route("/region", methods=["GET", "POST"])
 @with_draft
 def region():
-    refused = _earlier_first("region")
+    refused = _earlier_first("region", _facts())
     if refused:
         return refused
     error = None
@@ -286,10 +286,11 @@ def identity():
     from app.handoff.widget import handoff_widget
 
     application = g.application
-    refused = _earlier_first("identity")
+    facts = _facts()
+    refused = _earlier_first("identity", facts)
     if refused:
         return refused
-    verified = FLOW.complete(_facts(), "identity")
+    verified = FLOW.complete(facts, "identity")
     if request.method == "POST":
         if verified:
             return _go_next("identity")
