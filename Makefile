@@ -27,6 +27,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check app tests e2e bench
 	$(BIN)/ruff format --check app tests e2e bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest --durations=15
 
 unit: $(STAMP)
@@ -57,6 +58,7 @@ bench-pages: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests e2e bench
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format app tests e2e bench

@@ -115,19 +115,20 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per product area; importing each area also registers its models."""
     # Each area's package holds only its blueprint; importing ``routes`` attaches the views.
+    from app.apply.publicity.routes import bp as publicity_bp
     from app.apply.routes import bp as apply_bp
     from app.auth.routes import bp as auth_bp
     from app.eligibility.routes import bp as eligibility_bp
     from app.handoff.routes import bp as handoff_bp
     from app.home.routes import bp as home_bp
     from app.messages.routes import bp as messages_bp
-    from app.publicity.routes import bp as publicity_bp
     from app.pwa.routes import bp as pwa_bp
     from app.renewal.routes import bp as renewal_bp
     from app.renewal.staff_routes import bp as renewal_staff_bp
     from app.rent.routes import bp as rent_bp
     from app.rent.staff_routes import bp as rent_staff_bp
     from app.staff.routes import bp as staff_bp
+    from app.swap import application_routes, conversation_routes, my_listing_routes  # noqa: F401 - views
     from app.swap.routes import bp as swap_bp
     from app.swap.staff_routes import bp as swap_staff_bp
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from types import ModuleType
 
 import click
 from flask import Flask
@@ -23,15 +25,28 @@ def register_commands(app: Flask) -> None:
     # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
 
 
-def _validate_scale(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
-    from app.scale.volume import MAX_SCALE, MIN_SCALE
+def _scale_tools() -> ModuleType:
+    """The load-test data generator. It is not part of the app: it lives next to the
+    benchmarks (``bench/scale``), so only a source checkout run from its root has it."""
+    try:
+        return importlib.import_module("bench.scale")
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("bench", "bench.scale"):
+            raise
+        raise click.UsageError(
+            "--scale 需要源码检出中的压测数据工具（bench/scale），请在项目根目录下运行"
+        ) from None
 
+
+def _validate_scale(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
-    number = int_or_none(value, minimum=MIN_SCALE, maximum=MAX_SCALE)
+    volume = _scale_tools().volume
+    number = int_or_none(value, minimum=volume.MIN_SCALE, maximum=volume.MAX_SCALE)
     if number is None:
         raise click.BadParameter(
-            f"规模应为 {MIN_SCALE} 到 {MAX_SCALE} 之间的整数（例如 --scale 10），收到的是 {value!r}"
+            f"规模应为 {volume.MIN_SCALE} 到 {volume.MAX_SCALE} 之间的整数（例如 --scale 10），"
+            f"收到的是 {value!r}"
         )
     return number
 
@@ -60,20 +75,19 @@ def seed_demo_command(allow_production: bool, scale: int | None) -> None:
 
 
 def _seed_scale(n: int) -> None:
-    from app.scale import AlreadySeeded, ScaleError, Volume, seed_scale
-
+    scale = _scale_tools()
     click.echo(f"正在写入规模数据（--scale {n}）……")
     try:
-        result = seed_scale(Volume.for_scale(n))
-    except AlreadySeeded as seeded:
-        if seeded.label == Volume.for_scale(n).label:
+        result = scale.seed_scale(scale.Volume.for_scale(n))
+    except scale.AlreadySeeded as seeded:
+        if seeded.label == scale.Volume.for_scale(n).label:
             click.echo(f"规模数据（--scale {n}）已写入过，本次未重复写入。")
             return
         raise click.UsageError(
             f"数据库中已有 --scale {seeded.scale} 的规模数据，不能再写入 --scale {n}；"
             "如需换一个规模，请换一个新数据库。"
         ) from None
-    except ScaleError as error:
+    except scale.ScaleError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"规模数据已写入：{result.summary}")
 

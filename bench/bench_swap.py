@@ -34,7 +34,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.core.clock import utcnow
 from app.extensions import db
-from app.swap import board
+from app.swap import board, board_matches, matching_sql
 from app.swap.browse import BrowseFilters
 from app.swap.models import SwapListing
 
@@ -358,7 +358,7 @@ def explain(url: str) -> None:
         dialect = db.engine.dialect
         now = utcnow()
         listing = db.session.scalar(select(SwapListing).where(board.on_board(now)).limit(1))
-        me = board.party_of(listing)
+        me = matching_sql.party_of(listing)
         filters = BrowseFilters(district=2, layout="2")
         conditions = board.board_conditions(filters, now, None)
         queries = {
@@ -367,14 +367,14 @@ def explain(url: str) -> None:
             .where(*conditions)
             .order_by(SwapListing.published_at.desc(), SwapListing.id.desc())
             .limit(20),
-            "match: wanted by me": board._candidates(me, listing.tenant_id, now)
-            .where(board.home_fits_sql(me.wishes))
+            "match: wanted by me": board_matches._candidates(me, listing.tenant_id, now)
+            .where(matching_sql.home_fits_sql(me.wishes))
             .order_by(SwapListing.published_at.desc())
-            .limit(board.CHAIN_SIDE_CAP),
-            "match: wanting my home": board._candidates(me, listing.tenant_id, now)
-            .where(board.accepts_home_sql(me.home))
+            .limit(board_matches.CHAIN_SIDE_CAP),
+            "match: wanting my home": board_matches._candidates(me, listing.tenant_id, now)
+            .where(matching_sql.accepts_home_sql(me.home))
             .order_by(SwapListing.published_at.desc())
-            .limit(board.CHAIN_SIDE_CAP),
+            .limit(board_matches.CHAIN_SIDE_CAP),
         }
         prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
         for name, query in queries.items():

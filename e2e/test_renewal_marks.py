@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.renewal import services
+from app.renewal import application, queries, services, signing
 from app.renewal.approval import format_code
+from app.renewal.contract import COMMITMENT_TEXT
 from app.renewal.models import Renewal, RenewalPolicy
 from e2e.conftest import LiveServer, check_page
 from e2e.test_renewal import pass_the_face_check, read_qr, tenant_with_lease
@@ -62,20 +63,20 @@ def ready_for_face(live_server: LiveServer, phone: str) -> int:
     """Applied, approved, contract opened, commitment read and copied: the face step."""
     with live_server.app.app_context():
         tenant = _user(phone)
-        lease = services.active_lease(tenant.id)
-        renewal = services.start_renewal(tenant, lease, RenewalPolicy.OLD)
-        services.accept_declaration(renewal)
-        services.confirm_details(renewal)
+        lease = queries.active_lease(tenant.id)
+        renewal = application.start_renewal(tenant, lease, RenewalPolicy.OLD)
+        application.accept_declaration(renewal)
+        application.confirm_details(renewal)
         for side in services.ID_SIDES:
-            services.attach_id_side(renewal, side, samples.face_jpeg())
-        services.submit(renewal)
+            application.attach_id_side(renewal, side, samples.face_jpeg())
+        application.submit(renewal)
         services.review(renewal, _user(LEASE_MANAGER), approve=True)
-        services.start_signing(renewal)
-        services.confirm_signing_details(renewal)
-        services.show_commitment(renewal)
+        signing.start_signing(renewal)
+        signing.confirm_signing_details(renewal)
+        signing.show_commitment(renewal)
         _aged(renewal, "commitment_shown_at")
-        services.read_commitment(renewal)
-        services.confirm_commitment(renewal, services.COMMITMENT_TEXT)
+        signing.read_commitment(renewal)
+        signing.confirm_commitment(renewal, COMMITMENT_TEXT)
         renewal_id = renewal.id
         db.session.remove()
     return renewal_id
@@ -87,11 +88,11 @@ def sign_on_the_phone(live_server: LiveServer, renewal_id: int, *, face: bool) -
         renewal = db.session.get(Renewal, renewal_id)
         if face:
             passed_face(renewal)
-        services.show_contract_for_signing(renewal)
+        signing.show_contract_for_signing(renewal)
         _aged(renewal, "contract_shown_at")
         drawn = base64.b64decode(signature_png().split(",", 1)[1])
-        services.save_signature(renewal, drawn)
-        services.sign(renewal)
+        signing.save_signature(renewal, drawn)
+        signing.sign(renewal)
         db.session.remove()
 
 

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.housing.models import GuaranteeType, Lease, LeaseTerm
 from app.rent.billing import Period
 from app.swap import applications as swap_applications
-from app.swap import services as swap_services
+from app.swap import requests as swap_requests
 from tests.apply.conftest import Wizard, walk_to_materials
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, create_resident, create_staff
@@ -355,9 +355,9 @@ def build_world(app) -> list[Actor]:
     mine = builders.listing(tenant, districts=("濂溪区",))
     builders.listing(other, districts=("浔阳区",))
     # 周婷 asks, 刘洋 accepts and starts the swap application: a conversation, an application.
-    request = swap_services.send_request(other, mine, "您好，想和您互换，方便聊聊吗？")
-    swap_services.accept_request(request, tenant)
-    swap_services.send_message(request, tenant, "可以，周末看房？")
+    request = swap_requests.send_request(other, mine, "您好，想和您互换，方便聊聊吗？")
+    swap_requests.accept_request(request, tenant)
+    swap_requests.send_message(request, tenant, "可以，周末看房？")
     swap_applications.start_application(tenant, request)
     for _ in range(2):
         quick_application(places.gantang, name="李四海")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.auth.roles import Role
 from app.demo import DEMO_PASSWORD
-from app.demo_logins import DEMO_LOGINS
+from app.demo.logins import DEMO_LOGINS
 from app.extensions import db, limiter
 from app.housing.models import Lease, Unit
 from tests.conftest import login, page_text
@@ -45,7 +45,7 @@ def readme_demo_rows() -> list[str]:
 def test_the_readme_demo_table_is_demo_logins() -> None:
     expected = [demo.readme_row() for demo in DEMO_LOGINS]
     assert readme_demo_rows() == expected, (
-        "README's demo table is written from app/demo_logins.py; its rows should read:\n"
+        "README's demo table is written from app/demo/logins.py; its rows should read:\n"
         + "\n".join(expected)
     )
 

@@ -31,8 +31,9 @@ from app.auth.roles import Role
 from app.core.clock import utcnow
 from app.extensions import db, limiter
 from app.rent.models import BillStatus
+from app.swap import application_steps as swap_application_steps
 from app.swap import applications as swap_applications
-from app.swap import services as swap_services
+from app.swap import requests as swap_requests
 from tests import sweep_support as support
 from tests.factories import PASSWORD
 from tests.swap import builders
@@ -45,7 +46,7 @@ ALLOWED = {
     "login_sessions": "sign-in bookkeeping (app/auth/sessions.py): a session past its "
     "idle or absolute limit is ended when its browser next comes back",
 }
-# The audit records a staff GET may write (app.staff.services.note_read, audit_csv).
+# The audit records a staff GET may write (app.apply.review_reads.note_read, audit_csv).
 STAFF_READS = frozenset({"application.viewed", "application.file_viewed", "audit.exported"})
 STAFF = frozenset(role.value for role in Role if role.is_staff)
 URLS_PER_ENDPOINT = 2  # per role: a list page links to many objects of one kind
@@ -193,14 +194,16 @@ def _swap_ready_but_not_submitted() -> None:
     b, _ = builders.tenant("陈军", home=builders.unit("莲花小区", "濂溪区", lift=True))
     a_listing = builders.listing(a, districts=("濂溪区",))
     builders.listing(b, districts=("浔阳区",))
-    request = swap_services.send_request(b, a_listing, "想和您换房，方便看看吗？")
-    swap_services.accept_request(request, a)
+    request = swap_requests.send_request(b, a_listing, "想和您换房，方便看看吗？")
+    swap_requests.accept_request(request, a)
     application = swap_applications.start_application(a, request)
     for user in (a, b):
-        swap_applications.save_reason(application, user, "work", "在对方小区附近上班，通勤太远。")
-        swap_applications.add_proof(application, user, builders.jpeg())
-        swap_applications.sign(application, user, PASSWORD)
-        builders.mark_paid(swap_applications.issue_prepayment(application, user))
+        swap_application_steps.save_reason(
+            application, user, "work", "在对方小区附近上班，通勤太远。"
+        )
+        swap_application_steps.add_proof(application, user, builders.jpeg())
+        swap_application_steps.sign(application, user, PASSWORD)
+        builders.mark_paid(swap_application_steps.issue_prepayment(application, user))
 
 
 def _payment_left_open_past_its_deadline(tenant_phone: str) -> None:
@@ -208,9 +211,9 @@ def _payment_left_open_past_its_deadline(tenant_phone: str) -> None:
     expired, and only a POST or ``rent mark-overdue`` closes it."""
     from app.auth.models import User
     from app.housing.models import Lease
-    from app.rent import services as rent_services
     from app.rent.billing import Period
     from app.rent.models import Bill
+    from app.rent.online_payments import start_online_payment
     from tests.rent.builders import add_bill
 
     tenant = db.session.scalar(select(User).where(User.phone == tenant_phone))
@@ -230,7 +233,7 @@ def _payment_left_open_past_its_deadline(tenant_phone: str) -> None:
             if str(p) not in billed
         )
         bill = add_bill(lease, month)
-    payment = rent_services.start_online_payment(tenant, [bill.id], "e" * 32)
+    payment = start_online_payment(tenant, [bill.id], "e" * 32)
     payment.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
 

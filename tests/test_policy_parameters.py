@@ -16,16 +16,21 @@ from app.core import policy_parameters
 from app.core.clock import today_in_china
 from app.core.policy_parameters import PARAMETERS, UNCONFIRMED, default
 from app.extensions import db
-from app.home.cards import lease_card
 from app.messages.models import Message
+from app.renewal import application as renewal_application
+from app.renewal import queries as renewal_queries
 from app.renewal import services as renewal_services
+from app.renewal.cards import lease_card
 from app.renewal.contract import clauses
 from app.renewal.models import RenewalPolicy
-from app.rent import services as rent
+from app.rent.bill_generation import issue_advance_bills
 from app.rent.billing import Period
 from app.rent.fees import LateFeePolicy
 from app.rent.models import NoticeKind, RentNotice
-from app.swap import applications as swap_applications
+from app.rent.notices import send_arrears_notices
+from app.rent.policy import arrears_thresholds, due_day, late_fee_policy, reclaim_months
+from app.rent.standing import view_bills
+from app.swap import application_steps as swap_application_steps
 from tests.factories import create_tenant
 from tests.rent.builders import add_bill, add_overdue_bills
 
@@ -95,17 +100,21 @@ def _bare_app() -> Flask:
             lambda: LateFeePolicy.from_config({}).grace_days,
             "RENT_GRACE_DAYS",
         ),
-        ("rent due_day()", lambda: rent.due_day(), "RENT_DUE_DAY"),
-        ("rent reclaim_months()", lambda: rent.reclaim_months(), "RENT_ARREARS_RECLAIM_MONTHS"),
+        ("rent due_day()", lambda: due_day(), "RENT_DUE_DAY"),
+        ("rent reclaim_months()", lambda: reclaim_months(), "RENT_ARREARS_RECLAIM_MONTHS"),
         (
             "rent arrears_thresholds()[0]",
-            lambda: rent.arrears_thresholds()[0][0],
+            lambda: arrears_thresholds()[0][0],
             "RENT_ARREARS_WARNING_MONTHS",
         ),
-        ("swap prepay_months()", lambda: swap_applications.prepay_months(), "SWAP_PREPAY_MONTHS"),
+        (
+            "swap prepay_months()",
+            lambda: swap_application_steps.prepay_months(),
+            "SWAP_PREPAY_MONTHS",
+        ),
         (
             "renewal window_days",
-            lambda: renewal_services._config("RENEWAL_WINDOW_DAYS"),
+            lambda: renewal_services.config("RENEWAL_WINDOW_DAYS"),
             "RENEWAL_WINDOW_DAYS",
         ),
     ],
@@ -123,7 +132,7 @@ def test_areas_use_the_declared_defaults(app: Flask, what: str, value, key: str)
         ("app.rent.fees", "DEFAULT_GRACE_DAYS"),
         ("app.rent.fees", "DEFAULT_DAILY_RATE"),
         ("app.rent.billing", "DEFAULT_DUE_DAY"),
-        ("app.rent.services", "ARREARS_THRESHOLDS"),
+        ("app.rent.policy", "ARREARS_THRESHOLDS"),
         ("app.housing.tenancy", "RENEWAL_WINDOW_DAYS"),
         ("app.swap.rules", "PREPAY_MONTHS"),
     ],
@@ -153,7 +162,7 @@ def test_environment_overrides_the_default_and_config_overrides_both(monkeypatch
     assert configured.config["RENEWAL_NEW_POLICY_SINCE"] == date(2024, 6, 1)
     assert configured.config["RENT_DUE_DAY"] == 10
     with configured.app_context():
-        assert rent.late_fee_policy().grace_days == 0
+        assert late_fee_policy().grace_days == 0
 
 
 def test_an_unknown_review_path_refuses_to_start() -> None:
@@ -170,16 +179,16 @@ def test_grace_days_decide_whether_a_late_fee_is_charged(app, grace_days, charge
         app.config["RENT_GRACE_DAYS"] = grace_days
     _tenant, lease = create_tenant()
     bill = add_bill(lease, Period.of(today_in_china()), due_days_ago=2)
-    (view,) = rent.view_bills([bill], today_in_china(), rent.late_fee_policy())
+    (view,) = view_bills([bill], today_in_china(), late_fee_policy())
     assert (view.late_fee_fen > 0) is charged
 
 
 def test_the_rate_in_force_is_the_one_charged(app) -> None:
     _tenant, lease = create_tenant()
     bill = add_bill(lease, Period.of(today_in_china()), due_days_ago=15)
-    (standard,) = rent.view_bills([bill], today_in_china(), rent.late_fee_policy())
+    (standard,) = view_bills([bill], today_in_china(), late_fee_policy())
     app.config["RENT_LATE_FEE_DAILY_RATE"] = "0.001"
-    (doubled,) = rent.view_bills([bill], today_in_china(), rent.late_fee_policy())
+    (doubled,) = view_bills([bill], today_in_china(), late_fee_policy())
     assert standard.late_fee_fen > 0
     assert abs(doubled.late_fee_fen - 2 * standard.late_fee_fen) <= 1
 
@@ -196,7 +205,7 @@ def test_reclaim_months_decide_when_the_reclaim_notice_goes_out(app) -> None:
     app.config["RENT_ARREARS_RECLAIM_MONTHS"] = 4
     _tenant, lease = create_tenant()
     add_overdue_bills(lease, 4)
-    rent.send_arrears_notices()
+    send_arrears_notices()
     kinds = set(db.session.scalars(select(RentNotice.kind)))
     assert {NoticeKind.ARREARS_3, NoticeKind.ARREARS_6} <= kinds
     titles = list(db.session.scalars(select(Message.title)))
@@ -209,7 +218,7 @@ def test_window_days_decide_when_renewal_opens(app, window_days, is_open) -> Non
     if window_days is not None:
         app.config["RENEWAL_WINDOW_DAYS"] = window_days
     tenant, lease = create_tenant(lease_ends_in_days=120)
-    assert renewal_services.window_for(lease).is_open(today_in_china()) is is_open
+    assert renewal_queries.window_for(lease).is_open(today_in_china()) is is_open
     with app.test_request_context():
         (card,) = lease_card(tenant)
     assert (card.title == "租约即将到期，可以申请续约") is is_open
@@ -218,7 +227,7 @@ def test_window_days_decide_when_renewal_opens(app, window_days, is_open) -> Non
 def test_the_contract_quotes_the_figures_in_force(app) -> None:
     app.config.update(RENT_DUE_DAY=10, RENT_ARREARS_RECLAIM_MONTHS=4, RENEWAL_WINDOW_DAYS=60)
     tenant, lease = create_tenant(lease_ends_in_days=30)
-    renewal = renewal_services.start_renewal(tenant, lease, RenewalPolicy.OLD)
+    renewal = renewal_application.start_renewal(tenant, lease, RenewalPolicy.OLD)
     text = "".join(body for _heading, body in clauses(renewal_services.contract_data(renewal)))
     assert "于每月10日前缴清" in text
     assert "累计4个月以上拖欠租金" in text
@@ -228,7 +237,7 @@ def test_the_contract_quotes_the_figures_in_force(app) -> None:
 def test_swap_prepays_the_months_in_force(app) -> None:
     app.config["SWAP_PREPAY_MONTHS"] = 6
     _tenant, lease = create_tenant(lease_ends_in_days=400)
-    assert len(rent.issue_advance_bills(lease, swap_applications.prepay_months())) == 6
+    assert len(issue_advance_bills(lease, swap_application_steps.prepay_months())) == 6
 
 
 def test_only_figures_a_seed_document_gives_are_confirmed() -> None:

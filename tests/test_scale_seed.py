@@ -7,6 +7,7 @@ the whole seed runs in about a second.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from datetime import date
 
@@ -29,9 +30,9 @@ from app.housing.models import Lease
 from app.messages.models import Message
 from app.messages.services import post_message
 from app.rent.models import Bill, Payment
-from app.scale import Volume, seed_scale
-from app.scale.seed import seeded_label
 from app.swap.models import SwapListing
+from bench.scale import Volume, seed_scale
+from bench.scale.seed import seeded_label
 from tests.conftest import (
     TEST_DATABASE_URL,
     IsolatedClient,
@@ -263,3 +264,12 @@ def test_the_command_refuses_a_bad_scale(runner, value) -> None:
     result = runner.invoke(args=["seed-demo", f"--scale={value}"])
     assert result.exit_code == 2
     assert "规模应为 1 到 100 之间的整数" in result.output
+
+
+def test_without_the_generator_the_command_says_so_and_writes_nothing(runner, monkeypatch) -> None:
+    """An installed app has no ``bench/scale``: ``--scale`` is refused before the demo runs."""
+    monkeypatch.setitem(sys.modules, "bench.scale", None)  # as if it were not there
+    result = runner.invoke(args=["seed-demo", "--scale", "1"])
+    assert result.exit_code == 2
+    assert "bench/scale" in result.output
+    assert count(User) == 0

@@ -1,5 +1,5 @@
 """Is the application complete enough to submit? One answer, used by the review page, the
-submit view and :func:`app.apply.services.submit` (which refuses while anything is missing).
+submit view and :func:`app.apply.declaration.submit` (which refuses while anything is missing).
 
 Read-only: nothing here writes to the database.
 """

@@ -13,8 +13,8 @@ from app.apply.statuses import ApplicationStatus
 from app.apply.workflow import TABLE
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.core.status import guard
 from app.extensions import db
+from app.status import guard
 
 
 class Application(TimestampMixin, db.Model):
@@ -38,7 +38,7 @@ class Application(TimestampMixin, db.Model):
     # 大数据资格预审: the rules engine's output at submission, for reviewers only.
     precheck: Mapped[dict | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Review dates (China calendar days), set by app/staff/services.py. A due date is
+    # Review dates (China calendar days), set by app/apply/review.py. A due date is
     # NULL while the working-day calendar does not yet cover the year it falls in.
     accepted_on: Mapped[date | None] = mapped_column(Date)
     legal_due_on: Mapped[date | None] = mapped_column(Date)  # 办结时限: 30 working days
@@ -126,5 +126,5 @@ class Consent(TimestampMixin, db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-# The status changes only through app.core.status, by the review table (app.apply.workflow).
+# The status changes only through app.status, by the review table (app.apply.workflow).
 guard(Application.status, TABLE)

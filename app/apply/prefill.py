@@ -6,7 +6,8 @@ from typing import Any
 
 from app.apply.categories import Category
 from app.eligibility.household import CivilStatus, Hukou, Work
-from app.eligibility.questionnaire import Answers, to_household
+from app.eligibility.questionnaire import to_household
+from app.eligibility.questions import Answers
 
 
 def category_from_answers(answers: Answers) -> Category:

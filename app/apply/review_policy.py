@@ -6,7 +6,6 @@ from flask import current_app
 
 from app.apply.models import Application
 from app.apply.workflow import ReviewPolicy, Track, programme_for
-from app.publicity.models import PublicityRound
 
 
 def review_policy() -> ReviewPolicy:
@@ -18,7 +17,3 @@ def track_of(application: Application) -> Track:
     return review_policy().track(
         programme_for(application.category), application.status, application.review_track
     )
-
-
-def track_of_round(publicity: PublicityRound) -> Track:
-    return track_of(publicity.application)

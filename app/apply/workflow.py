@@ -1,5 +1,5 @@
 """The review workflow of an application: its status table (:data:`TABLE`, applied by
-``app.core.status.change``), its deadlines and publicity rounds. Pure module: no Flask, no
+``app.status.change``), its deadlines and publicity rounds. Pure module: no Flask, no
 database; callers pass dates in.
 
 Process (九江 guide 001 五、六, which prevails; 九府办发[2019]12号 一(二)):

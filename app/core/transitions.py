@@ -1,5 +1,5 @@
 """Status tables: for each status column, the moves it may make. Pure module: no Flask, no
-database. ``app.core.status`` applies a table to a row (the one way a status changes).
+database. ``app.status`` applies a table to a row (the one way a status changes).
 
 A table lists moves: from a status, an action, to a status, who may take it (staff roles,
 the row's ``OWNER``, or the ``SYSTEM`` — a scheduled job, a payment callback, a cascade from

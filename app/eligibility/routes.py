@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from app.apply.services import start_from_eligibility
-from app.eligibility import bp, questionnaire, services
+from app.eligibility import answer_parsing, bp, questionnaire, questions, services
+from app.eligibility.answer_parsing import AnswerError
 from app.eligibility.household import Relation, RelativeRelation
-from app.eligibility.questionnaire import BY_ID, HELP, AnswerError, Kind, Question
+from app.eligibility.questions import BY_ID, HELP, Kind, Question
 from app.htmx import render, see_other
 
 SESSION_KEY = "eligibility_answers"
-LIST_LIMITS = {Kind.MEMBERS: questionnaire.MAX_MEMBERS, Kind.RELATIVES: questionnaire.MAX_RELATIVES}
+LIST_LIMITS = {Kind.MEMBERS: questions.MAX_MEMBERS, Kind.RELATIVES: questions.MAX_RELATIVES}
 
 
 def current_answers() -> dict[str, Any]:
@@ -56,14 +56,14 @@ def index():
         has_answers=bool(answers),
         resume=resume,
         complete=bool(answers) and resume is None,
-        first=questionnaire.QUESTIONS[0],
+        first=questions.QUESTIONS[0],
     )
 
 
 @bp.post("/restart")
 def restart():
     store_answers({})
-    return see_other(url_for("eligibility.question", question_id=questionnaire.QUESTIONS[0].id))
+    return see_other(url_for("eligibility.question", question_id=questions.QUESTIONS[0].id))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
@@ -98,14 +98,14 @@ def _raw_answer(question: Question) -> Any:
 def _read_answer(question: Question, answers: dict[str, Any]) -> Any:
     if question.kind == Kind.MEMBERS:
         members = list(answers.get(question.id, []))
-        questionnaire.validate_members(members, answers)
+        answer_parsing.validate_members(members, answers)
         return members
     if question.kind == Kind.RELATIVES:
         relatives = list(answers.get(question.id, []))
         if not relatives:
             raise AnswerError("请至少添加一位亲属；如果没有，请点“上一步”改为“否”")
         return relatives
-    return questionnaire.parse_answer(question, {"answer": _raw_answer(question)})
+    return answer_parsing.parse_answer(question, {"answer": _raw_answer(question)})
 
 
 def _render_question(
@@ -160,9 +160,9 @@ def add_item(question_id: str):
         if len(items) >= LIST_LIMITS[question.kind]:
             raise AnswerError(f"最多可添加 {LIST_LIMITS[question.kind]} 项", "relation")
         parse = (
-            questionnaire.parse_member
+            answer_parsing.parse_member
             if question.kind == Kind.MEMBERS
-            else questionnaire.parse_relative
+            else answer_parsing.parse_relative
         )
         items.append(parse(request.form))
     except AnswerError as problem:
@@ -215,7 +215,7 @@ def result():
             for check_id in questionnaire.CHECK_QUESTIONS
             if questionnaire.asked_check(check_id, answers)
         },
-        lianzu_asked=questionnaire.lianzu_possible(answers),
+        lianzu_asked=questions.lianzu_possible(answers),
         advice=questionnaire.ADVICE,
         describe=_describe_answer,
     )
@@ -247,21 +247,3 @@ def _describe_answer(question: Question, value: Any) -> str:
 @bp.get("/help")
 def help_page():
     return render("eligibility/help.html", title="名词解释", help_items=list(HELP.values()))
-
-
-@bp.post("/start-application")
-@login_required
-def start_application():
-    answers = current_answers()
-    if not questionnaire.is_complete(answers):
-        flash("请先完成资格自评的全部问题", "info")
-        return see_other(url_for("eligibility.index"))
-    if not current_user.has_real_name:
-        flash("开始申请前，请先完成实名认证", "info")
-        return see_other(url_for("auth.real_name"))
-    _application, created = start_from_eligibility(current_user.id, answers)
-    if created:
-        flash("已根据您的自评答案生成申请草稿，请核对并继续填写", "success")
-    else:
-        flash("您已有一份进行中的申请，已为您打开", "info")
-    return see_other(url_for("apply.draft"))

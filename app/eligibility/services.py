@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.eligibility.household import parse_household
 from app.eligibility.models import EligibilityAnswers
-from app.eligibility.questionnaire import Answers, to_household
+from app.eligibility.questionnaire import to_household
+from app.eligibility.questions import Answers
 from app.eligibility.rules import Assessment, assess
 from app.extensions import db
 

@@ -23,11 +23,11 @@ from app.audit.services import record
 from app.auth import sessions
 from app.auth.models import User
 from app.core.clock import utcnow
-from app.core.status import change_where
 from app.extensions import db
 from app.handoff import tokens
 from app.handoff.models import HandoffToken
 from app.handoff.rules import TOKENS, TokenStatus
+from app.status import change_where
 
 GRANT_KEY = "handoff_grant"
 # The token this browser opened (by link or short code) and must now match; an id only.

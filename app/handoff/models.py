@@ -80,8 +80,8 @@ class FaceVerification(TimestampMixin, db.Model):
         return self.image_deleted_at is not None
 
 
-# The status changes only through app.core.status, by app/handoff/rules.py's table.
-from app.core.status import guard  # noqa: E402
+# The status changes only through app.status, by app/handoff/rules.py's table.
 from app.handoff.rules import TOKENS  # noqa: E402
+from app.status import guard  # noqa: E402
 
 guard(HandoffToken.status, TOKENS)

@@ -25,7 +25,6 @@ from app.auth import sessions
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.navigation import safe_next_url
-from app.core.status import change, change_where
 from app.extensions import db
 from app.handoff import tokens
 from app.handoff.face import FaceProvider, make_provider
@@ -34,6 +33,7 @@ from app.handoff.models import FaceVerification, HandoffToken
 from app.handoff.photos import SNIFF_BYTES, sha256_hex, sniff_image_type
 from app.handoff.purposes import get_purpose
 from app.handoff.rules import LIVE, TOKENS, DesktopState, TokenStatus, desktop_state, locked_until
+from app.status import change, change_where
 from app.storage import storage
 
 

@@ -9,14 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 
 from app.auth.models import User
-from app.core.clock import today_in_china
-from app.housing.services import active_lease_for
-from app.housing.tenancy import renewal_window
 from app.messages.badge import unread_count_once
-from app.renewal.services import open_renewal
 
 
 @dataclass(frozen=True)
@@ -56,44 +52,6 @@ def real_name_card(user: User) -> list[HomeCard]:
             action="去认证",
             tone="warning",
             priority=10,
-        )
-    ]
-
-
-@home_card_provider
-def lease_card(user: User) -> list[HomeCard]:
-    lease = active_lease_for(user.id)
-    if lease is None:
-        return []
-    term = lease.current_term
-    window = renewal_window(term.end_date, current_app.config["RENEWAL_WINDOW_DAYS"])
-    today = today_in_china()
-    if window.is_open(today):
-        if open_renewal(lease.id) is not None:
-            return []  # the renewal's own card says what to do next
-        return [
-            HomeCard(
-                title="租约即将到期，可以申请续约",
-                body=(
-                    f"您的租约将于 {term.end_date:%Y年%m月%d日} 到期"
-                    f"（还有 {window.days_left(today)} 天），现在可以在线申请续约。"
-                ),
-                link=url_for("renewal.index"),
-                action="申请续约",
-                tone="warning",
-                priority=20,
-            )
-        ]
-    return [
-        HomeCard(
-            title="我的租约",
-            body=(
-                f"{lease.unit.address}，租期至 {term.end_date:%Y年%m月%d日}；"
-                f"续约申请将于 {window.opens_on:%Y年%m月%d日} 开放。"
-            ),
-            link=url_for("renewal.index"),
-            action="查看",
-            priority=60,
         )
     ]
 

@@ -7,7 +7,7 @@ and prices, the newest being the current one. Money is integer fen.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -15,16 +15,21 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin
 from app.extensions import db
+from app.housing.statuses import LEASES
+from app.housing.statuses import LeaseStatus as LeaseStatus
+from app.status import guard
 
 
 class GuaranteeType(StrEnum):
@@ -34,16 +39,6 @@ class GuaranteeType(StrEnum):
     @property
     def label(self) -> str:
         return {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}[self.value]
-
-
-class LeaseStatus(StrEnum):
-    ACTIVE = "active"
-    ENDED = "ended"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self) -> str:
-        return {"active": "履约中", "ended": "已到期", "terminated": "已解除"}[self.value]
 
 
 class District(db.Model):
@@ -193,8 +188,41 @@ class LeaseResident(db.Model):
     lease: Mapped[Lease] = relationship(back_populates="residents")
 
 
-# The status changes only through app.core.status, by app/housing/statuses.py's table.
-from app.core.status import guard  # noqa: E402
-from app.housing.statuses import LEASES  # noqa: E402
+class LeaseUnitChange(TimestampMixin, db.Model):
+    """History of a lease moving to another unit (互换): the lease keeps its number, terms
+    and bills; only its unit changes, and every change is kept here."""
 
+    __tablename__ = "lease_unit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    swap_application_id: Mapped[int | None] = mapped_column(ForeignKey("swap_applications.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(200), nullable=False)
+    # What ``to_unit`` was let for when the lease moved onto it (the prices the lease that
+    # left it was paying for it), so the next renewal is priced for the unit (002 Q&A 10).
+    unit_rent_fen: Mapped[int | None] = mapped_column(Integer)
+    unit_fee_fen: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)
+
+
+class LeaseViolation(TimestampMixin, db.Model):
+    """A recorded breach of the lease (转租、闲置 ...); while unresolved it blocks renewal."""
+
+    __tablename__ = "lease_violations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+# The status changes only through app.status, by app/housing/statuses.py's table.
 guard(Lease.status, LEASES)

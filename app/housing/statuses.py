@@ -3,9 +3,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from app.auth.roles import Role
 from app.core.transitions import SYSTEM, Table, move
-from app.housing.models import LeaseStatus
+
+
+class LeaseStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        return {"active": "履约中", "ended": "已到期", "terminated": "已解除"}[self.value]
+
 
 LEASES = Table(
     name="Lease.status",

@@ -1,4 +1,4 @@
-"""Rules about lease periods. Pure module, no Flask."""
+"""Rules about lease periods and a term's prices. Pure module, no Flask."""
 
 from __future__ import annotations
 
@@ -24,3 +24,12 @@ def renewal_window(lease_ends_on: date, window_days: int) -> RenewalWindow:
     return RenewalWindow(
         opens_on=lease_ends_on - timedelta(days=window_days), lease_ends_on=lease_ends_on
     )
+
+
+@dataclass(frozen=True)
+class Prices:
+    """A term's monthly prices, in fen."""
+
+    monthly_rent_fen: int
+    property_fee_fen: int
+    monthly_subsidy_fen: int

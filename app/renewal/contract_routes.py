@@ -12,7 +12,7 @@ from app.extensions import db
 from app.handoff.models import FaceVerification
 from app.handoff.widget import qr_png
 from app.htmx import render, see_other
-from app.renewal import approval, bp, services
+from app.renewal import approval, bp, queries, services
 from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, clauses, lessor_line
 from app.renewal.forms import VerifyForm
 from app.renewal.services import RenewalError
@@ -22,7 +22,7 @@ from app.renewal.services import RenewalError
 @login_required
 def contract(renewal_id: int):
     """打印合同: the signed contract's text and signature, and the approval stamp."""
-    renewal = services.renewal_for(current_user.id, renewal_id)
+    renewal = queries.renewal_for(current_user.id, renewal_id)
     if renewal is None:
         abort(404)
     signed = services.latest_document(renewal, "signed")

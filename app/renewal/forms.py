@@ -6,9 +6,9 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.housing.violations import VIOLATION_KINDS
 from app.inputs import AppForm
 from app.renewal.models import RenewalPolicy
-from app.renewal.services import VIOLATION_KINDS
 
 
 class ConfirmForm(AppForm):

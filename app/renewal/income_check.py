@@ -9,12 +9,12 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import utcnow
-from app.core.status import change, commit_or_stale
 from app.extensions import db
 from app.housing.models import Lease
 from app.messages.services import post_message
 from app.renewal.models import IncomeCheck, IncomeCheckStatus
 from app.renewal.rules import INCOME_CHECK_STATUS, MESSAGE_CATEGORY, RenewalError
+from app.status import change, commit_or_stale
 
 
 def latest_income_check(lease_id: int) -> IncomeCheck | None:

@@ -3,7 +3,7 @@
 block a renewal, and the once-per-term notice that the renewal window is open.
 
 A status changes only through its table (``app.renewal.rules``, applied by
-``app.core.status``): both status columns are guarded below. Timestamps are naive UTC.
+``app.status``): both status columns are guarded below. Timestamps are naive UTC.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.core.status import guard
 from app.extensions import db
 from app.housing.models import Lease
 from app.renewal.rules import (
@@ -25,6 +24,7 @@ from app.renewal.rules import (
     IncomeCheckStatus,
     RenewalStatus,
 )
+from app.status import guard
 
 
 class RenewalPolicy(StrEnum):
@@ -175,21 +175,6 @@ class IncomeCheck(TimestampMixin, db.Model):
     @property
     def status_enum(self) -> IncomeCheckStatus:
         return IncomeCheckStatus(self.status)
-
-
-class LeaseViolation(TimestampMixin, db.Model):
-    """A recorded breach of the lease (转租、闲置 ...); while unresolved it blocks renewal."""
-
-    __tablename__ = "lease_violations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    detail: Mapped[str] = mapped_column(Text, nullable=False)
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
-    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class WindowNotice(TimestampMixin, db.Model):

@@ -1,5 +1,5 @@
 """How a renewal moves on: its status changes by its table (``rules.RENEWAL_STATUS``,
-applied by ``app.core.status``), each with its line in the renewal's history (审核详情).
+applied by ``app.status``), each with its line in the renewal's history (审核详情).
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.auth.models import User
-from app.core.status import change
 from app.extensions import db
 from app.renewal.models import Renewal, RenewalEvent
 from app.renewal.rules import RENEWAL_STATUS, RenewalError
+from app.status import change
 
 
 def add_event(renewal: Renewal, action: str, actor_id: int | None, note: str | None = None) -> None:

@@ -7,7 +7,7 @@
 - the reading countdowns, enforced on the server from stored timestamps;
 - whether a pasted commitment text matches (whitespace ignored);
 - the statuses of a renewal and of its 经济状况核对, and their tables (the moves each may
-  make, who may take them and what the tenant is told; ``app.core.status`` applies them).
+  make, who may take them and what the tenant is told; ``app.status`` applies them).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from enum import StrEnum
 from app.auth.roles import Role
 from app.core.steps import Flow, Step, flag
 from app.core.transitions import OWNER, Table, Tell, move
-from app.housing.tenancy import RenewalWindow
+from app.housing.tenancy import Prices, RenewalWindow
 
 
 @dataclass(frozen=True)
@@ -88,15 +88,6 @@ def proposed_term(current_end: date, years: int) -> tuple[date, date]:
     except ValueError:  # 29 February
         anniversary = start.replace(year=start.year + years, day=28) + timedelta(days=1)
     return start, anniversary - timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Prices:
-    """A term's monthly prices, in fen."""
-
-    monthly_rent_fen: int
-    property_fee_fen: int
-    monthly_subsidy_fen: int
 
 
 def renewal_prices(current: Prices, moved_into: Prices | None) -> Prices:

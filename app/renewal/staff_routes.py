@@ -15,7 +15,9 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.core.masking import mask_name
 from app.extensions import db
-from app.housing.models import Lease
+from app.home.queues import Queue, QueueCount, register_queue
+from app.housing import violations as lease_violations
+from app.housing.models import Lease, LeaseViolation
 from app.htmx import render, see_other
 from app.renewal import income_check as income_checks
 from app.renewal import services
@@ -29,12 +31,10 @@ from app.renewal.forms import (
 from app.renewal.models import (
     IncomeCheck,
     IncomeCheckStatus,
-    LeaseViolation,
     Renewal,
     RenewalStatus,
 )
 from app.renewal.services import RenewalError
-from app.staff.queues import Queue, QueueCount, register_queue
 from app.storage import storage
 
 bp = Blueprint("renewal_staff", __name__, url_prefix="/staff/renewals")
@@ -161,8 +161,8 @@ def _detail(renewal: Renewal, *, review_form=None, approval_form=None):
         term=renewal.lease.current_term,
         files={kind: services.file_of(renewal, kind) for kind in services.ID_SIDES},
         sides=services.ID_SIDES,
-        violations=services.open_violations(renewal.lease_id),
-        violation_kinds=services.VIOLATION_KINDS,
+        violations=lease_violations.open_violations(renewal.lease_id),
+        violation_kinds=lease_violations.VIOLATION_KINDS,
         review_form=review_form,
         approval_form=approval_form,
         signed=services.latest_document(renewal, "signed"),
@@ -272,7 +272,7 @@ def violations(lease_id: int):
         abort(404)
     form = ViolationForm()
     if form.validate_on_submit():
-        services.record_violation(
+        lease_violations.record_violation(
             lease, current_user, kind=form.kind.data, detail=form.detail.data, ip=_ip()
         )
         flash("已登记违规，整改前该承租人不能续约", "success")
@@ -285,7 +285,7 @@ def violations(lease_id: int):
         lease=lease,
         form=form,
         resolve_form=ResolveForm(),
-        kinds=services.VIOLATION_KINDS,
+        kinds=lease_violations.VIOLATION_KINDS,
         records=list(
             db.session.scalars(
                 select(LeaseViolation)
@@ -304,7 +304,7 @@ def resolve(violation_id: int):
         abort(404)
     form = ResolveForm()
     if form.validate_on_submit():
-        services.resolve_violation(
+        lease_violations.resolve_violation(
             violation, current_user, resolution=form.resolution.data, ip=_ip()
         )
         flash("已登记整改完成", "success")

@@ -18,10 +18,10 @@ from app.extensions import db
 from app.housing.models import Lease, Unit
 from app.messages.services import post_message
 from app.renewal.models import Renewal, RenewalStatus
+from app.renewal.pricing import unit_prices
 from app.renewal.progress import add_event
+from app.renewal.queries import open_renewal
 from app.renewal.rules import MESSAGE_CATEGORY, RenewalError
-from app.renewal.services import open_renewal
-from app.swap.moves import unit_prices
 
 _SIGNING_PROGRESS = (
     "sign_started_at",

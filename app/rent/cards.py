@@ -12,7 +12,8 @@ from app.extensions import db
 from app.home.cards import HomeCard, home_card_provider
 from app.housing.models import Lease, LeaseStatus
 from app.rent.models import Bill, BillStatus
-from app.rent.services import StatusKind, late_fee_policy, overall_status, view_bills
+from app.rent.policy import late_fee_policy
+from app.rent.standing import StatusKind, overall_status, view_bills
 
 
 @home_card_provider

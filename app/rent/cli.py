@@ -29,7 +29,7 @@ def _fail(message: str) -> None:
 @click.option("--month", default=None, help="账期 YYYY-MM，例如 2026-12；默认本月（北京时间）。")
 def generate_bills_command(month: str | None) -> None:
     """为所有履约中的租约生成指定月份的账单（重复运行不会重复生成）。"""
-    from app.rent.services import generate_bills
+    from app.rent.bill_generation import generate_bills
 
     try:
         period = Period.parse(month) if month is not None else Period.of(today_in_china())
@@ -47,7 +47,8 @@ def generate_bills_command(month: str | None) -> None:
 @click.option("--date", "on_date", default=None, help="按哪一天计算（YYYY-MM-DD），默认今天。")
 def mark_overdue_command(on_date: str | None) -> None:
     """关闭超时未支付的订单，并发送逾期和累计欠缴的提醒（月数见政策参数；每条只发一次）。"""
-    from app.rent.services import expire_stale_payments, send_arrears_notices
+    from app.rent.notices import send_arrears_notices
+    from app.rent.online_payments import expire_stale_payments
 
     try:
         today = date.fromisoformat(on_date) if on_date else today_in_china()

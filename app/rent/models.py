@@ -29,34 +29,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.models import TimestampMixin
 from app.extensions import db
 from app.housing.models import Lease
-
-
-class BillStatus(StrEnum):
-    UNPAID = "unpaid"
-    PAID = "paid"
-
+from app.rent.statuses import BILLS, PAYMENTS
+from app.rent.statuses import BillStatus as BillStatus
+from app.rent.statuses import PaymentState as PaymentState
+from app.status import guard
 
 # The partial index's condition; queries that should use it spell the value inline
-# (``services.is_unpaid``), since a bound parameter cannot be matched against it.
+# (``standing.is_unpaid``), since a bound parameter cannot be matched against it.
 UNPAID_CONDITION = "status = 'unpaid'"
-
-
-class PaymentState(StrEnum):
-    """pending -> paid | failed | expired; only a pending payment ever changes state."""
-
-    PENDING = "pending"
-    PAID = "paid"
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": "待支付",
-            "paid": "支付成功",
-            "failed": "未完成",
-            "expired": "已过期",
-        }[self.value]
 
 
 class PaymentChannel(StrEnum):
@@ -303,9 +283,6 @@ class RentNotice(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("lease_id", "kind", "period"),)
 
 
-# Statuses change only through app.core.status, by the tables in app/rent/statuses.py.
-from app.core.status import guard  # noqa: E402
-from app.rent.statuses import BILLS, PAYMENTS  # noqa: E402
-
+# Statuses change only through app.status, by the tables in app/rent/statuses.py.
 guard(Bill.status, BILLS)
 guard(Payment.state, PAYMENTS)

@@ -18,9 +18,11 @@ from app.extensions import csrf
 from app.housing.services import active_lease_for
 from app.htmx import render, see_other, wants_fragment
 from app.inputs import arg_int
-from app.rent import bp, services
+from app.rent import bp, online_payments, standing
 from app.rent.forms import BillSelectionForm, ConfirmPaymentForm
 from app.rent.models import PaymentState
+from app.rent.policy import late_fee_policy, payment_ttl, subsidy_paid_out
+from app.rent.statuses import PaymentError
 
 STOP_POLLING = 286  # htmx: swap this response and stop polling
 
@@ -29,35 +31,35 @@ STOP_POLLING = 286  # htmx: swap this response and stop polling
 @login_required
 def index():
     lease = active_lease_for(current_user.id)
-    summary = services.rent_summary(lease) if lease else None
+    summary = standing.rent_summary(lease) if lease else None
     return render(
         "rent/index.html",
         title="租金缴纳",
         summary=summary,
-        subsidy_paid_out=bool(lease) and services.subsidy_paid_out(lease),
+        subsidy_paid_out=bool(lease) and subsidy_paid_out(lease),
     )
 
 
 @bp.get("/bills")
 @login_required
 def bills():
-    years = services.bill_years_for_tenant(current_user.id)
+    years = standing.bill_years_for_tenant(current_user.id)
     year = arg_int("year", minimum=2000, maximum=2100, label="年份")
     if year not in years:
         year = years[0] if years else None
-    found = services.bills_for_tenant(current_user.id, year) if year else []
+    found = standing.bills_for_tenant(current_user.id, year) if year else []
     return render(
         "rent/bills.html",
         "bill_list",
         title="账单明细",
         years=years,
         year=year,
-        views=services.view_bills(found, today_in_china(), services.late_fee_policy()),
+        views=standing.view_bills(found, today_in_china(), late_fee_policy()),
     )
 
 
 def _own_bill_or_404(bill_id: int):
-    bill = services.bill_for_tenant(current_user.id, bill_id)
+    bill = standing.bill_for_tenant(current_user.id, bill_id)
     if bill is None:
         abort(404)
     return bill
@@ -67,13 +69,13 @@ def _own_bill_or_404(bill_id: int):
 @login_required
 def bill(bill_id: int):
     found = _own_bill_or_404(bill_id)
-    policy = services.late_fee_policy()
+    policy = late_fee_policy()
     return render(
         "rent/bill.html",
         title=f"{found.period_label}账单",
-        view=services.view_bill(found, today_in_china(), policy),
+        view=standing.view_bill(found, today_in_china(), policy),
         policy=policy,
-        subsidy_paid_out=services.subsidy_paid_out(found.lease),
+        subsidy_paid_out=subsidy_paid_out(found.lease),
     )
 
 
@@ -88,7 +90,7 @@ def receipt(bill_id: int):
         title="电子收据",
         bill=found,
         payment=found.payment,
-        lease=services.lease_with_unit(found.lease_id),
+        lease=standing.lease_with_unit(found.lease_id),
         tenant=current_user,
     )
 
@@ -97,8 +99,8 @@ def _unpaid_views():
     lease = active_lease_for(current_user.id)
     if lease is None:
         return None, []
-    unpaid = services.unpaid_bills(lease.id)
-    return lease, services.view_bills(unpaid, today_in_china(), services.late_fee_policy())
+    unpaid = standing.unpaid_bills(lease.id)
+    return lease, standing.view_bills(unpaid, today_in_china(), late_fee_policy())
 
 
 def _render_selection(form: BillSelectionForm | ConfirmPaymentForm, views, selected):
@@ -142,7 +144,7 @@ def pay_confirm():
         views=chosen,
         total_fen=sum(view.total_fen for view in chosen),
         idempotency_key=secrets.token_hex(16),
-        ttl_minutes=int(services.payment_ttl().total_seconds() // 60),
+        ttl_minutes=int(payment_ttl().total_seconds() // 60),
     )
 
 
@@ -155,28 +157,28 @@ def pay_start():
     form.bill.choices = [(view.bill.id, view.bill.period_label) for view in views]
     existing = None
     if form.idempotency_key.data:
-        existing = services.payment_by_key(current_user.id, form.idempotency_key.data)
+        existing = online_payments.payment_by_key(current_user.id, form.idempotency_key.data)
     if existing is None and not form.validate():
         if not views:
             flash("目前没有需要缴纳的账单", "info")
             return see_other(url_for("rent.index"))
         return _render_selection(form, views, form.bill.data or [])
     try:
-        payment = existing or services.start_online_payment(
+        payment = existing or online_payments.start_online_payment(
             current_user, form.bill.data, form.idempotency_key.data
         )
-    except services.PaymentError as error:
+    except PaymentError as error:
         flash(error.message, "error")
         if error.payment is not None:
             return see_other(url_for("rent.payment", payment_id=error.payment.id))
         return see_other(url_for("rent.pay"))
     if payment.state != PaymentState.PENDING:
         return see_other(url_for("rent.payment", payment_id=payment.id))
-    return see_other(services.checkout_url(payment))
+    return see_other(online_payments.checkout_url(payment))
 
 
 def _own_payment_or_404(payment_id: int):
-    payment = services.payment_for_tenant(current_user.id, payment_id)
+    payment = standing.payment_for_tenant(current_user.id, payment_id)
     if payment is None:
         abort(404)
     return payment
@@ -187,7 +189,7 @@ def _own_payment_or_404(payment_id: int):
 def payment(payment_id: int):
     """The payment as the server knows it; htmx polls it while the provider's notification
     has not arrived yet (204 = no change, 286 = final, stop polling)."""
-    seen = services.seen_payment(_own_payment_or_404(payment_id))
+    seen = online_payments.seen_payment(_own_payment_or_404(payment_id))
     if wants_fragment() and seen.state is PaymentState.PENDING:
         return Response(status=204)
     response = render(
@@ -206,18 +208,18 @@ def payment(payment_id: int):
 @bp.post("/payments/<int:payment_id>/checkout")
 @login_required
 def payment_checkout(payment_id: int):
-    found = services.refresh_payment(_own_payment_or_404(payment_id))
+    found = online_payments.refresh_payment(_own_payment_or_404(payment_id))
     if found.state != PaymentState.PENDING:
         flash("这笔支付已结束，请重新选择账单", "info")
         return see_other(url_for("rent.payment", payment_id=found.id))
-    return see_other(services.checkout_url(found))
+    return see_other(online_payments.checkout_url(found))
 
 
 @bp.post("/payments/<int:payment_id>/cancel")
 @login_required
 def payment_cancel(payment_id: int):
     found = _own_payment_or_404(payment_id)
-    if services.cancel_payment(found, current_user.id):
+    if online_payments.cancel_payment(found, current_user.id):
         flash("已取消这笔支付，可以重新选择账单缴费", "success")
     return see_other(url_for("rent.payment", payment_id=found.id))
 
@@ -226,7 +228,7 @@ def payment_cancel(payment_id: int):
 @csrf.exempt
 def notify():
     """The provider's asynchronous notification (server to server, signed)."""
-    outcome = services.receive_notification(
+    outcome = online_payments.receive_notification(
         request.get_data(cache=False), request.headers, ip=request.remote_addr
     )
     if outcome.accepted:
@@ -242,6 +244,6 @@ def bank_deduction():
         "rent/bank_deduction.html",
         title="银行代扣",
         lease=lease,
-        mandate=services.mandate_for(lease.id) if lease else None,
-        results=services.deduction_results(lease.id) if lease else [],
+        mandate=standing.mandate_for(lease.id) if lease else None,
+        results=standing.deduction_results(lease.id) if lease else [],
     )

@@ -12,8 +12,8 @@ from flask import redirect, request
 from app.core.clock import utcnow
 from app.htmx import render
 from app.rent import bp
+from app.rent.online_payments import payment_provider
 from app.rent.payments import TRADE_CLOSED, TRADE_SUCCESS, CheckoutError
-from app.rent.services import payment_provider
 
 
 def _refused(error: CheckoutError):

@@ -11,9 +11,18 @@ from app.core.money import format_yuan
 from app.extensions import db
 from app.htmx import render, see_other
 from app.inputs import arg_page
-from app.rent import services, staff_services
+from app.rent import staff_services, standing
+from app.rent.deduction_import import (
+    ImportAlreadyApplied,
+    apply_deduction_import,
+    preview_import,
+    stage_deduction_import,
+)
 from app.rent.forms import ConfirmImportForm, DeductionUploadForm, OfflinePaymentForm
 from app.rent.models import DeductionImport
+from app.rent.policy import late_fee_policy
+from app.rent.statuses import PaymentError
+from app.rent.subsidy_payouts import tenant_of
 
 bp = Blueprint("rent_staff", __name__, url_prefix="/staff/rent")
 
@@ -44,11 +53,11 @@ def arrears():
 
 @bp.route("/leases/<int:lease_id>", methods=["GET", "POST"])
 def lease(lease_id: int):
-    found = services.lease_with_unit(lease_id)
+    found = standing.lease_with_unit(lease_id)
     if found is None:
         abort(404)
     today = today_in_china()
-    views = services.view_bills(services.unpaid_bills(found.id), today, services.late_fee_policy())
+    views = standing.view_bills(standing.unpaid_bills(found.id), today, late_fee_policy())
     form = OfflinePaymentForm()
     form.bill_count.choices = [
         (
@@ -71,7 +80,7 @@ def lease(lease_id: int):
                 amount_fen=form.amount_fen,
                 ip=request.remote_addr,
             )
-        except services.PaymentError as error:
+        except PaymentError as error:
             form.form_errors.append(error.message)
         else:
             flash("已登记线下缴费", "success")
@@ -84,7 +93,7 @@ def lease(lease_id: int):
         views=views,
         form=form,
         payments=staff_services.lease_payments(found.id),
-        tenant=services.tenant_of(found),
+        tenant=tenant_of(found),
     )
 
 
@@ -98,9 +107,7 @@ def deduction_import():
         if len(raw) > MAX_IMPORT_BYTES:
             form.file.errors.append("文件超过 2MB，请拆分后分批导入")
         else:
-            preview = staff_services.stage_deduction_import(
-                current_user, upload.filename or "", raw
-            )
+            preview = stage_deduction_import(current_user, upload.filename or "", raw)
             if preview.upload is not None:
                 return see_other(
                     url_for("rent_staff.deduction_preview", import_id=preview.upload.id)
@@ -122,7 +129,7 @@ def deduction_preview(import_id: int):
     return render(
         "rent/staff/import_preview.html",
         title="核对银行代扣结果",
-        preview=staff_services.preview_import(upload) if upload.applied_at is None else None,
+        preview=preview_import(upload) if upload.applied_at is None else None,
         upload=upload,
         form=ConfirmImportForm(),
     )
@@ -135,10 +142,8 @@ def deduction_confirm(import_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        preview = staff_services.apply_deduction_import(
-            current_user, upload, ip=request.remote_addr
-        )
-    except staff_services.ImportAlreadyApplied:
+        preview = apply_deduction_import(current_user, upload, ip=request.remote_addr)
+    except ImportAlreadyApplied:
         flash("该文件已导入过，没有重复入账", "info")
         return see_other(url_for("rent_staff.deduction_preview", import_id=upload.id))
     if not preview.ok:

@@ -1,12 +1,37 @@
 """The status tables of rent bills and payments (``app.core.transitions``): who may move
-them, and how. Applied by ``app.core.status``; bills and payments are settled by
+them, and how. Applied by ``app.status``; bills and payments are settled by
 compare-and-set (``change_where``), so of two concurrent settlements exactly one wins."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from app.auth.roles import Role
 from app.core.transitions import OWNER, SYSTEM, Table, move
-from app.rent.models import BillStatus, PaymentState
+
+
+class BillStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+
+
+class PaymentState(StrEnum):
+    """pending -> paid | failed | expired; only a pending payment ever changes state."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "待支付",
+            "paid": "支付成功",
+            "failed": "未完成",
+            "expired": "已过期",
+        }[self.value]
+
 
 LEASE_MANAGER = Role.LEASE_MANAGER
 

@@ -7,7 +7,7 @@ from flask import url_for
 from app.auth.models import User
 from app.core import clock
 from app.home.cards import HomeCard, home_card_provider
-from app.staff.queues import queues_for
+from app.home.queues import queues_for
 
 
 @home_card_provider

@@ -15,12 +15,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from app.apply.certification import CIVIL_CONCLUSIONS
 from app.auth.passwords import password_problem
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
 from app.core.numbers import int_or_none
 from app.inputs import MAX_ID, AppForm, IdListField
-from app.staff.services import CIVIL_CONCLUSIONS
 
 REASON_HINT = "申请人会在消息和“我的申请”中看到，请写清依据和需要怎么做"
 

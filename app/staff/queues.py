@@ -1,85 +1,29 @@
-"""The back office's work queues.
-
-``QUEUES`` is the one list the 工作台 shows. Each area plugs its queue in with
-``register_queue(Queue(...))`` from its own module (imported by its routes), e.g.::
-
-    register_queue(Queue("renewals", "续约审核", frozenset({Role.LEASE_MANAGER}),
-                         "renewal_staff.queue", count=renewals_waiting))
-
-``count(user, today) -> QueueCount`` must be cheap (one or two indexed queries).
-
-Plugging in later (not built here): 续约 renewals (approve renewal, record the
-经济状况核对 result, final contract approval), 互换 swap applications and listing reports.
-Rent's existing 欠租管理 page is registered below.
-"""
+"""The applications' work queue (公租房申请审核) of the back office, with its filters and
+rows, and the registration of the applications' and rent's queues in the 工作台's list
+(``app.home.queues``; 续约 and 互换 register theirs from their own staff routes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import defer
 
-from app.apply import workflow
+from app.apply import scope, workflow
 from app.apply.categories import Category
 from app.apply.models import Application, ApplicationStatus
+from app.apply.publicity.models import Objection, ObjectionStatus, PublicityRound
 from app.apply.review_policy import review_policy
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.masking import mask_name
 from app.extensions import db
+from app.home.queues import Queue, QueueCount, register_queue
 from app.housing.models import Street
 from app.inputs import arg_page
-from app.publicity.models import Objection, ObjectionStatus, PublicityRound
-from app.staff import scope
 
 PAGE_SIZE = 20
-
-
-@dataclass(frozen=True)
-class QueueCount:
-    waiting: int
-    flagged: int = 0  # overdue or nearly due
-
-
-@dataclass(frozen=True)
-class Queue:
-    key: str
-    label: str
-    roles: frozenset[Role]
-    endpoint: str
-    count: Callable[[User, date], QueueCount] | None = None
-    description: str = ""
-
-
-QUEUES: list[Queue] = []
-
-
-def register_queue(queue: Queue) -> Queue:
-    if all(existing.key != queue.key for existing in QUEUES):
-        QUEUES.append(queue)
-    return queue
-
-
-@dataclass(frozen=True)
-class QueueLink:
-    queue: Queue
-    url: str
-    count: QueueCount | None
-
-
-def queues_for(user: User, today: date) -> list[QueueLink]:
-    """The queues ``user``'s role works on, whose pages exist in this deployment."""
-    links = []
-    for queue in QUEUES:
-        if user.role_enum not in queue.roles or queue.endpoint not in current_app.view_functions:
-            continue
-        count = queue.count(user, today) if queue.count else None
-        links.append(QueueLink(queue, url_for(queue.endpoint), count))
-    return links
 
 
 # -- applications --------------------------------------------------------------------
@@ -318,4 +262,3 @@ register_queue(
         description="欠租、线下缴费登记、银行代扣结果导入",
     )
 )
-# Renewals (续约), swaps (互换) and listing reports register here when they are built.

@@ -17,7 +17,7 @@ swap_cli = AppGroup("swap", help="公租房互换：补提交双方已完成全�
 @swap_cli.command("submit-ready")
 def submit_ready_command() -> None:
     """提交双方都已签署《承诺书》并缴清预缴租金、但仍在办理中的互换申请。"""
-    from app.swap.applications import submit_ready_applications
+    from app.swap.application_steps import submit_ready_applications
 
     submitted = submit_ready_applications()
     click.echo(f"已提交互换申请 {submitted} 件")

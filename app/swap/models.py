@@ -1,6 +1,5 @@
-"""公租房互换: listings, wishes, photos, favourites, requests and their messages, blocks,
-reports, the formal application with its parties, proofs and pre-paid bills, and the
-history of a lease moving from one unit to another.
+"""公租房互换: listings, wishes, photos, favourites, requests and their messages, blocks and
+reports (the formal application is in ``application_models``).
 
 A listing copies its home's facts from the tenant's lease when it is posted, edited or
 renewed (never typed by the tenant), so the board can be filtered without joining five
@@ -31,12 +30,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.core.status import guard
 from app.extensions import db
 from app.housing.models import Community, District, GuaranteeType, Lease
+from app.status import guard
 from app.swap.rules import expiry_from
 from app.swap.statuses import (
-    APPLICATIONS,
     LISTINGS,
     REPORTS,
     REQUESTS,
@@ -47,7 +45,7 @@ from app.swap.statuses import ReportStatus as ReportStatus
 from app.swap.statuses import RequestStatus as RequestStatus
 
 # Partial indexes hold only the board's live rows; queries that should use them spell the
-# value inline (``services.is_active``), since a bound parameter cannot match the condition.
+# value inline (``board.is_active``), since a bound parameter cannot match the condition.
 ACTIVE_CONDITION = "status = 'active'"
 LIVE_CONDITION = "status IN ('active', 'paused')"
 
@@ -384,141 +382,6 @@ class SwapReport(TimestampMixin, db.Model):
         return ReportStatus(self.status)
 
 
-class SwapApplication(TimestampMixin, db.Model):
-    """申请互换: the formal application two tenants make once they agree."""
-
-    __tablename__ = "swap_applications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("swap_requests.id"), index=True, nullable=False
-    )
-    started_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    status: Mapped[str] = mapped_column(
-        String(10), default=ApplicationStatus.PREPARING, nullable=False
-    )
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-
-    request: Mapped[SwapRequest] = relationship()
-    parties: Mapped[list[SwapApplicationParty]] = relationship(
-        back_populates="application",
-        order_by="SwapApplicationParty.id",
-        cascade="all, delete-orphan",
-    )
-
-    __table_args__ = (Index("ix_swap_applications_status", "status", "submitted_at"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    @property
-    def status_enum(self) -> ApplicationStatus:
-        return ApplicationStatus(self.status)
-
-    def party_of(self, user_id: int) -> SwapApplicationParty | None:
-        return next((p for p in self.parties if p.tenant_id == user_id), None)
-
-    def other_party(self, user_id: int) -> SwapApplicationParty | None:
-        return next((p for p in self.parties if p.tenant_id != user_id), None)
-
-
-class SwapApplicationParty(db.Model):
-    """One tenant in an application: their lease, the unit they leave and the one they get,
-    their reason and proof, their signature of the 承诺书 and their pre-paid bills."""
-
-    __tablename__ = "swap_application_parties"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("swap_applications.id"), index=True, nullable=False
-    )
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
-    listing_id: Mapped[int] = mapped_column(
-        ForeignKey("swap_listings.id"), index=True, nullable=False
-    )
-    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
-    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
-    reason_category: Mapped[str | None] = mapped_column(String(10))
-    reason_text: Mapped[str | None] = mapped_column(Text)
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    signed_ip: Mapped[str | None] = mapped_column(String(45))
-    prepay_issued_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    application: Mapped[SwapApplication] = relationship(back_populates="parties")
-    lease: Mapped[Lease] = relationship()
-    tenant: Mapped[User] = relationship()
-    files: Mapped[list[SwapApplicationFile]] = relationship(
-        back_populates="party", order_by="SwapApplicationFile.id", cascade="all, delete-orphan"
-    )
-    prepaid_bills: Mapped[list[SwapPrepaidBill]] = relationship(
-        back_populates="party", order_by="SwapPrepaidBill.id", cascade="all, delete-orphan"
-    )
-
-    __table_args__ = (UniqueConstraint("application_id", "tenant_id"),)
-
-    @property
-    def reason(self) -> ReasonCategory | None:
-        return ReasonCategory(self.reason_category) if self.reason_category else None
-
-
-class SwapApplicationFile(TimestampMixin, db.Model):
-    """A proof material (证明材料) one party uploaded."""
-
-    __tablename__ = "swap_application_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    party_id: Mapped[int] = mapped_column(
-        ForeignKey("swap_application_parties.id"), index=True, nullable=False
-    )
-    storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
-    thumbnail_key: Mapped[str | None] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-
-    party: Mapped[SwapApplicationParty] = relationship(back_populates="files")
-
-
-class SwapPrepaidBill(db.Model):
-    """A rent bill issued in advance for the year's pre-payment a swap requires."""
-
-    __tablename__ = "swap_prepaid_bills"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("swap_application_parties.id"), nullable=False)
-    bill_id: Mapped[int] = mapped_column(ForeignKey("rent_bills.id"), nullable=False)
-
-    party: Mapped[SwapApplicationParty] = relationship(back_populates="prepaid_bills")
-
-    __table_args__ = (UniqueConstraint("party_id", "bill_id"),)
-
-
-class LeaseUnitChange(TimestampMixin, db.Model):
-    """History of a lease moving to another unit (互换): the lease keeps its number, terms
-    and bills; only its unit changes, and every change is kept here."""
-
-    __tablename__ = "lease_unit_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
-    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
-    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
-    swap_application_id: Mapped[int | None] = mapped_column(ForeignKey("swap_applications.id"))
-    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(String(200), nullable=False)
-    # What ``to_unit`` was let for when the lease moved onto it (the prices the lease that
-    # left it was paying for it), so the next renewal is priced for the unit (002 Q&A 10).
-    unit_rent_fen: Mapped[int | None] = mapped_column(Integer)
-    unit_fee_fen: Mapped[int | None] = mapped_column(Integer)
-
-    __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)
-
-
 guard(SwapListing.status, LISTINGS)
 guard(SwapRequest.status, REQUESTS)
 guard(SwapReport.status, REPORTS)
-guard(SwapApplication.status, APPLICATIONS)

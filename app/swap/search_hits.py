@@ -1,7 +1,7 @@
 """Where a board keyword matched a listing, so every search result shows why it is there.
 Pure module: no Flask, no database.
 
-The keyword search (``board._keyword_hits``) looks in ``services.search_text_for``: the
+The keyword search (``board._keyword_hits``) looks in ``listings.search_text_for``: the
 community, district and street, the layout, the orientation and the description. The card
 shows the first three of those it has (community, district, layout): a word found there is
 marked in place. A word found only in a field the card does not show gets a short line,

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.home.queues import Queue, QueueCount, register_queue
 from app.htmx import render, see_other
-from app.staff.queues import Queue, QueueCount, register_queue
-from app.swap import applications, board, services
+from app.swap import application_steps, applications, board, listings, moderation, requests
+from app.swap.application_models import SwapApplication
 from app.swap.forms import ConfirmForm, RefuseForm, ReportDecisionForm
-from app.swap.models import ReportStatus, SwapApplication, SwapReport
+from app.swap.models import ReportStatus, SwapReport
 from app.swap.routes import stored_file
 from app.swap.rules import ApplicationStatus
-from app.swap.services import SwapError
-from app.swap.statuses import STAFF
+from app.swap.statuses import STAFF, SwapError
 
 bp = Blueprint("swap_staff", __name__, url_prefix="/staff/swap")
 
@@ -140,7 +140,7 @@ def refuse(application_id: int):
 
 @bp.get("/applications/<int:application_id>/files/<int:file_id>")
 def proof(application_id: int, file_id: int):
-    file = applications.proof_file(_application_or_404(application_id), file_id)
+    file = application_steps.proof_file(_application_or_404(application_id), file_id)
     if file is None:
         abort(404)
     return stored_file(file.storage_key, file.content_type, f"proof-{file.id}")
@@ -152,7 +152,7 @@ def reports():
         "swap/staff/reports.html",
         title="互换信息举报",
         back_url=url_for("staff.index"),
-        reports=services.open_reports(),
+        reports=moderation.open_reports(),
     )
 
 
@@ -164,7 +164,7 @@ def report(report_id: int):
     form = ReportDecisionForm()
     if found.status == ReportStatus.OPEN and form.validate_on_submit():
         try:
-            services.decide_report(
+            moderation.decide_report(
                 current_user,
                 found,
                 uphold=form.decision.data == "uphold",
@@ -176,7 +176,7 @@ def report(report_id: int):
         else:
             flash("举报已处理", "success")
             return see_other(url_for("swap_staff.reports"))
-    listing = services.listing_by_id(found.listing_id)
+    listing = listings.listing_by_id(found.listing_id)
     reporter = db.session.get(User, found.reporter_id)
     return render(
         "swap/staff/report.html",
@@ -187,7 +187,7 @@ def report(report_id: int):
         listing=listing,
         card=board.cards_for([listing], None)[0],
         reporter=reporter,
-        conversation=services.request_for_party(found.reporter_id, found.request_id)
+        conversation=requests.request_for_party(found.reporter_id, found.request_id)
         if found.request_id
         else None,
         form=form,

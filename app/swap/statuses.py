@@ -1,7 +1,7 @@
 """The statuses of 互换 and their tables (``app.core.transitions``): listings, 我想换
 requests, reports and the formal application, each with the moves it may make, who may take
 them and what the residents are told. Pure module: no Flask, no database;
-``app.core.status`` applies the tables, ``app.swap.models`` guards the columns.
+``app.status`` applies the tables, ``app.swap.models`` guards the columns.
 
 The actions are the audit actions ("swap.request.accepted"). Moves a person's move on
 another row carries along (a listing taken down with a report upheld, swapped with an

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app.apply import services
+from app.apply import declaration, services
 from app.apply.drafts import MINE, THEIRS, Stamp
 from app.apply.models import Application
 from app.extensions import db
@@ -42,7 +42,7 @@ def member(name: str, uid: str | None = None) -> dict:
         "employment_status": "student", "employer": "", "address": "",
         "birth_date": "2010-01-01", "sex": "男", "age": 16,
     }  # fmt: skip
-    return services.member_record(values, uid)
+    return declaration.member_record(values, uid)
 
 
 def test_the_whole_stale_form_writes_only_what_the_page_changed(draft: Application) -> None:
@@ -113,14 +113,14 @@ def test_category_fields_are_compared_one_by_one(draft: Application) -> None:
 
 def test_members_are_merged_one_by_one(draft: Application) -> None:
     first = member("张小一")
-    services.upsert_member(draft, first, version=Stamp(draft.version, PAGE_B))
+    declaration.upsert_member(draft, first, version=Stamp(draft.version, PAGE_B))
     page_b, page_c = pages(draft)
-    services.upsert_member(draft, {**first, "employer": "B 填的"}, version=page_b)
+    declaration.upsert_member(draft, {**first, "employer": "B 填的"}, version=page_b)
     with pytest.raises(services.DraftConflict):
-        services.remove_member(draft, first["uid"], version=page_c)  # C never saw B's edit
+        declaration.remove_member(draft, first["uid"], version=page_c)  # C never saw B's edit
     with pytest.raises(services.DraftConflict):
-        services.upsert_member(draft, {**first, "address": "C 填的"}, version=page_c)
-    services.upsert_member(draft, member("张小二"), version=page_c)  # a new one: no conflict
+        declaration.upsert_member(draft, {**first, "address": "C 填的"}, version=page_c)
+    declaration.upsert_member(draft, member("张小二"), version=page_c)  # a new one: no conflict
     members = fresh(draft.id).data["members"]
     assert [(m["name"], m["employer"]) for m in members] == [("张小一", "B 填的"), ("张小二", "")]
 
@@ -128,8 +128,8 @@ def test_members_are_merged_one_by_one(draft: Application) -> None:
 def test_submit_is_refused_when_anything_changed_after_the_review(draft: Application) -> None:
     reviewed = Stamp(draft.version, PAGE_C)
     services.save_section(draft, "applicant", {"employer": "新单位"}, version=pages(draft)[0])
-    with pytest.raises(services.ChangedBeforeSubmit):
-        services.submit(draft, draft_owner(draft), version=reviewed)
+    with pytest.raises(declaration.ChangedBeforeSubmit):
+        declaration.submit(draft, draft_owner(draft), version=reviewed)
     assert fresh(draft.id).status == "draft"
 
 

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.apply import services, validation
+from app.apply import declaration, services, validation
 from app.apply.completeness import SIGNATURE_KEY, SubmissionProblem, submission_problems
 from app.apply.drafts import Stamp
 from app.apply.materials import required_materials
@@ -47,12 +47,12 @@ def complete_draft(street: Street, *, leave_out: str | None = None) -> tuple[App
     assert errors == {}
     services.save_section(application, "applicant", applicant, version=None)
     if leave_out != "signature":
-        services.attach_file(
+        declaration.attach_file(
             application, SIGNATURE_KEY, jpeg_bytes(), version=None, allow_pdf=False, replace=True
         )
     for item in required_materials(application.category, application.data):
         if not (leave_out == "materials" and item.key == FIRST_MATERIAL):
-            services.attach_file(application, item.key, jpeg_bytes(), version=None)
+            declaration.attach_file(application, item.key, jpeg_bytes(), version=None)
     return application, user
 
 
@@ -84,8 +84,8 @@ def test_submit_refuses_what_is_missing_and_writes_nothing(
     events = count(ApplicationEvent, ApplicationEvent.application_id == application.id)
     audits = count(AuditEvent)
 
-    with pytest.raises(services.IncompleteApplication) as refused:
-        services.submit(application, user, version=reviewed(application))
+    with pytest.raises(declaration.IncompleteApplication) as refused:
+        declaration.submit(application, user, version=reviewed(application))
 
     assert refused.value.problems == [problem]
     assert isinstance(refused.value, services.ApplicationError) and refused.value.message
@@ -102,7 +102,7 @@ def test_a_complete_application_is_submitted(app: Flask, region: Street) -> None
     application, user = complete_draft(region)
     assert submission_problems(application, user) == []
 
-    services.submit(application, user, version=reviewed(application))
+    declaration.submit(application, user, version=reviewed(application))
 
     db.session.expire_all()
     stored = db.session.get(Application, application.id)

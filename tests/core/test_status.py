@@ -1,4 +1,4 @@
-"""The one way a status changes (app/core/status.py): the helper, the guard on every status
+"""The one way a status changes (app/status.py): the helper, the guard on every status
 column, and a check over the code that nothing else writes a status."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from sqlalchemy import select, text
 
 from app.audit.models import AuditEvent
 from app.auth.roles import Role
-from app.core.status import GUARDED, StatusWriteRefused, change, change_where
 from app.core.transitions import OWNER, SYSTEM, Table, Tell, move
 from app.extensions import db
 from app.housing.models import Lease, LeaseStatus
 from app.messages.models import Message
+from app.status import GUARDED, StatusWriteRefused, change, change_where
 from tests.factories import create_tenant
 from tests.status_walk import assert_move, cases
 
@@ -196,7 +196,7 @@ def _status_writes(path: Path, columns: set[str]) -> list[str]:
 
 def test_no_code_writes_a_status_except_the_helper(app) -> None:
     """A check over app/: new rows take their first status in the constructor; every later
-    change goes through app.core.status (the guard catches the rest at run time)."""
+    change goes through app.status (the guard catches the rest at run time)."""
     columns = {table.column for table in GUARDED.values()}
     writes = [
         hit

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from app.eligibility import questionnaire as q
+from app.eligibility.answer_parsing import (
+    AnswerError,
+    parse_answer,
+    parse_member,
+    parse_relative,
+    validate_members,
+)
 from app.eligibility.household import parse_household
+from app.eligibility.questions import BY_ID
 from app.eligibility.rules import assess
 
 DIBAO_FAMILY = {
@@ -89,15 +97,15 @@ def test_navigation_and_progress() -> None:
     ],
 )
 def test_impossible_ages_are_refused(raw: str, message: str) -> None:
-    with pytest.raises(q.AnswerError, match=message):
-        q.parse_answer(q.BY_ID["age"], {"answer": raw})
+    with pytest.raises(AnswerError, match=message):
+        parse_answer(BY_ID["age"], {"answer": raw})
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"), [("60", 60.0), ("60.3", 60.3), (" 0 ", 0.0), ("58.25", 58.25)]
 )
 def test_area_accepts_decimals(raw: str, expected: float) -> None:
-    assert q.parse_answer(q.BY_ID["owned_housing_m2"], {"answer": raw}) == expected
+    assert parse_answer(BY_ID["owned_housing_m2"], {"answer": raw}) == expected
 
 
 @pytest.mark.parametrize(
@@ -112,40 +120,40 @@ def test_area_accepts_decimals(raw: str, expected: float) -> None:
     ],
 )
 def test_impossible_areas_are_refused(raw: str, message: str) -> None:
-    with pytest.raises(q.AnswerError, match=message):
-        q.parse_answer(q.BY_ID["owned_housing_m2"], {"answer": raw})
+    with pytest.raises(AnswerError, match=message):
+        parse_answer(BY_ID["owned_housing_m2"], {"answer": raw})
 
 
 def test_choices_and_multi() -> None:
-    assert q.parse_answer(q.BY_ID["can_pay_rent"], {"answer": "no"}) is False
-    with pytest.raises(q.AnswerError):
-        q.parse_answer(q.BY_ID["sex"], {"answer": "robot"})
-    groups = q.BY_ID["priority_groups"]
-    assert q.parse_answer(groups, {"answer": ["none"]}) == []
-    assert q.parse_answer(groups, {"answer": ["fisherman", "hero"]}) == ["hero", "fisherman"]
-    with pytest.raises(q.AnswerError, match="不能再选"):
-        q.parse_answer(groups, {"answer": ["none", "hero"]})
-    with pytest.raises(q.AnswerError, match="至少选择一项"):
-        q.parse_answer(groups, {"answer": []})
+    assert parse_answer(BY_ID["can_pay_rent"], {"answer": "no"}) is False
+    with pytest.raises(AnswerError):
+        parse_answer(BY_ID["sex"], {"answer": "robot"})
+    groups = BY_ID["priority_groups"]
+    assert parse_answer(groups, {"answer": ["none"]}) == []
+    assert parse_answer(groups, {"answer": ["fisherman", "hero"]}) == ["hero", "fisherman"]
+    with pytest.raises(AnswerError, match="不能再选"):
+        parse_answer(groups, {"answer": ["none", "hero"]})
+    with pytest.raises(AnswerError, match="至少选择一项"):
+        parse_answer(groups, {"answer": []})
 
 
 def test_members_and_relatives() -> None:
-    assert q.parse_member({"relation": "child", "member_age": "9"}) == {
+    assert parse_member({"relation": "child", "member_age": "9"}) == {
         "relation": "child",
         "age": 9,
     }
-    with pytest.raises(q.AnswerError) as error:
-        q.parse_member({"relation": "child", "member_age": "200"})
+    with pytest.raises(AnswerError) as error:
+        parse_member({"relation": "child", "member_age": "200"})
     assert error.value.field == "member_age"
-    with pytest.raises(q.AnswerError) as error:
-        q.parse_member({"relation": "boss", "member_age": "30"})
+    with pytest.raises(AnswerError) as error:
+        parse_member({"relation": "boss", "member_age": "30"})
     assert error.value.field == "relation"
-    relative = q.parse_relative(
+    relative = parse_relative(
         {"relative_relation": "parent", "units": "2", "area_m2": "180", "household_size": "2"}
     )
     assert relative == {"relation": "parent", "units": 2, "area_m2": 180.0, "household_size": 2}
-    with pytest.raises(q.AnswerError) as error:
-        q.parse_relative(
+    with pytest.raises(AnswerError) as error:
+        parse_relative(
             {"relative_relation": "parent", "units": "2", "area_m2": "1", "household_size": "0"}
         )
     assert error.value.field == "household_size"
@@ -153,14 +161,14 @@ def test_members_and_relatives() -> None:
 
 def test_validate_members() -> None:
     two_spouses = [{"relation": "spouse", "age": 30}, {"relation": "spouse", "age": 31}]
-    with pytest.raises(q.AnswerError, match="只能有一位配偶"):
-        q.validate_members(two_spouses, {"marital_status": "married"})
-    with pytest.raises(q.AnswerError, match="不应有配偶"):
-        q.validate_members([{"relation": "spouse", "age": 30}], {"marital_status": "single"})
-    q.validate_members([], {"marital_status": "married"})  # the engine reports it instead
+    with pytest.raises(AnswerError, match="只能有一位配偶"):
+        validate_members(two_spouses, {"marital_status": "married"})
+    with pytest.raises(AnswerError, match="不应有配偶"):
+        validate_members([{"relation": "spouse", "age": 30}], {"marital_status": "single"})
+    validate_members([], {"marital_status": "married"})  # the engine reports it instead
 
 
 def test_every_check_has_advice_and_known_questions() -> None:
     for check_id, question_ids in q.CHECK_QUESTIONS.items():
         assert check_id in q.ADVICE
-        assert all(question_id in q.BY_ID for question_id in question_ids)
+        assert all(question_id in BY_ID for question_id in question_ids)

@@ -6,7 +6,7 @@ from datetime import date
 
 from app.apply import services as apply_services
 from app.apply.models import ApplicationStatus
-from app.demo_logins import DEMO_LOGINS
+from app.demo.logins import DEMO_LOGINS
 from app.extensions import db, limiter
 from tests.apply.conftest import Wizard
 from tests.conftest import login, page_text

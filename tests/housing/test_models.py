@@ -5,10 +5,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.status import change
 from app.extensions import db
 from app.housing.models import LeaseTerm
 from app.housing.statuses import LEASES
+from app.status import change
 from tests.factories import create_tenant
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -10,8 +10,8 @@ from datetime import date
 from PIL import Image
 from sqlalchemy import select
 
+from app.apply.publicity.models import QualificationCertificate
 from app.extensions import db
-from app.publicity.models import QualificationCertificate
 from tests.conftest import page_text
 from tests.factories import create_resident
 from tests.staff.review import Desk, submit_application, walk_to_final_review

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.apply.models import ApplicationStatus
+from app.apply.publicity.models import Objection, ObjectionStatus, PublicityRound
 from app.extensions import db
-from app.publicity.models import Objection, ObjectionStatus, PublicityRound
 from tests.conftest import page_text, post
 from tests.staff.review import Desk, messages_of, submit_application
 

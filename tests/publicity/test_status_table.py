@@ -1,17 +1,17 @@
-"""The objection's status table (app/publicity/rules.py ``OBJECTIONS``): every (status,
+"""The objection's status table (app/apply/publicity/rules.py ``OBJECTIONS``): every (status,
 action, party) is a declared move or refused in Chinese, and a stored objection's status is
-never assigned outside ``app.core.status``."""
+never assigned outside ``app.status``."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from app.apply.publicity.models import Objection
+from app.apply.publicity.rules import OBJECTIONS, ObjectionStatus
 from app.auth.roles import Role
-from app.core.status import StatusWriteRefused
 from app.extensions import db
-from app.publicity.models import Objection
-from app.publicity.rules import OBJECTIONS, ObjectionStatus
+from app.status import StatusWriteRefused
 from tests.conftest import post
 from tests.publicity.test_publicity import OBJECTION, in_publicity
 from tests.status_walk import CHINESE, assert_move, case_id, cases

@@ -14,18 +14,21 @@ from sqlalchemy import select, update
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.clock import today_in_china, utcnow
-from app.core.status import change
 from app.extensions import db
-from app.housing.models import Lease
+from app.housing.models import Lease, LeaseUnitChange
 from app.messages.models import Message
+from app.renewal import application as renewal_application
+from app.renewal import queries as renewal_queries
 from app.renewal import services as renewal_services
+from app.renewal import signing as renewal_signing
 from app.renewal.contract import clauses
 from app.renewal.models import Renewal, RenewalPolicy, RenewalStatus
 from app.renewal.rules import RENEWAL_STATUS
-from app.swap import applications, services
-from app.swap.models import LeaseUnitChange, SwapApplication
+from app.status import change
+from app.swap import applications, requests
+from app.swap.application_models import SwapApplication
 from app.swap.rules import ApplicationStatus
-from app.swap.services import SwapError
+from app.swap.statuses import SwapError
 from tests.factories import create_staff
 from tests.swap import builders
 from tests.swap.test_applications import complete_party
@@ -68,8 +71,8 @@ def _submitted_swap(app, a: User, b: User) -> SwapApplication:
     both complete it: it waits for 租赁管理."""
     a_listing = builders.listing(a)
     builders.listing(b)
-    request = services.send_request(b, a_listing, "想和您换房，方便看看吗？")
-    services.accept_request(request, a)
+    request = requests.send_request(b, a_listing, "想和您换房，方便看看吗？")
+    requests.accept_request(request, a)
     application = applications.start_application(a, request)
     complete_party(app, a, application)
     complete_party(app, b, application)
@@ -98,7 +101,7 @@ def test_renewal_after_a_swap_is_priced_from_the_new_unit(app) -> None:
     ):
         lease = _open_the_renewal_window(lease_id)
         assert lease.unit_id == new_unit
-        renewal = renewal_services.start_renewal(tenant, lease, RenewalPolicy.OLD)
+        renewal = renewal_application.start_renewal(tenant, lease, RenewalPolicy.OLD)
         assert _prices(renewal) == expected
         assert f"月租金¥{expected[0] // 100}.00" in _rent_clause(renewal)
 
@@ -130,7 +133,7 @@ def test_swapping_back_renews_each_lease_at_its_own_units_rent(app) -> None:
     ):
         lease = _open_the_renewal_window(lease_id)
         assert lease.unit_id == unit
-        renewal = renewal_services.start_renewal(tenant, lease, RenewalPolicy.OLD)
+        renewal = renewal_application.start_renewal(tenant, lease, RenewalPolicy.OLD)
         assert _prices(renewal) == expected
 
 
@@ -144,7 +147,7 @@ def test_a_move_recorded_without_prices_falls_back_to_the_term_of_the_lease_that
     db.session.execute(update(LeaseUnitChange).values(unit_rent_fen=None, unit_fee_fen=None))
     db.session.commit()
     lease = _open_the_renewal_window(a_lease.id)
-    renewal = renewal_services.start_renewal(a, lease, RenewalPolicy.OLD)
+    renewal = renewal_application.start_renewal(a, lease, RenewalPolicy.OLD)
     assert _prices(renewal) == (42000, 5000, 20000)
 
 
@@ -153,12 +156,12 @@ def test_a_move_recorded_without_prices_falls_back_to_the_term_of_the_lease_that
 
 def _approved_renewal(tenant: User, lease: Lease) -> Renewal:
     """Applied for, submitted and approved by 租赁管理: the tenant may sign the contract."""
-    renewal = renewal_services.start_renewal(tenant, lease, RenewalPolicy.OLD)
-    renewal_services.accept_declaration(renewal)
-    renewal_services.confirm_details(renewal)
+    renewal = renewal_application.start_renewal(tenant, lease, RenewalPolicy.OLD)
+    renewal_application.accept_declaration(renewal)
+    renewal_application.confirm_details(renewal)
     for side in renewal_services.ID_SIDES:
-        renewal_services.attach_id_side(renewal, side, builders.jpeg())
-    renewal_services.submit(renewal)
+        renewal_application.attach_id_side(renewal, side, builders.jpeg())
+    renewal_application.submit(renewal)
     renewal_services.review(renewal, create_staff(Role.LEASE_MANAGER), approve=True)
     return renewal
 
@@ -168,11 +171,11 @@ def test_a_draft_renewal_is_priced_again_for_the_unit_moved_into(app) -> None:
     new unit, asks for the details to be confirmed again, and tells the tenant."""
     a, a_lease, b, _b_lease = _two_tenants()
     application = _submitted_swap(app, a, b)
-    renewal = renewal_services.start_renewal(
+    renewal = renewal_application.start_renewal(
         a, _open_the_renewal_window(a_lease.id), RenewalPolicy.OLD
     )
-    renewal_services.accept_declaration(renewal)
-    renewal_services.confirm_details(renewal)
+    renewal_application.accept_declaration(renewal)
+    renewal_application.confirm_details(renewal)
     assert _prices(renewal) == LIU_YANG
 
     applications.approve(application, create_staff(Role.LEASE_MANAGER))
@@ -195,23 +198,23 @@ def test_a_renewal_being_signed_starts_signing_again_on_the_new_contract(app) ->
     a, a_lease, b, _b_lease = _two_tenants()
     application = _submitted_swap(app, a, b)
     renewal = _approved_renewal(a, _open_the_renewal_window(a_lease.id))
-    renewal_services.start_signing(renewal)
-    renewal_services.confirm_signing_details(renewal)
+    renewal_signing.start_signing(renewal)
+    renewal_signing.confirm_signing_details(renewal)
 
     applications.approve(application, create_staff(Role.LEASE_MANAGER))
 
     renewal = db.session.get(Renewal, renewal.id)
     assert _prices(renewal) == (42000, 5000, 20000)
     assert renewal.status_enum is RenewalStatus.APPROVED
-    assert renewal_services.sign_step(renewal).value == "contract"
+    assert renewal_queries.sign_step(renewal).value == "contract"
     assert renewal.sign_started_at is None and renewal.sign_confirmed_at is None
-    renewal_services.start_signing(renewal)
+    renewal_signing.start_signing(renewal)
     assert [d.kind for d in renewal.documents] == ["unsigned", "unsigned"]
     assert "月租金¥420.00" in _rent_clause(renewal)
 
 
 def _signed(renewal: Renewal) -> None:
-    """As ``renewal_services.sign`` leaves it (the signing itself is tested elsewhere)."""
+    """As ``renewal_signing.sign`` leaves it (the signing itself is tested elsewhere)."""
     renewal.signed_at = utcnow()
     change(renewal, RENEWAL_STATUS, "signed", actor=db.session.get(User, renewal.tenant_id))
 
@@ -260,7 +263,7 @@ def test_renewal_without_a_swap_keeps_the_current_terms_prices(app) -> None:
     """No move since the term was agreed: the renewal copies the current term's prices."""
     tenant, lease = builders.tenant("王芳", rent_fen=51000, fee_fen=6000, subsidy_fen=12000)
     lease = _open_the_renewal_window(lease.id)
-    renewal = renewal_services.start_renewal(tenant, lease, RenewalPolicy.OLD)
+    renewal = renewal_application.start_renewal(tenant, lease, RenewalPolicy.OLD)
     assert (renewal.monthly_rent_fen, renewal.property_fee_fen, renewal.monthly_subsidy_fen) == (
         51000,
         6000,

@@ -8,9 +8,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.housing.violations import record_violation
 from app.messages.models import Message
 from app.renewal.models import IncomeCheck, Renewal, RenewalStatus, WindowNotice
-from app.renewal.services import record_violation
 from app.storage import storage
 from tests.conftest import page_text, post
 from tests.factories import create_staff, create_tenant
@@ -66,7 +66,7 @@ def test_arrears_block_with_the_reason(client, lease) -> None:
 
 def test_an_unresolved_violation_blocks_until_resolved(client, lease) -> None:
     from app.auth.roles import Role
-    from app.renewal.services import resolve_violation
+    from app.housing.violations import resolve_violation
 
     staff = create_staff(Role.LEASE_MANAGER)
     violation = record_violation(lease, staff, kind="misuse", detail="将住房用作仓库")

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.extensions import db
+from app.housing import violations
 from app.housing.models import LeaseTerm
 from app.messages.models import Message
-from app.renewal import services
+from app.renewal import signing
 from app.renewal.models import IncomeCheck, Renewal, RenewalStatus
 from tests.conftest import page_text, post
 from tests.factories import create_resident, create_staff
@@ -49,7 +50,7 @@ def review(manager: FlaskClient, renewal: Renewal, decision: str, note: str = ""
 def sign(client: FlaskClient, renewal: Renewal) -> None:
     through_commitment(client, renewal.id)
     passed_face(renewal)
-    services.show_contract_for_signing(renewal)
+    signing.show_contract_for_signing(renewal)
     renewal.contract_shown_at -= timedelta(seconds=10)
     db.session.commit()
     post(client, f"/renewal/{renewal.id}/sign/signature", {"drawn": signature_png()})
@@ -247,9 +248,9 @@ def test_violations_are_recorded_and_resolved_by_lease_managers(app, manager, le
     empty = post(manager, path, {"kind": "idle"})
     assert empty.status_code == 200 and "请写明违规情况" in page_text(empty)
     assert post(manager, path, {"kind": "idle", "detail": "连续8个月无人居住"}).status_code == 303
-    (violation,) = services.open_violations(lease.id)
+    (violation,) = violations.open_violations(lease.id)
     assert "未整改" in page_text(manager.get(path))
     resolved = post(
         manager, f"/staff/renewals/violations/{violation.id}/resolve", {"resolution": "已入住"}
     )
-    assert resolved.status_code == 303 and services.open_violations(lease.id) == []
+    assert resolved.status_code == 303 and violations.open_violations(lease.id) == []

@@ -1,14 +1,13 @@
 """The renewal's two status tables, exhaustively: every (status, action, party) is either
 written out below (allowed, with its target) or refused in Chinese. The moves are written
 out here, apart from app/renewal/rules.py, so a change to either shows up. And a stored
-row's status cannot be assigned outside ``app.core.status``."""
+row's status cannot be assigned outside ``app.status``."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.auth.roles import Role
-from app.core.status import StatusWriteRefused
 from app.core.transitions import OWNER
 from app.extensions import db
 from app.renewal import services
@@ -20,6 +19,7 @@ from app.renewal.rules import (
     RenewalError,
     RenewalStatus,
 )
+from app.status import StatusWriteRefused
 from tests.factories import create_staff, create_tenant
 from tests.renewal.flow import apply, submit
 from tests.status_walk import CHINESE, assert_move, case_id, cases

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from app.core.clock import today_in_china, utcnow
 from app.extensions import db
 from app.housing.models import Lease
+from app.rent.bill_generation import build_bill
 from app.rent.billing import Period
 from app.rent.models import Bill, BillStatus, Payment
+from app.rent.online_payments import payment_provider
 from app.rent.payments import TRADE_SUCCESS, Order
-from app.rent.services import build_bill, payment_provider
 
 
 def add_bill(lease: Lease, period: Period | str, *, due_days_ago: int | None = None) -> Bill:

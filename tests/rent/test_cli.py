@@ -7,14 +7,14 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.core.clock import today_in_china
-from app.core.status import change
 from app.extensions import db
 from app.housing.models import GuaranteeType
 from app.housing.statuses import LEASES
 from app.messages.models import Message
-from app.rent import services
+from app.rent import bill_generation
 from app.rent.billing import Period
 from app.rent.models import Bill
+from app.status import change
 from tests.factories import create_tenant
 from tests.rent.builders import add_overdue_bills, count
 
@@ -75,7 +75,7 @@ def test_a_bill_created_by_a_concurrent_run_is_counted_not_duplicated(app, monke
     _tenant, lease = create_tenant()
     _other, other_lease = create_tenant()
     period = Period.of(today_in_china())
-    db.session.add(services.build_bill(lease, period))
+    db.session.add(bill_generation.build_bill(lease, period))
     db.session.commit()
     real_scalars = db.session.scalars
 
@@ -86,7 +86,7 @@ def test_a_bill_created_by_a_concurrent_run_is_counted_not_duplicated(app, monke
         return result
 
     monkeypatch.setattr(db.session, "scalars", stale_read)
-    result = services.generate_bills(period)
+    result = bill_generation.generate_bills(period)
     monkeypatch.undo()
     assert (result.created, result.existing) == (1, 1)
     assert sorted(b.lease_id for b in bills_for(period)) == sorted([lease.id, other_lease.id])

@@ -9,7 +9,7 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.housing.models import Lease
 from app.messages.models import Message
-from app.rent import services
+from app.rent import standing
 from app.rent.models import Bill, DeductionResult, SubsidyPayout
 from tests.conftest import login, page_text
 
@@ -27,16 +27,16 @@ def test_demo_rent_data_is_idempotent_and_as_documented(app, client) -> None:
     ] == counts
 
     li_hua = lease("JJGZ-2024-0001")
-    summary = services.rent_summary(li_hua)
+    summary = standing.rent_summary(li_hua)
     assert [view.status.kind for view in summary.owed] == ["overdue", "overdue"]
     assert all(view.late_fee_fen > 0 for view in summary.owed)
     assert summary.current_bill and summary.current_bill.bill.is_paid
     reasons = {r.outcome: r.reason for r in db.session.scalars(select(DeductionResult))}
     assert reasons == {"failed": "余额不足", "success": None}
-    assert services.tenant_has_arrears(li_hua.tenant_id)
+    assert standing.tenant_has_arrears(li_hua.tenant_id)
 
     wang_fang = lease("JJLZ-2023-0007")
-    assert not services.unpaid_bills(wang_fang.id)
+    assert not standing.unpaid_bills(wang_fang.id)
     payouts = db.session.scalars(
         select(SubsidyPayout).where(SubsidyPayout.lease_id == wang_fang.id)
     )

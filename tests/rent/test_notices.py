@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from app.core.clock import today_in_china, utcnow
-from app.core.status import change
 from app.extensions import db
 from app.messages.models import Message
 from app.rent.billing import Period
 from app.rent.models import NoticeKind, RentNotice
-from app.rent.services import send_arrears_notices
+from app.rent.notices import send_arrears_notices
 from app.rent.statuses import BILLS
+from app.status import change
 from tests.factories import create_tenant
 from tests.rent.builders import add_bill, add_overdue_bills
 

@@ -14,12 +14,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.core.clock import utcnow
+from app.core.clock import today_in_china, utcnow
+from app.core.money import format_yuan
 from app.extensions import db
 from app.messages.models import Message
-from app.rent import services
+from app.rent import online_payments, policy, standing
 from app.rent.models import BillStatus, Payment, PaymentBill, PaymentState
 from app.rent.payments import TRADE_CLOSED, HttpTransport, NotificationError, Order, sign
+from app.rent.statuses import PaymentError
 from tests.conftest import login, page_text, post
 from tests.factories import PASSWORD, create_tenant
 from tests.rent.builders import add_overdue_bills, count, idempotency_key_from, signed_notification
@@ -83,13 +85,13 @@ def held_notifications(monkeypatch) -> list[tuple[str, bytes, dict]]:
 
 def test_pay_two_overdue_bills_through_the_sandbox(client, gateway, tenant_with_two_overdue):
     tenant, _lease, bills = tenant_with_two_overdue
-    views = services.view_bills(bills, services.today_in_china(), services.late_fee_policy())
+    views = standing.view_bills(bills, today_in_china(), policy.late_fee_policy())
     total = sum(view.total_fen for view in views)
     assert all(view.late_fee_fen > 0 for view in views)
 
     confirm = confirm_page(client, [b.id for b in bills])
     assert confirm.status_code == 200
-    assert services.format_yuan(total) in page_text(confirm)
+    assert format_yuan(total) in page_text(confirm)
 
     response, _key = start(client, [b.id for b in bills])
     assert response.status_code == 303
@@ -99,9 +101,7 @@ def test_pay_two_overdue_bills_through_the_sandbox(client, gateway, tenant_with_
     assert [item.late_fee_fen for item in payment.items] == [v.late_fee_fen for v in views]
 
     sandbox = client.get(response.headers["Location"])
-    assert "模拟支付平台" in page_text(sandbox) and services.format_yuan(total) in page_text(
-        sandbox
-    )
+    assert "模拟支付平台" in page_text(sandbox) and format_yuan(total) in page_text(sandbox)
     token = sandbox_token(client, response.headers["Location"])
     done = post(client, "/rent/sandbox/checkout", {"order": token, "decision": "pay"})
     assert done.status_code == 303
@@ -133,7 +133,7 @@ def test_the_browser_returning_proves_nothing_only_the_notification_does(
     page = page_text(client.get(back.headers["Location"]))
     assert "正在确认支付结果" in page
     assert payment.state == PaymentState.PENDING
-    assert services.unpaid_bills(payment.lease_id) == bills
+    assert standing.unpaid_bills(payment.lease_id) == bills
     # While pending, htmx polling gets 204 (nothing to swap) and keeps polling.
     poll = client.get(back.headers["Location"], headers={"HX-Request": "true"})
     assert poll.status_code == 204
@@ -168,7 +168,7 @@ def test_a_duplicate_notification_records_nothing_twice(client, tenant_with_two_
     body3 = json.dumps(other).encode()
     headers3 = dict(headers)
     headers3["X-Sandbox-Signature"] = sign(
-        services.sandbox_merchant_key(), headers["X-Sandbox-Timestamp"], body3
+        online_payments.sandbox_merchant_key(), headers["X-Sandbox-Timestamp"], body3
     )
     refused = client.post(NOTIFY, data=body3, headers=headers3)
     assert refused.status_code == 400
@@ -206,7 +206,7 @@ def test_untrusted_notifications_are_rejected_and_logged(
     assert any(reason in d for d in audit_details("rent.payment.notification_rejected"))
     db.session.refresh(payment)
     assert payment.state == PaymentState.PENDING
-    assert all(not bill.is_paid for bill in services.unpaid_bills(payment.lease_id))
+    assert all(not bill.is_paid for bill in standing.unpaid_bills(payment.lease_id))
 
 
 def test_a_notification_with_the_wrong_amount_is_rejected_and_logged(
@@ -222,7 +222,7 @@ def test_a_notification_with_the_wrong_amount_is_rejected_and_logged(
     assert "金额不符" in detail
     db.session.refresh(payment)
     assert (
-        payment.state == PaymentState.PENDING and len(services.unpaid_bills(payment.lease_id)) == 2
+        payment.state == PaymentState.PENDING and len(standing.unpaid_bills(payment.lease_id)) == 2
     )
 
 
@@ -260,16 +260,16 @@ def test_a_lost_race_on_the_idempotency_key_returns_the_winner(app, monkeypatch)
     tenant, lease = create_tenant()
     bills = add_overdue_bills(lease, 2)
     key = "a" * 32
-    winner = services.start_online_payment(tenant, [b.id for b in bills], key)
-    real = services.payment_by_key
+    winner = online_payments.start_online_payment(tenant, [b.id for b in bills], key)
+    real = online_payments.payment_by_key
     calls = []
 
     def stale_then_real(payer_id, k):
         calls.append(k)
         return None if len(calls) == 1 else real(payer_id, k)
 
-    monkeypatch.setattr(services, "payment_by_key", stale_then_real)
-    again = services.start_online_payment(tenant, [b.id for b in bills], key)
+    monkeypatch.setattr(online_payments, "payment_by_key", stale_then_real)
+    again = online_payments.start_online_payment(tenant, [b.id for b in bills], key)
     assert again.id == winner.id and len(calls) == 2
     assert count(Payment) == 1 and count(PaymentBill) == 2
 
@@ -282,8 +282,8 @@ def test_two_tabs_cannot_open_two_payments_for_one_bill(client, tenant_with_two_
     assert second.status_code == 303
     assert second.headers["Location"] == f"/rent/payments/{first.id}"
     assert count(Payment) == 1
-    with pytest.raises(services.PaymentError) as caught:
-        services.start_online_payment(tenant_with_two_overdue[0], [bills[0].id], "b" * 32)
+    with pytest.raises(PaymentError) as caught:
+        online_payments.start_online_payment(tenant_with_two_overdue[0], [bills[0].id], "b" * 32)
     assert caught.value.payment.id == first.id
 
 
@@ -327,8 +327,8 @@ def test_skipping_an_older_bill_is_refused_by_the_server(client, tenant_with_two
     response, _ = start(client, [bills[1].id], "c" * 32)
     assert response.status_code == 200 and "请从最早的一期开始缴纳" in page_text(response)
     assert count(Payment) == 0
-    with pytest.raises(services.PaymentError, match="最早"):
-        services.start_online_payment(tenant, [bills[1].id], "d" * 32)
+    with pytest.raises(PaymentError, match="最早"):
+        online_payments.start_online_payment(tenant, [bills[1].id], "d" * 32)
     # Paying just the oldest is fine.
     only_oldest, _ = start(client, [bills[0].id])
     assert only_oldest.status_code == 303 and [i.bill_id for i in only_payment().items] == [
@@ -357,7 +357,7 @@ def test_cancelled_then_paid_at_the_gateway_is_refused_for_refund(client, tenant
     late = client.post(NOTIFY, data=body, headers=headers)
     assert late.status_code == 400
     assert any("退款" in d for d in audit_details("rent.payment.notification_rejected"))
-    assert len(services.unpaid_bills(payment.lease_id)) == 2
+    assert len(standing.unpaid_bills(payment.lease_id)) == 2
     # The bills are free again for a new payment.
     again, _ = start(client, [b.id for b in bills])
     assert again.status_code == 303 and count(Payment) == 2
@@ -379,7 +379,7 @@ def test_an_order_left_open_expires_and_the_sandbox_refuses_it(
     bills = tenant_with_two_overdue[2]
     response, _ = start(client, [b.id for b in bills])
     payment = only_payment()
-    later = utcnow() + services.payment_ttl() + timedelta(seconds=1)
+    later = utcnow() + policy.payment_ttl() + timedelta(seconds=1)
     monkeypatch.setattr("app.rent.sandbox_routes.utcnow", lambda: later)
     late = client.get(response.headers["Location"])
     assert late.status_code == 400 and "已超时关闭" in page_text(late)
@@ -400,9 +400,9 @@ def test_an_order_left_open_expires_and_the_sandbox_refuses_it(
 def test_stale_pending_payments_expire_in_bulk(app):
     tenant, lease = create_tenant()
     bills = add_overdue_bills(lease, 1)
-    payment = services.start_online_payment(tenant, [bills[0].id], "f" * 32)
-    assert services.expire_stale_payments() == 0
-    assert services.expire_stale_payments(utcnow() + timedelta(hours=1)) == 1
+    payment = online_payments.start_online_payment(tenant, [bills[0].id], "f" * 32)
+    assert online_payments.expire_stale_payments() == 0
+    assert online_payments.expire_stale_payments(utcnow() + timedelta(hours=1)) == 1
     db.session.commit()
     db.session.refresh(payment)
     assert payment.state == PaymentState.EXPIRED and payment.failure_reason == "超时未支付"
@@ -438,7 +438,7 @@ def test_http_transport_posts_the_signed_notification(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        provider = services.payment_provider()
+        provider = online_payments.payment_provider()
         order = Order(
             "RP1",
             100,

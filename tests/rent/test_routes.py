@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from app.core.clock import today_in_china, utcnow
+from app.core.money import format_yuan
 from app.extensions import db
 from app.housing.models import GuaranteeType
-from app.rent import services
+from app.rent import bill_generation, online_payments, standing, subsidy_payouts
 from app.rent.billing import Period
+from app.rent.fees import late_fee_fen
 from app.rent.models import BankDeductionMandate, DeductionOutcome, DeductionResult
 from tests.conftest import login, page_text, post
 from tests.factories import PASSWORD, create_resident, create_tenant
@@ -45,8 +47,8 @@ def test_status_is_in_words(client) -> None:
     db.session.commit()
     html = page_text(client.get("/rent/"))
     assert "已逾期 12 天" in html
-    fee = services.late_fee_fen(bill.amount_due_fen, bill.due_date, today_in_china())
-    assert fee > 0 and f"滞纳金 {services.format_yuan(fee)}" in html
+    fee = late_fee_fen(bill.amount_due_fen, bill.due_date, today_in_china())
+    assert fee > 0 and f"滞纳金 {format_yuan(fee)}" in html
     assert "已逾期，请尽快缴纳" in html
     assert 'class="rent-badge-icon" aria-hidden="true">!' in html  # not colour alone
 
@@ -80,7 +82,7 @@ def test_receipt_only_for_paid_bills_and_printable(client, gateway) -> None:
     (bill,) = add_overdue_bills(lease, 1)
     signed_in(client, tenant)
     assert client.get(f"/rent/bills/{bill.id}/receipt").status_code == 404
-    payment = services.start_online_payment(tenant, [bill.id], "1" * 32)
+    payment = online_payments.start_online_payment(tenant, [bill.id], "1" * 32)
     body, headers = signed_notification(payment)
     client.post("/rent/payments/notify", data=body, headers=headers)
     receipt = page_text(client.get(f"/rent/bills/{bill.id}/receipt"))
@@ -92,7 +94,7 @@ def test_receipt_only_for_paid_bills_and_printable(client, gateway) -> None:
 def test_another_tenants_bills_receipts_and_payments_are_404(client, gateway) -> None:
     owner, lease = create_tenant()
     (bill,) = add_overdue_bills(lease, 1)
-    payment = services.start_online_payment(owner, [bill.id], "2" * 32)
+    payment = online_payments.start_online_payment(owner, [bill.id], "2" * 32)
     body, headers = signed_notification(payment)
     client.post("/rent/payments/notify", data=body, headers=headers)
     intruder, _ = create_tenant()
@@ -166,10 +168,10 @@ def test_subsidy_households_see_payouts_and_full_bills(client) -> None:
     lease.guarantee_type = GuaranteeType.LIANZU
     lease.current_term.monthly_subsidy_fen = 30_000
     db.session.commit()
-    services.record_subsidy_payout(
+    subsidy_payouts.record_subsidy_payout(
         lease, THIS_MONTH.previous(), 30_000, today_in_china(), "九江银行", "6225885502"
     )
-    services.record_subsidy_payout(  # idempotent
+    subsidy_payouts.record_subsidy_payout(  # idempotent
         lease, THIS_MONTH.previous(), 30_000, today_in_china(), "九江银行", "5502"
     )
     bill = add_bill(lease, THIS_MONTH, due_days_ago=-5)
@@ -186,7 +188,7 @@ def test_fully_subsidised_bill_is_paid_without_a_receipt_link(client) -> None:
     term = lease.current_term
     term.monthly_subsidy_fen = term.monthly_rent_fen + term.property_fee_fen
     db.session.commit()
-    bill = services.build_bill(lease, THIS_MONTH)
+    bill = bill_generation.build_bill(lease, THIS_MONTH)
     db.session.add(bill)
     db.session.commit()
     assert bill.is_paid and bill.payment_id is None
@@ -211,28 +213,28 @@ def test_home_card_and_service_tile(client) -> None:
 
 def test_arrears_queries_for_other_areas(app) -> None:
     tenant, lease = create_tenant()
-    assert not services.tenant_has_arrears(tenant.id)
+    assert not standing.tenant_has_arrears(tenant.id)
     add_bill(lease, THIS_MONTH, due_days_ago=0)
-    assert not services.tenant_has_arrears(tenant.id)  # due today is not yet arrears
+    assert not standing.tenant_has_arrears(tenant.id)  # due today is not yet arrears
     add_overdue_bills(lease, 2)
-    assert services.tenant_has_arrears(tenant.id)
-    assert services.months_in_arrears(lease.id) == 2
+    assert standing.tenant_has_arrears(tenant.id)
+    assert standing.months_in_arrears(lease.id) == 2
 
 
 def test_advance_bills_for_a_year_are_issued_once(app) -> None:
     _tenant, lease = create_tenant(lease_ends_in_days=800)
-    bills = services.issue_advance_bills(lease, 12)
+    bills = bill_generation.issue_advance_bills(lease, 12)
     assert len(bills) == 12 and bills[0].period == str(THIS_MONTH.next())
-    again = services.issue_advance_bills(lease, 12)
+    again = bill_generation.issue_advance_bills(lease, 12)
     assert [b.id for b in again] == [b.id for b in bills]
-    result = services.generate_bills(THIS_MONTH.next())
+    result = bill_generation.generate_bills(THIS_MONTH.next())
     assert result.created == 0 and result.existing == 1
 
 
 def test_cancel_leaves_a_flash_and_checkout_of_a_closed_payment_is_refused(client) -> None:
     tenant, lease = create_tenant()
     (bill,) = add_overdue_bills(lease, 1)
-    payment = services.start_online_payment(tenant, [bill.id], "3" * 32)
+    payment = online_payments.start_online_payment(tenant, [bill.id], "3" * 32)
     signed_in(client, tenant)
     assert post(client, f"/rent/payments/{payment.id}/cancel").status_code == 303
     refused = post(client, f"/rent/payments/{payment.id}/checkout")

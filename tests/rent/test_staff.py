@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.core.clock import today_in_china
 from app.extensions import db
-from app.rent import services, staff_services
+from app.rent import deduction_import, online_payments, staff_services, standing
+from app.rent.fees import late_fee_fen
 from app.rent.models import (
     BankDeductionMandate,
     BillStatus,
@@ -21,6 +22,7 @@ from app.rent.models import (
     Payment,
     PaymentChannel,
 )
+from app.rent.statuses import PaymentError
 from tests.conftest import login, page_text, post
 from tests.factories import PASSWORD, create_resident, create_staff, create_tenant
 from tests.rent.builders import add_overdue_bills, count
@@ -274,7 +276,7 @@ def test_import_preview_shows_per_row_errors_and_applies_nothing(client) -> None
     confirm = post(client, f"/staff/rent/deductions/import/{upload_id}/confirm")
     assert confirm.status_code == 200 and "本文件未入账" in page_text(confirm)
     assert count(DeductionResult) == 0 and count(Payment) == 0
-    assert all(not b.is_paid for b in services.unpaid_bills(lease.id))
+    assert all(not b.is_paid for b in standing.unpaid_bills(lease.id))
 
 
 def test_a_valid_file_is_applied_only_when_confirmed_and_only_once(client) -> None:
@@ -283,7 +285,7 @@ def test_a_valid_file_is_applied_only_when_confirmed_and_only_once(client) -> No
     bills = add_overdue_bills(lease, 2, newest_due_days_ago=20)
     as_staff(client)
     first, second = bills
-    fee = services.late_fee_fen(first.amount_due_fen, first.due_date, TODAY)
+    fee = late_fee_fen(first.amount_due_fen, first.due_date, TODAY)
     text = HEADER + (
         f"{lease.contract_number},{first.period},{TODAY},{yuan(first.amount_due_fen + fee)},成功,,B9001\n"
         f"{lease.contract_number},{second.period},{TODAY},{yuan(second.amount_due_fen)},失败,余额不足,\n"
@@ -303,7 +305,7 @@ def test_a_valid_file_is_applied_only_when_confirmed_and_only_once(client) -> No
     payment = db.session.scalar(select(Payment))
     assert payment.channel == PaymentChannel.BANK_DEDUCTION and payment.provider_txn_id == "B9001"
     assert payment.amount_fen == first.amount_due_fen + fee and payment.payer_id == tenant.id
-    assert [b.id for b in services.unpaid_bills(lease.id)] == [second.id]
+    assert [b.id for b in standing.unpaid_bills(lease.id)] == [second.id]
 
     again = post(client, f"/staff/rent/deductions/import/{upload_id}/confirm")
     assert again.status_code == 303 and count(Payment) == 1 and count(DeductionResult) == 2
@@ -322,19 +324,19 @@ def test_a_failed_month_can_be_followed_by_the_banks_retry(client) -> None:
         HEADER
         + f"{lease.contract_number},{bill.period},{TODAY},{yuan(bill.amount_due_fen)},失败,余额不足,\n"
     )
-    staff_services.apply_deduction_import(staff, services_stage(staff, failed))
+    deduction_import.apply_deduction_import(staff, services_stage(staff, failed))
     retry = (
         HEADER
         + f"{lease.contract_number},{bill.period},{TODAY},{yuan(bill.amount_due_fen)},成功,,R7777\n"
     )
-    preview = staff_services.apply_deduction_import(staff, services_stage(staff, retry))
+    preview = deduction_import.apply_deduction_import(staff, services_stage(staff, retry))
     assert preview.ok
     (result,) = db.session.scalars(select(DeductionResult))
     assert result.outcome == DeductionOutcome.SUCCESS and result.bank_reference == "R7777"
 
 
 def services_stage(staff, text: str) -> DeductionImport:
-    preview = staff_services.stage_deduction_import(staff, "f.csv", text.encode())
+    preview = deduction_import.stage_deduction_import(staff, "f.csv", text.encode())
     assert preview.ok, [row.errors for row in preview.rows]
     return preview.upload
 
@@ -369,10 +371,10 @@ def test_no_file_chosen(client) -> None:
 def test_offline_payment_waits_for_an_open_online_payment(client) -> None:
     tenant, lease = create_tenant()
     (bill,) = add_overdue_bills(lease, 1)
-    services.start_online_payment(tenant, [bill.id], "9" * 32)
+    online_payments.start_online_payment(tenant, [bill.id], "9" * 32)
     staff = as_staff(client)
     quote = staff_services.offline_quote(lease.id, 1, TODAY)
-    with pytest.raises(services.PaymentError, match="在线支付正在进行"):
+    with pytest.raises(PaymentError, match="在线支付正在进行"):
         staff_services.record_offline_payment(
             staff,
             lease,
@@ -381,4 +383,4 @@ def test_offline_payment_waits_for_an_open_online_payment(client) -> None:
             paid_on=TODAY,
             amount_fen=quote[0].total_fen,
         )
-    assert count(Payment) == 1 and not services.unpaid_bills(lease.id)[0].is_paid
+    assert count(Payment) == 1 and not standing.unpaid_bills(lease.id)[0].is_paid

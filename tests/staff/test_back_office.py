@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.apply.models import Application, ApplicationStatus
+from app.apply.publicity.models import PublicityRound
 from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from app.publicity.models import PublicityRound
 from app.staff import queues
 from tests.conftest import page_text
 from tests.factories import create_resident

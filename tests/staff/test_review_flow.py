@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app.apply import services as apply_services
 from app.apply.models import ApplicationEvent, ApplicationStatus
+from app.apply.publicity.models import PublicityRound, QualificationCertificate
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.publicity.models import PublicityRound, QualificationCertificate
 from tests.apply.conftest import jpeg_bytes
 from tests.conftest import page_text
 from tests.staff.review import Desk, messages_of, submit_application, walk_to_final_review

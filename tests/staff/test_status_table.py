@@ -1,4 +1,4 @@
-"""The application's status table (app/apply/workflow.py ``TABLE``) as ``app.core.status``
+"""The application's status table (app/apply/workflow.py ``TABLE``) as ``app.status``
 applies it: every (status, action, party, track) is a declared move or refused in Chinese,
 and a stored application's status is never assigned outside the helper."""
 
@@ -12,9 +12,9 @@ import pytest
 from app.apply.models import ApplicationStatus as S
 from app.apply.workflow import TABLE, Action, Track, on
 from app.auth.roles import Role
-from app.core.status import StatusWriteRefused
 from app.core.transitions import OWNER
 from app.extensions import db
+from app.status import StatusWriteRefused
 from tests.staff.review import quick_application
 from tests.staff.test_workflow import EXPECTED
 from tests.status_walk import CHINESE, PARTIES, assert_move
@@ -25,7 +25,7 @@ DECLARED = {
     for source, action, tracks, target, role in EXPECTED
     for track in tracks
 }
-# What the services fill in the applicant's messages (app/apply/services.py, app/staff/services.py).
+# What the services fill in the applicant's messages (app/apply/services.py, app/apply/review.py).
 SAID = {
     Action.SUBMIT: {"ref", "limit"},
     Action.ACCEPT: {"ref", "day", "limit"},

@@ -18,7 +18,6 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import bind_real_name
 from app.core.clock import today_in_china, utcnow
-from app.core.status import change
 from app.extensions import db
 from app.housing.models import (
     Building,
@@ -30,11 +29,12 @@ from app.housing.models import (
     Street,
     Unit,
 )
+from app.rent.bill_generation import build_bill
 from app.rent.billing import Period
 from app.rent.models import Bill, BillStatus
-from app.rent.services import build_bill
 from app.rent.statuses import BILLS
-from app.swap import services
+from app.status import change
+from app.swap import listings
 from app.swap.models import ReasonCategory, SwapListing
 from tests.conftest import login
 from tests.factories import PASSWORD, next_phone, valid_id_number
@@ -186,8 +186,8 @@ def wishes(
     lift: bool = False,
     reason: ReasonCategory = ReasonCategory.WORK,
     description: str = "两室一厅，南北通透，靠近公交站，想换到工作的地方附近。",
-) -> services.WishInput:
-    return services.WishInput(
+) -> listings.WishInput:
+    return listings.WishInput(
         district_ids=[district(name).id for name in districts],
         community_ids=[community(name).id for name in communities],
         min_bedrooms=min_bedrooms,
@@ -200,7 +200,7 @@ def wishes(
 
 
 def listing(user: User, **wish: object) -> SwapListing:
-    return services.post_listing(user, wishes(**wish))  # type: ignore[arg-type]
+    return listings.post_listing(user, wishes(**wish))  # type: ignore[arg-type]
 
 
 def form_data(

@@ -13,20 +13,17 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.core.policy_parameters import default
 from app.extensions import db
-from app.housing.models import Lease
+from app.housing.models import Lease, LeaseUnitChange
 from app.messages.models import Message
-from app.rent import services as rent
+from app.rent.bill_generation import issue_advance_bills
 from app.rent.models import BillStatus
-from app.swap import applications, services
-from app.swap.models import (
-    LeaseUnitChange,
-    ListingStatus,
-    RequestStatus,
-    SwapApplication,
-    SwapPrepaidBill,
-)
+from app.rent.online_payments import receive_notification, start_online_payment
+from app.rent.standing import unpaid_bills
+from app.swap import application_steps, applications, listings, requests, tenant_standing
+from app.swap.application_models import SwapApplication, SwapPrepaidBill
+from app.swap.models import ListingStatus, RequestStatus
 from app.swap.rules import ApplicationStatus
-from app.swap.services import SwapError
+from app.swap.statuses import SwapError
 from tests.conftest import page_text, post
 from tests.factories import PASSWORD
 from tests.rent.builders import signed_notification
@@ -39,19 +36,19 @@ PREPAY_MONTHS = default("SWAP_PREPAY_MONTHS")
 def agreed(app, pair):
     """周婷 asked 刘洋, who accepted: they may apply."""
     a, a_listing, b, _b_listing = pair
-    request = services.send_request(b, a_listing, "想和您换房，方便看看吗？")
-    services.accept_request(request, a)
+    request = requests.send_request(b, a_listing, "想和您换房，方便看看吗？")
+    requests.accept_request(request, a)
     return a, b, request
 
 
 def pay_prepayment(user) -> None:
     """Pay the tenant's unpaid bills through the rent area's online flow (sandbox)."""
-    lease = services.standing_of(user.id)[1]
-    bills = rent.unpaid_bills(lease.id)
+    lease = tenant_standing.standing_of(user.id)[1]
+    bills = unpaid_bills(lease.id)
     if not bills:  # the year is paid already (e.g. ahead, for an earlier swap)
         return
-    payment = rent.start_online_payment(user, [bill.id for bill in bills], secrets.token_hex(16))
-    outcome = rent.receive_notification(*signed_notification(payment))
+    payment = start_online_payment(user, [bill.id for bill in bills], secrets.token_hex(16))
+    outcome = receive_notification(*signed_notification(payment))
     assert outcome.accepted, outcome.message
 
 
@@ -78,7 +75,7 @@ def complete_party(app, user, application: SwapApplication) -> None:
 
 def test_the_whole_application(app, agreed, manager) -> None:
     a, b, request = agreed
-    a_lease, b_lease = services.standing_of(a.id)[1], services.standing_of(b.id)[1]
+    a_lease, b_lease = tenant_standing.standing_of(a.id)[1], tenant_standing.standing_of(b.id)[1]
     a_unit, b_unit = a_lease.unit_id, b_lease.unit_id
     a_client = builders.signed_in(app, a)
     started = post(a_client, f"/swap/requests/{request.id}/apply")
@@ -130,7 +127,7 @@ def test_the_whole_application(app, agreed, manager) -> None:
     mine = page_text(a_client.get("/swap/mine"))
     assert "换房记录" in mine and application.reference in mine
     for party in application.parties:
-        listing = services.latest_listing_of(party.tenant_id)
+        listing = listings.latest_listing_of(party.tenant_id)
         assert listing.status == ListingStatus.SWAPPED
     assert db.session.get(type(request), request.id).status == RequestStatus.ACCEPTED
     assert db.session.scalars(
@@ -152,12 +149,14 @@ def test_steps_are_enforced_in_order_on_the_server(app, agreed) -> None:
     post(client, f"{base}/prepay")
     assert application.party_of(a.id).prepay_issued_at is None
     with pytest.raises(SwapError, match="请先完成上一步"):
-        applications.issue_prepayment(application, a)
+        application_steps.issue_prepayment(application, a)
     # A reason alone is not enough: proof is needed before signing.
-    applications.save_reason(application, a, "medical", "父亲在对方小区附近的医院长期住院治疗。")
+    application_steps.save_reason(
+        application, a, "medical", "父亲在对方小区附近的医院长期住院治疗。"
+    )
     with pytest.raises(SwapError, match="上传证明材料"):
-        applications.sign(application, a, PASSWORD)
-    applications.add_proof(application, a, builders.jpeg())
+        application_steps.sign(application, a, PASSWORD)
+    application_steps.add_proof(application, a, builders.jpeg())
     wrong = post(client, f"{base}/sign", {"agree": "y", "password": "wrong-password"})
     assert "登录密码不正确" in page_text(wrong)
     unticked = post(client, f"{base}/sign", {"password": PASSWORD})
@@ -170,37 +169,39 @@ def test_steps_are_enforced_in_order_on_the_server(app, agreed) -> None:
     assert application.party_of(b.id).signed_at is None
     # Once signed, the reason and proof are fixed.
     with pytest.raises(SwapError, match="不能再修改"):
-        applications.save_reason(application, a, "other", "改一下理由试试看能不能改。")
+        application_steps.save_reason(application, a, "other", "改一下理由试试看能不能改。")
 
 
 def test_each_signs_on_their_own_account(app, agreed) -> None:
     a, b, request = agreed
     application = applications.start_application(a, request)
-    applications.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
-    applications.add_proof(application, b, builders.jpeg())
+    application_steps.save_reason(application, b, "work", "在对方小区附近的单位上班，通勤太远。")
+    application_steps.add_proof(application, b, builders.jpeg())
     # A's password cannot sign for B, and A's session signs A's own party only.
     with pytest.raises(SwapError, match="登录密码不正确"):
-        applications.sign(application, b, PASSWORD + "x")
+        application_steps.sign(application, b, PASSWORD + "x")
     assert application.party_of(b.id).signed_at is None
 
 
 def test_prepayment_is_real_bills_in_the_rent_area(app, agreed) -> None:
     a, b, request = agreed
     application = applications.start_application(b, request)
-    applications.save_reason(application, a, "school", "孩子在对方小区附近的学校上学。")
-    applications.add_proof(application, a, builders.jpeg())
-    applications.sign(application, a, PASSWORD)
-    bills = applications.issue_prepayment(application, a)
+    application_steps.save_reason(application, a, "school", "孩子在对方小区附近的学校上学。")
+    application_steps.add_proof(application, a, builders.jpeg())
+    application_steps.sign(application, a, PASSWORD)
+    bills = application_steps.issue_prepayment(application, a)
     assert len(bills) == PREPAY_MONTHS and all(b.status == BillStatus.UNPAID for b in bills)
-    lease = services.standing_of(a.id)[1]
+    lease = tenant_standing.standing_of(a.id)[1]
     assert {bill.lease_id for bill in bills} == {lease.id}
     pay_page = page_text(builders.signed_in(app, a).get("/rent/pay"))
     assert pay_page.count('type="checkbox"') == PREPAY_MONTHS
-    assert not applications.is_prepaid(application.party_of(a.id))
+    assert not application_steps.is_prepaid(application.party_of(a.id))
     # Issuing again does not bill twice.
-    assert [b.id for b in applications.issue_prepayment(application, a)] == [b.id for b in bills]
+    assert [b.id for b in application_steps.issue_prepayment(application, a)] == [
+        b.id for b in bills
+    ]
     pay_prepayment(a)
-    assert applications.is_prepaid(application.party_of(a.id))
+    assert application_steps.is_prepaid(application.party_of(a.id))
 
 
 def test_refusal_with_a_reason(app, agreed, manager) -> None:
@@ -209,7 +210,7 @@ def test_refusal_with_a_reason(app, agreed, manager) -> None:
     for user in (a, b):
         complete_party(app, user, application)
     assert application.status == ApplicationStatus.SUBMITTED
-    a_unit = services.standing_of(a.id)[1].unit_id
+    a_unit = tenant_standing.standing_of(a.id)[1].unit_id
     path = f"/staff/swap/applications/{application.id}/refuse"
     assert "请填写不通过的原因" in page_text(post(manager, path, {"reason": ""}))
     assert post(manager, path, {"reason": "证明材料不足以说明确需互换"}).status_code == 303
@@ -217,7 +218,7 @@ def test_refusal_with_a_reason(app, agreed, manager) -> None:
     application = db.session.get(SwapApplication, application.id)
     assert application.status == ApplicationStatus.REFUSED
     assert application.decision_reason == "证明材料不足以说明确需互换"
-    assert services.standing_of(a.id)[1].unit_id == a_unit  # nothing moved
+    assert tenant_standing.standing_of(a.id)[1].unit_id == a_unit  # nothing moved
     note = db.session.scalars(
         select(Message).where(Message.user_id == b.id, Message.title == "互换申请未通过")
     ).one()
@@ -236,7 +237,7 @@ def test_approval_is_atomic_when_a_lease_changed_meanwhile(app, agreed, manager)
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    a_lease, b_lease = services.standing_of(a.id)[1], services.standing_of(b.id)[1]
+    a_lease, b_lease = tenant_standing.standing_of(a.id)[1], tenant_standing.standing_of(b.id)[1]
     a_unit, b_unit = a_lease.unit_id, b_lease.unit_id
     # B's lease was moved by someone else in the meantime.
     elsewhere = builders.unit("别处小区", "柴桑区")
@@ -261,7 +262,7 @@ def test_a_concurrent_lease_write_rolls_the_whole_approval_back(app, agreed, mon
     for user in (a, b):
         complete_party(app, user, application)
     application = applications.application_by_id(application.id)
-    a_lease, b_lease = services.standing_of(a.id)[1], services.standing_of(b.id)[1]
+    a_lease, b_lease = tenant_standing.standing_of(a.id)[1], tenant_standing.standing_of(b.id)[1]
     a_unit, b_unit = a_lease.unit_id, b_lease.unit_id
     staff = create_staff(Role.LEASE_MANAGER)
     original = applications.review_of
@@ -285,9 +286,9 @@ def test_a_concurrent_lease_write_rolls_the_whole_approval_back(app, agreed, mon
 
 
 def _all_but_prepayment(application: SwapApplication, user) -> None:
-    applications.save_reason(application, user, "work", "在对方小区附近的单位上班，通勤太远。")
-    applications.add_proof(application, user, builders.jpeg())
-    applications.sign(application, user, PASSWORD)
+    application_steps.save_reason(application, user, "work", "在对方小区附近的单位上班，通勤太远。")
+    application_steps.add_proof(application, user, builders.jpeg())
+    application_steps.sign(application, user, PASSWORD)
 
 
 def test_prepayment_already_paid_submits_when_issued(app, agreed) -> None:
@@ -296,10 +297,10 @@ def test_prepayment_already_paid_submits_when_issued(app, agreed) -> None:
     application = applications.start_application(a, request)
     complete_party(app, a, application)
     _all_but_prepayment(application, b)
-    lease = services.standing_of(b.id)[1]
-    builders.mark_paid(rent.issue_advance_bills(lease, PREPAY_MONTHS))  # before the swap
+    lease = tenant_standing.standing_of(b.id)[1]
+    builders.mark_paid(issue_advance_bills(lease, PREPAY_MONTHS))  # before the swap
     assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.PREPARING
-    applications.issue_prepayment(application, b)
+    application_steps.issue_prepayment(application, b)
     assert db.session.get(SwapApplication, application.id).status == ApplicationStatus.SUBMITTED
 
 
@@ -312,7 +313,7 @@ def test_the_cli_submits_applications_completed_outside_the_app(
     application = applications.start_application(a, request)
     complete_party(app, a, application)
     _all_but_prepayment(application, b)
-    builders.mark_paid(applications.issue_prepayment(application, b))
+    builders.mark_paid(application_steps.issue_prepayment(application, b))
     assert page_text(manager.get("/staff/swap/")).count(application.reference) == 0
     detail = page_text(manager.get(f"/staff/swap/applications/{application.id}"))
     assert "双方办理中" in detail
@@ -332,7 +333,7 @@ def test_staff_cannot_approve_an_ineligible_pair(app, agreed, manager) -> None:
     application = applications.start_application(a, request)
     for user in (a, b):
         complete_party(app, user, application)
-    builders.overdue_bill(services.standing_of(b.id)[1])
+    builders.overdue_bill(tenant_standing.standing_of(b.id)[1])
     page = page_text(manager.get(f"/staff/swap/applications/{application.id}"))
     assert "目前不符合互换条件" in page
     response = post(manager, f"/staff/swap/applications/{application.id}/approve")
@@ -343,7 +344,7 @@ def test_staff_cannot_approve_an_ineligible_pair(app, agreed, manager) -> None:
 def test_only_parties_and_staff_see_an_application(app, agreed) -> None:
     a, b, request = agreed
     application = applications.start_application(a, request)
-    applications.add_proof(application, a, builders.jpeg())
+    application_steps.add_proof(application, a, builders.jpeg())
     (proof,) = application.party_of(a.id).files
     outsider, _ = builders.tenant("外人")
     client = builders.signed_in(app, outsider)
@@ -367,13 +368,13 @@ def test_one_open_application_at_a_time_and_withdrawal(app, agreed) -> None:
     assert applications.start_application(b, request).id == application.id  # the same one
     c, _ = builders.tenant("郑伟", home=builders.unit("沙河小区", "柴桑区"))
     c_listing = builders.listing(c)
-    other = services.send_request(a, c_listing, "也想和您换房看看")
-    services.accept_request(other, c)
+    other = requests.send_request(a, c_listing, "也想和您换房看看")
+    requests.accept_request(other, c)
     with pytest.raises(SwapError, match="正在办理的互换申请"):
         applications.start_application(c, other)
     with pytest.raises(SwapError, match="正在办理的互换申请"):
-        services.close_listing(services.live_listing_of(a.id), a.id)
-    applications.withdraw(application, b)
+        listings.close_listing(listings.live_listing_of(a.id), a.id)
+    application_steps.withdraw(application, b)
     db.session.refresh(application)
     assert application.status == ApplicationStatus.WITHDRAWN
     assert applications.start_application(c, other).status == ApplicationStatus.PREPARING
@@ -381,7 +382,7 @@ def test_one_open_application_at_a_time_and_withdrawal(app, agreed) -> None:
 
 def test_requests_need_acceptance_before_applying(app, pair) -> None:
     _a, a_listing, b, _ = pair
-    request = services.send_request(b, a_listing, "想和您换房，方便看看吗？")
+    request = requests.send_request(b, a_listing, "想和您换房，方便看看吗？")
     with pytest.raises(SwapError, match="接受换房请求后"):
         applications.start_application(b, request)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.housing.models import GuaranteeType, Lease, LeaseTerm
-from app.swap import board, matching, services
+from app.swap import board, board_matches, matching, matching_sql, tenant_standing
 from app.swap.browse import SUBSIDISED, BrowseFilters
 from app.swap.models import SwapListing
 from app.swap.subsidy_sql import enjoys_rent_subsidy_sql
@@ -100,9 +100,9 @@ def test_expired_paused_and_closed_listings_are_not_on_the_board(client, pair) -
     builders.age_listing(a_listing, 61)
     assert "共 1 条互换信息" in page_text(client.get("/swap/"))
     assert client.get(f"/swap/listings/{a_listing.id}").status_code == 404  # not public now
-    from app.swap import services
+    from app.swap import listings
 
-    services.pause_listing(b_listing)
+    listings.pause_listing(b_listing)
     assert "共 0 条互换信息" in page_text(client.get("/swap/"))
 
 
@@ -223,9 +223,9 @@ def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app) -> None:
     互换房屋) in SQL: the board's 保障类型 filter and the match view's candidates go by whether
     the lease's current term carries a subsidy, as ``eligibility.enjoys_rent_subsidy`` does."""
     listings = _random_board(20261206, 30, subsidies=True)
-    parties = [board.party_of(listing) for listing in listings]
+    parties = [matching_sql.party_of(listing) for listing in listings]
     for listing, party in zip(listings, parties, strict=True):
-        standing, _lease = services.standing_of(listing.tenant_id)
+        standing, _lease = tenant_standing.standing_of(listing.tenant_id)
         assert party.home.enjoys_rent_subsidy is standing.enjoys_rent_subsidy
     subsidised = {p.listing_id for p in parties if p.home.enjoys_rent_subsidy}
     assert 0 < len(subsidised) < len(parties)
@@ -241,33 +241,33 @@ def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app) -> None:
 
 
 def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
-    parties = [board.party_of(listing) for listing in listings]
+    parties = [matching_sql.party_of(listing) for listing in listings]
     mutual_pairs = 0
     for listing, me in zip(listings, parties, strict=True):
         expected = matching.mutual_matches(me, parties)
-        found = board.mutual_parties(listing)
+        found = board_matches.mutual_parties(listing)
         assert [(m.party.listing_id, m.score) for m in found] == [
             (m.party.listing_id, m.score) for m in expected
         ]
         mutual_pairs += len(found)
         fits_sql = set(
-            db.session.scalars(select(SwapListing.id).where(board.home_fits_sql(me.wishes)))
+            db.session.scalars(select(SwapListing.id).where(matching_sql.home_fits_sql(me.wishes)))
         )
         assert fits_sql == {p.listing_id for p in parties if matching.fits(p.home, me.wishes)}
         accepts_sql = set(
-            db.session.scalars(select(SwapListing.id).where(board.accepts_home_sql(me.home)))
+            db.session.scalars(select(SwapListing.id).where(matching_sql.accepts_home_sql(me.home)))
         )
         assert accepts_sql == {p.listing_id for p in parties if matching.fits(me.home, p.wishes)}
         points_sql = dict(
-            db.session.execute(select(SwapListing.id, board.fit_points_sql(me.wishes))).all()
+            db.session.execute(select(SwapListing.id, matching_sql.fit_points_sql(me.wishes))).all()
         )
         assert points_sql == {p.listing_id: matching.fit_points(p.home, me.wishes) for p in parties}
-        chains = board.chains_for(listing)
+        chains = board_matches.chains_for(listing)
         wanted = [p for p in parties if matching.suits(p, me)]
         wanting = [p for p in parties if matching.suits(me, p)]
         assert [(c.gets.listing_id, c.gives_to.listing_id) for c in chains] == [
             (c.gets.listing_id, c.gives_to.listing_id)
-            for c in matching.three_way_chains(me, wanted, wanting, limit=board.CHAIN_LIMIT)
+            for c in matching.three_way_chains(me, wanted, wanting, limit=board_matches.CHAIN_LIMIT)
         ]
     assert mutual_pairs > 0  # the random board is not trivially empty
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app import demo_board
+from app.auth.models import User
+from app.demo import board as demo_board
+from app.demo import swap as swap_demo
 from app.extensions import db
-from app.swap import board, services
-from app.swap import demo as swap_demo
+from app.swap import board_matches, listings, tenant_standing
 from app.swap.models import SwapListing, SwapListingPhoto
 from tests.conftest import login, page_text
 
@@ -33,18 +34,18 @@ def test_swap_demo_is_idempotent_and_tells_its_stories(runner, client) -> None:
     assert "三方互换（1 组）" in html and "琵琶湖公租房小区" in html and "沙河保障房小区" in html
 
     # 刘洋 has no listing yet and may post one.
-    liu = db.session.scalar(select(services.User).where(services.User.phone == "13800000011"))
-    assert services.live_listing_of(liu.id) is None and services.own_problems(liu.id) == []
+    liu = db.session.scalar(select(User).where(User.phone == "13800000011"))
+    assert listings.live_listing_of(liu.id) is None and tenant_standing.own_problems(liu.id) == []
 
     # 李华 (overdue rent) is refused with the reason.
-    li = db.session.scalar(select(services.User).where(services.User.phone == "13800000002"))
-    assert any("逾期未缴的租金" in problem for problem in services.own_problems(li.id))
+    li = db.session.scalar(select(User).where(User.phone == "13800000002"))
+    assert any("逾期未缴的租金" in problem for problem in tenant_standing.own_problems(li.id))
 
     # 吴敏's 廉租房 listing is only for 廉租房 tenants.
-    wu = db.session.scalar(select(services.User).where(services.User.phone == "13800000015"))
-    wu_listing = services.live_listing_of(wu.id)
+    wu = db.session.scalar(select(User).where(User.phone == "13800000015"))
+    wu_listing = listings.live_listing_of(wu.id)
     assert wu_listing.guarantee_type == "lianzu"
-    zhou = services.live_listing_of(
-        db.session.scalar(select(services.User.id).where(services.User.phone == "13800000012"))
+    zhou = listings.live_listing_of(
+        db.session.scalar(select(User.id).where(User.phone == "13800000012"))
     )
-    assert wu.id not in {m.party.tenant_id for m in board.mutual_parties(zhou)}
+    assert wu.id not in {m.party.tenant_id for m in board_matches.mutual_parties(zhou)}

@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 
 from app.core.clock import utcnow
 from app.extensions import db
-from app.housing.models import GuaranteeType
-from app.renewal.models import LeaseViolation
-from app.swap import services
+from app.housing.models import GuaranteeType, LeaseViolation
+from app.swap import listings
 from app.swap.models import ListingStatus, SwapListing, SwapListingPhoto
-from app.swap.services import SwapError
+from app.swap.statuses import SwapError
 from tests.conftest import page_text, post
 from tests.factories import create_resident
 from tests.swap import builders
@@ -134,11 +133,11 @@ def test_edit_with_a_stale_version_is_refused(app) -> None:
     user, _ = builders.tenant()
     listing = builders.listing(user)
     stale = str(listing.version)
-    services.update_listing(
+    listings.update_listing(
         listing, builders.wishes(description="手机上改过一次，靠近学校。"), version=stale
     )
     with pytest.raises(SwapError, match="其他设备"):
-        services.update_listing(listing, builders.wishes(), version=stale)
+        listings.update_listing(listing, builders.wishes(), version=stale)
 
 
 def test_pause_resume_close(app, client) -> None:
@@ -185,7 +184,7 @@ def test_renewal_is_refused_while_in_arrears(app) -> None:
     builders.age_listing(listing, 61)
     builders.overdue_bill(lease)
     with pytest.raises(SwapError, match="欠租"):
-        services.renew_listing(listing)
+        listings.renew_listing(listing)
 
 
 def test_others_cannot_touch_my_listing(app, pair) -> None:
@@ -199,7 +198,7 @@ def test_others_cannot_touch_my_listing(app, pair) -> None:
         f"/swap/mine/photos/{a_listing.id}/delete",
     ):
         assert post(client, path).status_code == 404
-    photo = services.add_photo(a_listing, builders.jpeg())
+    photo = listings.add_photo(a_listing, builders.jpeg())
     assert post(client, f"/swap/mine/photos/{photo.id}/delete").status_code == 404
     # B (who has a listing of her own) cannot delete A's photo through hers either.
     assert (
@@ -227,7 +226,7 @@ def test_photo_upload_strips_exif_and_is_served_publicly(app, client) -> None:
         assert not image.getexif()
     served.close()
     assert builders.fetch(client, f"/swap/photos/{photo.id}/thumb") == 200
-    services.pause_listing(listing)
+    listings.pause_listing(listing)
     assert builders.fetch(client, f"/swap/photos/{photo.id}") == 404  # not on the board
     assert builders.fetch(tenant_client, f"/swap/photos/{photo.id}") == 200  # the owner
 
@@ -258,9 +257,9 @@ def test_at_most_six_photos(app) -> None:
     user, _ = builders.tenant()
     listing = builders.listing(user)
     for _ in range(6):
-        services.add_photo(listing, builders.jpeg())
+        listings.add_photo(listing, builders.jpeg())
     with pytest.raises(SwapError, match="最多上传6张"):
-        services.add_photo(listing, builders.jpeg())
+        listings.add_photo(listing, builders.jpeg())
     assert db.session.scalar(select(func.count(SwapListingPhoto.id))) == 6
     assert "上传照片" not in page_text(builders.signed_in(app, user).get("/swap/mine"))
 

@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.housing.models import GuaranteeType
 from app.messages.models import Message
-from app.swap import services
+from app.swap import blocks, board_matches, moderation, requests, tenant_standing
 from app.swap.models import (
     ListingStatus,
     ReportStatus,
@@ -19,7 +19,7 @@ from app.swap.models import (
     SwapReport,
     SwapRequest,
 )
-from app.swap.services import SwapError
+from app.swap.statuses import SwapError
 from tests.conftest import page_text, post
 from tests.swap import builders
 
@@ -92,7 +92,7 @@ def test_messages_between_the_two(app, pair) -> None:
     a_client = builders.signed_in(app, a)
     assert "周末可以来看房吗？" in page_text(a_client.get(f"/swap/requests/{request.id}"))
     assert messages_to(a)[-1].title == "换房沟通有新消息"
-    services.accept_request(request, a)
+    requests.accept_request(request, a)
     assert post(a_client, path, {"body": "可以，我的电话 13812345678"}).status_code == 303
     assert request.messages[-1].body == "可以，我的电话 13812345678"
     # user-generated text is never processed by htmx
@@ -103,28 +103,28 @@ def test_messages_between_the_two(app, pair) -> None:
 
 def test_decline_and_withdraw(app, pair) -> None:
     a, a_listing, b, b_listing = pair
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
     with pytest.raises(SwapError, match="只有收到请求的一方"):
-        services.accept_request(request, b)
-    services.decline_request(request, a)
+        requests.accept_request(request, b)
+    requests.decline_request(request, a)
     assert request.status == RequestStatus.DECLINED
     with pytest.raises(SwapError):
-        services.accept_request(request, a)
+        requests.accept_request(request, a)
     with pytest.raises(SwapError, match="已有换房沟通"):
-        services.send_request(b, a_listing, "再试一次可以吗？")
+        requests.send_request(b, a_listing, "再试一次可以吗？")
     # A asks B the other way round: the earlier conversation is where to continue.
     with pytest.raises(SwapError, match="已有换房沟通"):
-        services.send_request(a, b_listing, "我也想和您换")
+        requests.send_request(a, b_listing, "我也想和您换")
     c, _ = builders.tenant("郑伟", home=builders.unit("沙河小区", "柴桑区"))
     builders.listing(c)
-    second = services.send_request(c, a_listing, "您好，想换房")
-    services.withdraw_request(second, c)
+    second = requests.send_request(c, a_listing, "您好，想换房")
+    requests.withdraw_request(second, c)
     assert second.status == RequestStatus.WITHDRAWN
 
 
 def test_only_the_two_tenants_see_a_conversation(app, pair) -> None:
     _a, a_listing, b, _ = pair
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
     outsider, _ = builders.tenant("外人")
     client = builders.signed_in(app, outsider)
     assert client.get(f"/swap/requests/{request.id}").status_code == 404
@@ -151,11 +151,11 @@ def test_a_tenant_in_arrears_cannot_send_a_request(app, pair) -> None:
     assert "逾期未缴的租金" in page_text(response)
     assert db.session.scalars(select(SwapRequest)).all() == []
     # and nobody can accept a request from a tenant who has fallen into arrears since
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
-    _standing, b_lease = services.standing_of(b.id)
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
+    _standing, b_lease = tenant_standing.standing_of(b.id)
     builders.overdue_bill(b_lease)
     with pytest.raises(SwapError, match="对方目前不符合互换条件"):
-        services.accept_request(request, a)
+        requests.accept_request(request, a)
 
 
 def test_lianzu_cannot_swap_with_gongzu(app, pair) -> None:
@@ -173,7 +173,7 @@ def test_lianzu_cannot_swap_with_gongzu(app, pair) -> None:
     assert "只能与同保障类型" in page_text(response)
     assert db.session.scalars(select(SwapRequest)).all() == []
     # and a 廉租 listing never shows up among a 公租 tenant's matches
-    assert wang.id not in {m.party.tenant_id for m in services.board.mutual_parties(a_listing)}
+    assert wang.id not in {m.party.tenant_id for m in board_matches.mutual_parties(a_listing)}
 
 
 GONGZU, LIANZU = GuaranteeType.GONGZU, GuaranteeType.LIANZU
@@ -210,16 +210,16 @@ def test_seed_002_qa10_rule3_rent_subsidy_decides_who_may_swap(app, mine, theirs
     )
     my_listing = builders.listing(me, districts=("濂溪区",))
     their_listing = builders.listing(other, districts=("浔阳区",))
-    check = services.request_check(me, their_listing)
+    check = requests.request_check(me, their_listing)
     assert check.ok is allowed, check.problems
-    assert services.pair_check(other.id, me.id).ok is allowed
-    matched = {m.party.tenant_id for m in services.board.mutual_parties(my_listing)}
+    assert tenant_standing.pair_check(other.id, me.id).ok is allowed
+    matched = {m.party.tenant_id for m in board_matches.mutual_parties(my_listing)}
     assert (other.id in matched) is allowed
     if not allowed:
         (reason,) = check.problems
         assert "只能与同保障类型的租赁对象互换" in reason and "租金补贴" in reason
         with pytest.raises(SwapError):
-            services.send_request(me, their_listing, "想和您换房可以吗？")
+            requests.send_request(me, their_listing, "想和您换房可以吗？")
 
 
 def test_a_subsidised_gongzu_tenant_is_told_why_on_the_listing_page(app) -> None:
@@ -255,7 +255,7 @@ def test_favourites(app, pair) -> None:
 
 def test_block_hides_both_ways_and_ends_conversations(app, pair) -> None:
     a, a_listing, b, b_listing = pair
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
     a_client = builders.signed_in(app, a)
     assert post(a_client, f"/swap/listings/{b_listing.id}/block").status_code == 303
     assert request.status == RequestStatus.CLOSED
@@ -263,10 +263,10 @@ def test_block_hides_both_ways_and_ends_conversations(app, pair) -> None:
     b_client = builders.signed_in(app, b)
     assert f'/swap/listings/{a_listing.id}"' not in page_text(b_client.get("/swap/"))
     assert "对方暂不接受您的换房请求" in page_text(b_client.get(f"/swap/listings/{a_listing.id}"))
-    assert services.board.mutual_parties(a_listing) == []
+    assert board_matches.mutual_parties(a_listing) == []
     with pytest.raises(SwapError):
-        services.send_message(request, b, "还在吗？")
-    ((block, community),) = services.blocks_of(a.id)
+        requests.send_message(request, b, "还在吗？")
+    ((block, community),) = blocks.blocks_of(a.id)
     block_id = block.id
     assert community == "十里小区"
     assert post(b_client, f"/swap/blocks/{block_id}/delete").status_code == 404  # not hers
@@ -287,7 +287,7 @@ def test_report_and_moderation(app, pair, manager) -> None:
     assert response.status_code == 303
     (report,) = db.session.scalars(select(SwapReport))
     with pytest.raises(SwapError, match="已举报过"):
-        services.report(b, a_listing, "other", "再举报一次试试")
+        moderation.report(b, a_listing, "other", "再举报一次试试")
     assert "互换信息举报" in page_text(manager.get("/staff/"))
     queue = page_text(manager.get("/staff/swap/reports"))
     assert "以互换谋利" in queue
@@ -312,7 +312,7 @@ def test_report_and_moderation(app, pair, manager) -> None:
 
 def test_dismissed_report_leaves_the_listing(app, pair, manager) -> None:
     _a, a_listing, b, _ = pair
-    report = services.report(b, a_listing, "false_info", "照片和描述好像不一致")
+    report = moderation.report(b, a_listing, "false_info", "照片和描述好像不一致")
     post(
         manager, f"/staff/swap/reports/{report.id}", {"decision": "dismiss", "note": "现场核实属实"}
     )
@@ -339,8 +339,8 @@ def test_report_pages_lead_back(app, pair, manager) -> None:
 
 def test_report_a_user_from_the_conversation(app, pair, manager) -> None:
     a, a_listing, b, b_listing = pair
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
-    services.send_message(request, b, "不换就别怪我不客气")
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
+    requests.send_message(request, b, "不换就别怪我不客气")
     a_client = builders.signed_in(app, a)
     post(
         a_client,
@@ -354,7 +354,7 @@ def test_report_a_user_from_the_conversation(app, pair, manager) -> None:
 
 def test_residents_cannot_moderate(app, pair) -> None:
     _a, a_listing, b, _ = pair
-    report = services.report(b, a_listing, "advert", "这是中介发的广告")
+    report = moderation.report(b, a_listing, "advert", "这是中介发的广告")
     client = builders.signed_in(app, b)
     assert client.get("/staff/swap/reports").status_code == 403
     assert (

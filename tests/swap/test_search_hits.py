@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.swap.listings import place_text_for, search_text_for
 from app.swap.search_hits import (
     ELLIPSIS,
     HIDDEN_FIELDS,
@@ -17,7 +18,6 @@ from app.swap.search_hits import (
     search_hits,
     snippet,
 )
-from app.swap.services import place_text_for, search_text_for
 from tests.conftest import page_text
 from tests.swap import builders
 

@@ -1,17 +1,17 @@
 """The four 互换 status tables, exhaustively: every (status, action, party) is either written
 out below (allowed, with its target) or refused in Chinese. The moves are written out here,
 apart from app/swap/statuses.py, so a change to either shows up. And a stored row's status
-cannot be assigned outside ``app.core.status``."""
+cannot be assigned outside ``app.status``."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.auth.roles import Role
-from app.core.status import StatusWriteRefused
 from app.core.transitions import OWNER, SYSTEM
 from app.extensions import db
-from app.swap import applications, services
+from app.status import StatusWriteRefused
+from app.swap import applications, listings, moderation, requests
 from app.swap.statuses import (
     APPLICATIONS,
     LISTINGS,
@@ -78,10 +78,10 @@ def test_every_status_is_declared_and_refusals_are_the_areas() -> None:
 
 def test_a_stored_status_is_not_assigned_outside_the_helper(app, pair) -> None:
     a, a_listing, b, _ = pair
-    request = services.send_request(b, a_listing, "想换房，看看合适吗？")
-    services.accept_request(request, a)
+    request = requests.send_request(b, a_listing, "想换房，看看合适吗？")
+    requests.accept_request(request, a)
     application = applications.start_application(a, request)
-    report = services.report(b, a_listing, "other", "信息与实际情况不一致")
+    report = moderation.report(b, a_listing, "other", "信息与实际情况不一致")
     with pytest.raises(StatusWriteRefused):
         a_listing.status = ListingStatus.PAUSED
     with pytest.raises(StatusWriteRefused):
@@ -97,10 +97,10 @@ def test_a_stored_status_is_not_assigned_outside_the_helper(app, pair) -> None:
 
 def test_the_wrong_party_is_refused_and_nothing_is_kept(app, pair) -> None:
     _a, a_listing, b, _ = pair
-    report = services.report(b, a_listing, "other", "信息与实际情况不一致")
+    report = moderation.report(b, a_listing, "other", "信息与实际情况不一致")
     with pytest.raises(SwapError, match="不是您可以办理的事项"):
-        services.decide_report(create_staff(Role.CIVIL_AFFAIRS), report, uphold=True, note="下架")
+        moderation.decide_report(create_staff(Role.CIVIL_AFFAIRS), report, uphold=True, note="下架")
     db.session.expire_all()
     assert report.status == ReportStatus.OPEN and a_listing.status == ListingStatus.ACTIVE
     with pytest.raises(SwapError, match="当前状态为“展示中”"):
-        services.resume_listing(a_listing)
+        listings.resume_listing(a_listing)
