@@ -6,7 +6,7 @@ Each area plugs its queue in with ``register_queue(Queue(...))`` from its own mo
     register_queue(Queue("renewals", "续约审核", frozenset({Role.LEASE_MANAGER}),
                          "renewal_staff.queue", count=renewals_waiting))
 
-``count(user, today) -> QueueCount`` must be cheap (one or two indexed queries). Like the
+``position`` orders the list. ``count(user, today) -> QueueCount`` must be cheap (one or two indexed queries). Like the
 home page's cards (``app.home.cards``), the registry sits below every area that plugs in.
 """
 
@@ -36,6 +36,8 @@ class Queue:
     endpoint: str
     count: Callable[[User, date], QueueCount] | None = None
     description: str = ""
+    # Where the 工作台 lists it (lower first), whichever area's module is imported first.
+    position: int = 50
 
 
 QUEUES: list[Queue] = []
@@ -44,6 +46,7 @@ QUEUES: list[Queue] = []
 def register_queue(queue: Queue) -> Queue:
     if all(existing.key != queue.key for existing in QUEUES):
         QUEUES.append(queue)
+        QUEUES.sort(key=lambda registered: registered.position)
     return queue
 
 

@@ -101,6 +101,7 @@ register_queue(
         "renewal_staff.queue",
         count=renewal_counts,
         description="审核续约申请、审批已签订的续约合同、登记违规",
+        position=30,
     )
 )
 register_queue(
@@ -111,6 +112,7 @@ register_queue(
         "renewal_staff.checks",
         count=check_counts,
         description="按新政策续租的承租人发起的收入财产核对，录入核对结论",
+        position=40,
     )
 )
 

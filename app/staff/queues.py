@@ -251,6 +251,7 @@ register_queue(
         "staff.applications",
         count=application_counts,
         description="受理、补正、公示、民政核对、终审与资格证明",
+        position=10,
     )
 )
 register_queue(
@@ -260,5 +261,6 @@ register_queue(
         frozenset({Role.LEASE_MANAGER, Role.ADMIN}),
         "rent_staff.arrears",
         description="欠租、线下缴费登记、银行代扣结果导入",
+        position=20,
     )
 )

@@ -42,6 +42,7 @@ register_queue(
         "swap_staff.applications",
         count=_count(SwapApplication, ApplicationStatus.SUBMITTED),
         description="公租房互换申请：核对理由、承诺书和预缴租金，通过或不予通过",
+        position=50,
     )
 )
 register_queue(
@@ -52,6 +53,7 @@ register_queue(
         "swap_staff.reports",
         count=_count(SwapReport, ReportStatus.OPEN),
         description="核实被举报的互换信息和用户，下架或不予处理",
+        position=60,
     )
 )
 
