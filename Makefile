@@ -5,14 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test unit e2e sweep bench bench-pages lint format browser install clean
+.PHONY: run test unit e2e sweep bench bench-pages lint typecheck format browser install lock upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,prod]"
+# Installs exactly the versions in requirements.lock (the ones the suite last passed with),
+# then the app itself without resolving anything again; `pip check` fails the install if the
+# lock no longer satisfies pyproject.toml (run `make lock`).
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -63,6 +68,18 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format app tests e2e bench
 	$(BIN)/ruff check --fix app tests e2e bench
+
+## make lock: pin what pyproject.toml added or changed, keeping every other pin as it is
+## make upgrade: move every pin to the newest release pyproject.toml allows (then make test)
+LOCK := $(BIN)/pip-compile --quiet --extra=postgres --extra=prod --extra=test --strip-extras \
+	--no-emit-index-url --no-emit-find-links --output-file=requirements.lock pyproject.toml
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools>=7.4,<8"
+	$(LOCK)
+
+upgrade: | $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools>=7.4,<8"
+	$(LOCK) --upgrade
 
 clean:
 	rm -rf $(VENV) instance/anju.sqlite3*

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,6 +31,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base every model derives from. At run time it is ``db.Model``: ``Base`` with
+# Flask-SQLAlchemy's table naming and binds mixed in, a class made when ``db`` is, which a
+# type checker cannot follow; to the checker it is ``Base``, whose typed columns it reads.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -13,11 +13,11 @@ from app.apply.statuses import ApplicationStatus
 from app.apply.workflow import TABLE
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.status import guard
 
 
-class Application(TimestampMixin, db.Model):
+class Application(TimestampMixin, Model):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +74,7 @@ class Application(TimestampMixin, db.Model):
         return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION_REQUESTED)
 
 
-class ApplicationFile(TimestampMixin, db.Model):
+class ApplicationFile(TimestampMixin, Model):
     """An uploaded material (or the signature); the bytes live in storage."""
 
     __tablename__ = "application_files"
@@ -92,7 +92,7 @@ class ApplicationFile(TimestampMixin, db.Model):
     application: Mapped[Application] = relationship(back_populates="files")
 
 
-class ApplicationEvent(TimestampMixin, db.Model):
+class ApplicationEvent(TimestampMixin, Model):
     """One step of the application's history: who did what, when and why."""
 
     __tablename__ = "application_events"
@@ -111,7 +111,7 @@ class ApplicationEvent(TimestampMixin, db.Model):
     application: Mapped[Application] = relationship(back_populates="events")
 
 
-class Consent(TimestampMixin, db.Model):
+class Consent(TimestampMixin, Model):
     """A recorded authorisation (PIPL): which agreement version, which scopes, when."""
 
     __tablename__ = "consents"

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 
 
-class AuditEvent(TimestampMixin, db.Model):
+class AuditEvent(TimestampMixin, Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

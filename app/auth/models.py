@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.auth.roles import Role
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return mask_name(self.real_name) if self.real_name else mask_phone(self.phone)
 
 
-class SmsCode(TimestampMixin, db.Model):
+class SmsCode(TimestampMixin, Model):
     """A 6-digit code sent to a phone; only its hash is kept."""
 
     __tablename__ = "sms_codes"
@@ -76,7 +76,7 @@ class SmsCode(TimestampMixin, db.Model):
         return (now or utcnow()) >= self.expires_at
 
 
-class LoginSession(TimestampMixin, db.Model):
+class LoginSession(TimestampMixin, Model):
     """One sign-in on one browser. The cookie carries a random key; only its hash is here.
 
     A session is live while ``ended_at`` is empty: 退出登录, a timeout, a password change

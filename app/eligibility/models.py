@@ -8,10 +8,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class EligibilityAnswers(db.Model):
+class EligibilityAnswers(Model):
     __tablename__ = "eligibility_answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)

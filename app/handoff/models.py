@@ -8,11 +8,11 @@ from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.handoff.rules import TokenStatus
 
 
-class HandoffToken(TimestampMixin, db.Model):
+class HandoffToken(TimestampMixin, Model):
     """A one-time link from a desktop page to the face step on a phone.
 
     Only hashes of the token and of its short code are stored. ``expires_at`` is 5
@@ -50,7 +50,7 @@ class HandoffToken(TimestampMixin, db.Model):
         return TokenStatus(self.status)
 
 
-class FaceVerification(TimestampMixin, db.Model):
+class FaceVerification(TimestampMixin, Model):
     """One run of the face provider. The photo itself is not kept by default."""
 
     __tablename__ = "face_verifications"

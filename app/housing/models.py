@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.housing.statuses import LEASES
 from app.housing.statuses import LeaseStatus as LeaseStatus
 from app.status import guard
@@ -41,7 +41,7 @@ class GuaranteeType(StrEnum):
         return {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}[self.value]
 
 
-class District(db.Model):
+class District(Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class District(db.Model):
     streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.code")
 
 
-class Street(db.Model):
+class Street(Model):
     __tablename__ = "streets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class Street(db.Model):
     district: Mapped[District] = relationship(back_populates="streets")
 
 
-class Community(db.Model):
+class Community(Model):
     __tablename__ = "communities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +73,7 @@ class Community(db.Model):
     __table_args__ = (UniqueConstraint("street_id", "name"),)
 
 
-class Building(db.Model):
+class Building(Model):
     __tablename__ = "buildings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class Building(db.Model):
     __table_args__ = (UniqueConstraint("community_id", "name"),)
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +116,7 @@ class Unit(db.Model):
         return f"{community.name}{self.building.name}{self.number}室"
 
 
-class Lease(TimestampMixin, db.Model):
+class Lease(TimestampMixin, Model):
     __tablename__ = "leases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,7 +153,7 @@ class Lease(TimestampMixin, db.Model):
         return LeaseStatus(self.status)
 
 
-class LeaseTerm(TimestampMixin, db.Model):
+class LeaseTerm(TimestampMixin, Model):
     """One period of a lease with its prices; renewals add a term."""
 
     __tablename__ = "lease_terms"
@@ -175,7 +175,7 @@ class LeaseTerm(TimestampMixin, db.Model):
     )
 
 
-class LeaseResident(db.Model):
+class LeaseResident(Model):
     """Someone living in the unit besides the tenant (其他入住人); minimal data."""
 
     __tablename__ = "lease_residents"
@@ -188,7 +188,7 @@ class LeaseResident(db.Model):
     lease: Mapped[Lease] = relationship(back_populates="residents")
 
 
-class LeaseUnitChange(TimestampMixin, db.Model):
+class LeaseUnitChange(TimestampMixin, Model):
     """History of a lease moving to another unit (互换): the lease keeps its number, terms
     and bills; only its unit changes, and every change is kept here."""
 
@@ -209,7 +209,7 @@ class LeaseUnitChange(TimestampMixin, db.Model):
     __table_args__ = (CheckConstraint("from_unit_id <> to_unit_id", name="different_units"),)
 
 
-class LeaseViolation(TimestampMixin, db.Model):
+class LeaseViolation(TimestampMixin, Model):
     """A recorded breach of the lease (转租、闲置 ...); while unresolved it blocks renewal."""
 
     __tablename__ = "lease_violations"

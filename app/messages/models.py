@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 
 
-class Message(TimestampMixin, db.Model):
+class Message(TimestampMixin, Model):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.housing.models import Lease
 from app.renewal.rules import (
     INCOME_CHECK_STATUS,
@@ -36,7 +36,7 @@ class RenewalPolicy(StrEnum):
         return {"old": "按照原政策执行", "new": "按照新政策执行（经济状况核对）"}[self.value]
 
 
-class Renewal(TimestampMixin, db.Model):
+class Renewal(TimestampMixin, Model):
     """One renewal of one lease term: application, review, signing, final approval."""
 
     __tablename__ = "renewals"
@@ -109,7 +109,7 @@ class Renewal(TimestampMixin, db.Model):
         return RenewalPolicy(self.policy)
 
 
-class RenewalFile(TimestampMixin, db.Model):
+class RenewalFile(TimestampMixin, Model):
     """An uploaded ID card side, or the drawn signature; the bytes live in storage."""
 
     __tablename__ = "renewal_files"
@@ -125,7 +125,7 @@ class RenewalFile(TimestampMixin, db.Model):
     renewal: Mapped[Renewal] = relationship(back_populates="files")
 
 
-class RenewalDocument(TimestampMixin, db.Model):
+class RenewalDocument(TimestampMixin, Model):
     """A contract PDF. Never changed once stored: a later change is a new version."""
 
     __tablename__ = "renewal_documents"
@@ -141,7 +141,7 @@ class RenewalDocument(TimestampMixin, db.Model):
     renewal: Mapped[Renewal] = relationship(back_populates="documents")
 
 
-class RenewalEvent(TimestampMixin, db.Model):
+class RenewalEvent(TimestampMixin, Model):
     """The renewal's history (审核详情): who did what, when and why."""
 
     __tablename__ = "renewal_events"
@@ -154,7 +154,7 @@ class RenewalEvent(TimestampMixin, db.Model):
     renewal: Mapped[Renewal] = relationship(back_populates="events")
 
 
-class IncomeCheck(TimestampMixin, db.Model):
+class IncomeCheck(TimestampMixin, Model):
     """经济状况核对 for a renewal under the new policy: requested by the tenant, decided
     by 民政核对 staff."""
 
@@ -177,7 +177,7 @@ class IncomeCheck(TimestampMixin, db.Model):
         return IncomeCheckStatus(self.status)
 
 
-class WindowNotice(TimestampMixin, db.Model):
+class WindowNotice(TimestampMixin, Model):
     """The message that the renewal window opened was posted for this lease term."""
 
     __tablename__ = "renewal_window_notices"

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.housing.models import Lease
 from app.rent.statuses import BILLS, PAYMENTS
 from app.rent.statuses import BillStatus as BillStatus
@@ -80,7 +80,7 @@ class PeriodLabelMixin:
         return f"{year}年{int(month)}月"
 
 
-class Bill(PeriodLabelMixin, TimestampMixin, db.Model):
+class Bill(PeriodLabelMixin, TimestampMixin, Model):
     __tablename__ = "rent_bills"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +124,7 @@ class Bill(PeriodLabelMixin, TimestampMixin, db.Model):
         return self.status == BillStatus.PAID
 
 
-class Payment(TimestampMixin, db.Model):
+class Payment(TimestampMixin, Model):
     __tablename__ = "rent_payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,7 +165,7 @@ class Payment(TimestampMixin, db.Model):
         return PaymentChannel(self.channel)
 
 
-class PaymentBill(db.Model):
+class PaymentBill(Model):
     """A bill in a payment, with the principal and late fee locked when the order was made."""
 
     __tablename__ = "rent_payment_bills"
@@ -191,7 +191,7 @@ class PaymentBill(db.Model):
         return self.principal_fen + self.late_fee_fen
 
 
-class BankDeductionMandate(TimestampMixin, db.Model):
+class BankDeductionMandate(TimestampMixin, Model):
     """银行代扣 authorisation. Only the bank name and the last 4 digits are ever stored."""
 
     __tablename__ = "rent_deduction_mandates"
@@ -210,7 +210,7 @@ class BankDeductionMandate(TimestampMixin, db.Model):
         return f"**** **** **** {self.account_last4}"
 
 
-class DeductionResult(PeriodLabelMixin, TimestampMixin, db.Model):
+class DeductionResult(PeriodLabelMixin, TimestampMixin, Model):
     """The bank's result for one month's deduction."""
 
     __tablename__ = "rent_deduction_results"
@@ -233,7 +233,7 @@ class DeductionResult(PeriodLabelMixin, TimestampMixin, db.Model):
         return DeductionOutcome(self.outcome)
 
 
-class DeductionImport(TimestampMixin, db.Model):
+class DeductionImport(TimestampMixin, Model):
     """An uploaded bank result file, kept between the preview and the confirmation."""
 
     __tablename__ = "rent_deduction_imports"
@@ -246,7 +246,7 @@ class DeductionImport(TimestampMixin, db.Model):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class SubsidyPayout(PeriodLabelMixin, TimestampMixin, db.Model):
+class SubsidyPayout(PeriodLabelMixin, TimestampMixin, Model):
     """租金补贴 paid to a 廉租房·租金补贴 household for one month."""
 
     __tablename__ = "rent_subsidy_payouts"
@@ -265,7 +265,7 @@ class SubsidyPayout(PeriodLabelMixin, TimestampMixin, db.Model):
     )
 
 
-class RentNotice(TimestampMixin, db.Model):
+class RentNotice(TimestampMixin, Model):
     """Arrears notices already posted, so each is posted once (unique per lease, kind, period).
 
     ``period`` is the overdue bill's period, or for the 3- and 6-month notices the oldest

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.housing.models import Lease
 from app.status import guard
 from app.swap.models import ReasonCategory, SwapRequest
@@ -19,7 +19,7 @@ from app.swap.statuses import APPLICATIONS
 from app.swap.statuses import ApplicationStatus as ApplicationStatus
 
 
-class SwapApplication(TimestampMixin, db.Model):
+class SwapApplication(TimestampMixin, Model):
     """申请互换: the formal application two tenants make once they agree."""
 
     __tablename__ = "swap_applications"
@@ -60,7 +60,7 @@ class SwapApplication(TimestampMixin, db.Model):
         return next((p for p in self.parties if p.tenant_id != user_id), None)
 
 
-class SwapApplicationParty(db.Model):
+class SwapApplicationParty(Model):
     """One tenant in an application: their lease, the unit they leave and the one they get,
     their reason and proof, their signature of the 承诺书 and their pre-paid bills."""
 
@@ -100,7 +100,7 @@ class SwapApplicationParty(db.Model):
         return ReasonCategory(self.reason_category) if self.reason_category else None
 
 
-class SwapApplicationFile(TimestampMixin, db.Model):
+class SwapApplicationFile(TimestampMixin, Model):
     """A proof material (证明材料) one party uploaded."""
 
     __tablename__ = "swap_application_files"
@@ -118,7 +118,7 @@ class SwapApplicationFile(TimestampMixin, db.Model):
     party: Mapped[SwapApplicationParty] = relationship(back_populates="files")
 
 
-class SwapPrepaidBill(db.Model):
+class SwapPrepaidBill(Model):
     """A rent bill issued in advance for the year's pre-payment a swap requires."""
 
     __tablename__ = "swap_prepaid_bills"

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.clock import utcnow
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.housing.models import Community, District, GuaranteeType, Lease
 from app.status import guard
 from app.swap.rules import expiry_from
@@ -71,7 +71,7 @@ REASON_LABELS = {
 }
 
 
-class SwapListing(TimestampMixin, db.Model):
+class SwapListing(TimestampMixin, Model):
     __tablename__ = "swap_listings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +204,7 @@ class SwapListing(TimestampMixin, db.Model):
         return self.status in (ListingStatus.ACTIVE, ListingStatus.PAUSED)
 
 
-class SwapWishArea(db.Model):
+class SwapWishArea(Model):
     """A district or a community the tenant would like to move to."""
 
     __tablename__ = "swap_wish_areas"
@@ -230,7 +230,7 @@ class SwapWishArea(db.Model):
     )
 
 
-class SwapListingPhoto(TimestampMixin, db.Model):
+class SwapListingPhoto(TimestampMixin, Model):
     __tablename__ = "swap_listing_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +246,7 @@ class SwapListingPhoto(TimestampMixin, db.Model):
     listing: Mapped[SwapListing] = relationship(back_populates="photos")
 
 
-class SwapFavourite(TimestampMixin, db.Model):
+class SwapFavourite(TimestampMixin, Model):
     __tablename__ = "swap_favourites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,7 +259,7 @@ class SwapFavourite(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("user_id", "listing_id"),)
 
 
-class SwapRequest(TimestampMixin, db.Model):
+class SwapRequest(TimestampMixin, Model):
     """我想换: one tenant asks another to consider swapping, with a message."""
 
     __tablename__ = "swap_requests"
@@ -304,7 +304,7 @@ class SwapRequest(TimestampMixin, db.Model):
         return self.to_listing if user_id == self.from_tenant_id else self.from_listing
 
 
-class SwapMessage(TimestampMixin, db.Model):
+class SwapMessage(TimestampMixin, Model):
     __tablename__ = "swap_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -317,7 +317,7 @@ class SwapMessage(TimestampMixin, db.Model):
     request: Mapped[SwapRequest] = relationship(back_populates="messages")
 
 
-class SwapBlock(TimestampMixin, db.Model):
+class SwapBlock(TimestampMixin, Model):
     """屏蔽: the blocker no longer sees the other's listings, and neither can contact the other."""
 
     __tablename__ = "swap_blocks"
@@ -350,7 +350,7 @@ class ReportReason(StrEnum):
         }[self.value]
 
 
-class SwapReport(TimestampMixin, db.Model):
+class SwapReport(TimestampMixin, Model):
     """举报 of a listing, or of a user in a conversation (then ``request_id`` is set)."""
 
     __tablename__ = "swap_reports"

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.apply.models import Application
 from app.apply.publicity.rules import OBJECTIONS, ObjectionStatus
 from app.core.models import TimestampMixin
-from app.extensions import db
+from app.extensions import Model
 from app.status import guard
 
 
-class PublicityRound(TimestampMixin, db.Model):
+class PublicityRound(TimestampMixin, Model):
     __tablename__ = "publicity_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +49,7 @@ class PublicityRound(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("application_id", "level"),)
 
 
-class Objection(TimestampMixin, db.Model):
+class Objection(TimestampMixin, Model):
     """异议: sent by anyone during a round; handled by the office running the round."""
 
     __tablename__ = "objections"
@@ -77,7 +77,7 @@ class Objection(TimestampMixin, db.Model):
         return ObjectionStatus(self.status)
 
 
-class QualificationCertificate(TimestampMixin, db.Model):
+class QualificationCertificate(TimestampMixin, Model):
     """住房保障资格证明, valid 3 years. ``token`` is the unguessable key in the QR code."""
 
     __tablename__ = "qualification_certificates"
