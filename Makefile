@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test unit e2e sweep bench bench-pages lint typecheck format browser install lock upgrade clean
+.PHONY: run test unit e2e sweep bench bench-pages lint typecheck format browser install lock upgrade settings-table clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,12 @@ run: $(STAMP)
 	ANJU_ENV=development $(BIN)/flask --app app seed-demo
 	ANJU_ENV=development $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-## make test: install what the tests need (incl. Debian's Chromium), lint, run every test
+## make test: install what the tests need (incl. Debian's Chromium), lint, type-check, run every test
 test: $(STAMP) browser
 	$(BIN)/ruff check app tests e2e bench
 	$(BIN)/ruff format --check app tests e2e bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest --durations=15
 
 unit: $(STAMP)
@@ -61,9 +62,18 @@ bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_rent.py
 	$(BIN)/python bench/bench_swap.py
 
+## make settings-table: rewrite the README's settings table from app/config/
+settings-table: $(STAMP)
+	$(BIN)/python -m app.config README.md
+
 lint: $(STAMP)
 	$(BIN)/ruff check app tests e2e bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+## make typecheck: mypy on app/ ([tool.mypy] in pyproject.toml), also part of make test
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format app tests e2e bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -12,8 +13,7 @@ from flask_wtf.csrf import CSRFError
 
 from app import assets, rate_limits, security, storage
 from app.auth.sms import make_gateway
-from app.config import INSTANCE_DIR, config_class, production_problems, settings_from_environment
-from app.core import policy_parameters
+from app.config import INSTANCE_DIR, environment_name, load, policy, production_problems
 from app.core.logscrub import install_log_scrubbing
 from app.core.pii import PiiVault
 from app.extensions import compress, csrf, db, htmx_extension, limiter, login_manager, migrate
@@ -26,18 +26,18 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` is a config name or a mapping of overrides on 'testing'."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     if isinstance(config, Mapping):
-        app.config.from_object(config_class("testing"))
+        app.config.from_mapping(load("testing"))
         app.config.update(config)
     else:
-        app.config.from_object(config_class(config))
+        app.config.from_mapping(load(environment_name(config)))
     _refuse_unsafe_production(app)
-    # Policy figures first: the areas' init_apps and views read them from app.config.
-    policy_parameters.init_app(app, settings_from_environment(policy_parameters.BY_KEY))
+    policy.review_path(app.config)  # an unknown path fails at start-up, not on a staff page
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # Flask's documented middleware hook
     INSTANCE_DIR.mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     install_log_scrubbing(app.logger.name)  # no QR handoff token in request logs
@@ -54,7 +54,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (environment variable) to run in production")
     if app.config["ENV_NAME"] == "production":
         problems = production_problems(app.config)
@@ -77,7 +77,7 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
-    app.extensions["pii_vault"] = PiiVault(app.config.get("PII_KEY") or app.config["SECRET_KEY"])
+    app.extensions["pii_vault"] = PiiVault(app.config["PII_KEY"] or app.config["SECRET_KEY"])
     app.extensions["sms_gateway"] = make_gateway(app.config["SMS_GATEWAY"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_pragmas(app)
@@ -139,9 +139,9 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += [renewal_bp, renewal_staff_bp]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    # Tables without a blueprint of their own.
-    import app.audit.models
-    import app.housing.models
+    # Tables without a blueprint of their own (``app`` here is the Flask app, not the package).
+    for module in ("app.audit.models", "app.housing.models"):
+        importlib.import_module(module)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -67,16 +67,19 @@ def init_app(app: Flask) -> None:
             response.cache_control.immutable = True
         else:
             response.cache_control.no_cache = True
-        return response.make_conditional(request)
+        response.make_conditional(request)  # in place (it returns the same response)
+        return response
+
+    def etag_of(file: Path) -> str:
+        asset = load(file.relative_to(static_dir).as_posix())
+        if asset is None:  # a link out of static/: not served, so it has no version
+            raise RuntimeError(f"{file} resolves outside {static_dir}")
+        return asset.etag
 
     app.view_functions["static"] = serve_static
     app.jinja_env.globals["asset"] = asset_url
-    app.config["ASSET_VERSION"] = hashlib.sha256(
-        "".join(
-            load(p.relative_to(static_dir).as_posix()).etag
-            for p in sorted(static_dir.rglob("*"))
-            if p.is_file()
-        ).encode()
+    app.extensions["asset_version"] = hashlib.sha256(
+        "".join(etag_of(p) for p in sorted(static_dir.rglob("*")) if p.is_file()).encode()
     ).hexdigest()[:12]
 
 

@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app app seed-demo``, ``create-staff``, ``rent ...`` and
-``swap ...``."""
+"""Command-line tools, all registered here: ``flask --app app seed-demo``, ``create-staff``,
+and each area's group (``rent``, ``swap``, ``renewal``, ``handoff``, ``eligibility``)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,31 @@ from flask import Flask
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
 from app.core.numbers import int_or_none
+from app.eligibility.cli import eligibility_cli
+from app.handoff.cli import handoff_cli
+from app.renewal.cli import renewal_cli
 from app.rent.cli import rent_cli
 from app.swap.cli import swap_cli
 
 
+def commands() -> list[click.Command]:
+    """Every command and command group of the app: the one list of them."""
+    return [
+        seed_demo_command,
+        create_staff_command,
+        rent_cli,
+        swap_cli,
+        renewal_cli,
+        handoff_cli,
+        # Also a plugin (pyproject's flask.commands entry point names this same group), so
+        # `flask eligibility check` runs without an app, a database or SECRET_KEY.
+        eligibility_cli,
+    ]
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(create_staff_command)
-    app.cli.add_command(rent_cli)
-    app.cli.add_command(swap_cli)
-    # `eligibility` is a plugin command (pyproject entry point): it needs no app at all.
+    for command in commands():
+        app.cli.add_command(command)
 
 
 def _scale_tools() -> ModuleType:

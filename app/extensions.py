@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Delete, MetaData, Update
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -45,3 +45,10 @@ csrf = CSRFProtect()
 htmx_extension = Htmx()
 limiter = Limiter(key_func=get_remote_address)
 compress = Compress()
+
+
+def rows_changed(statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE in the session and return how many rows it changed (the
+    compare-and-set of a one-time step reads it). ``Session.execute`` is typed as returning
+    a ``Result``; for these statements it is a ``CursorResult``, which counts the rows."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount or 0

@@ -7,7 +7,7 @@ page, so back, refresh and deep links always work.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, get_flashed_messages, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
@@ -16,7 +16,14 @@ from jinja2_fragments.flask import render_block
 def wants_fragment() -> bool:
     """True for an htmx request that swaps part of a page (not boosted, not a restore)."""
     hx = getattr(request, "htmx", None)
-    return bool(hx) and not hx.boosted and not hx.history_restore_request
+    if not hx:
+        return False
+    return not hx.boosted and not hx.history_restore_request
+
+
+def is_htmx() -> bool:
+    """True for any request htmx sent (``HX-Request: true``): a fragment, boosted or not."""
+    return bool(getattr(request, "htmx", None))
 
 
 def render(
@@ -34,7 +41,9 @@ def render(
 
 def see_other(location: str) -> Response:
     """303 after a POST. htmx follows it and, for boosted forms, pushes the final URL."""
-    return redirect(location, code=303)
+    # Flask annotates redirect() with werkzeug's base Response; in a request it builds
+    # app.response_class, this Response.
+    return cast(Response, redirect(location, code=303))
 
 
 def _flashes_out_of_band() -> str:

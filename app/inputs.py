@@ -10,17 +10,19 @@ Numbers read through ``app.core.numbers``, so an address or a form field refuses
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import request
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 from werkzeug.utils import cached_property
-from wtforms import FileField, IntegerField, SelectMultipleField
+from wtforms import FileField, IntegerField, SelectMultipleField, StringField
+from wtforms.fields import choices as wtforms_choices
 
+# SelectChoice (a choice with its label) is WTForms 3.3; types-WTForms, newest 3.2, lacks it.
 from app.core.numbers import LIMIT, MAX_ID, NumberError, int_or_none, parse_int
 
 MAX_PAGE = 100_000
@@ -42,17 +44,23 @@ def _cleaned(data: Any, storage_class: type) -> Any:
     )
 
 
-class CleanTextRequest:
+if TYPE_CHECKING:
+    from flask import Request as _RequestBase  # what the mixin is mixed into
+else:
+    _RequestBase = object
+
+
+class CleanTextRequest(_RequestBase):
     """A mixin for the app's request class: the query string and the form, as every view
     and form sees them, have control characters removed (what was typed is otherwise
     kept, so nothing is lost to a stray one pasted in)."""
 
     @cached_property
     def args(self) -> Any:
-        return _cleaned(super().args, self.parameter_storage_class)  # type: ignore[misc]
+        return _cleaned(super().args, self.parameter_storage_class)
 
     def _load_form_data(self) -> None:
-        super()._load_form_data()  # type: ignore[misc]
+        super()._load_form_data()
         self.__dict__["form"] = _cleaned(self.__dict__["form"], self.parameter_storage_class)
 
 
@@ -135,6 +143,18 @@ def ids(values: Iterable[str]) -> list[int]:
     return list(seen)
 
 
+# A select option with its label (WTForms 3.3), for every form's ``choices``. types-WTForms,
+# newest 3.2, does not have the class yet: it is typed loosely here, once.
+SelectChoice: Any = wtforms_choices.SelectChoice  # type: ignore[attr-defined]  # see above
+
+
+def entered(field: StringField) -> str:
+    """The text of a validated field whose ``DataRequired`` guarantees it was entered."""
+    if field.data is None:
+        raise ValueError(f"{field.name} read before its form was validated")
+    return field.data
+
+
 class AppForm(FlaskForm):
     """The base of every form. Flask-WTF hands a form ``request.files`` mixed into
     ``request.form``, so a file posted under a text field's name reached ``.strip()``
@@ -145,12 +165,12 @@ class AppForm(FlaskForm):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             if formdata is not _Auto:
                 return formdata
-            if not request or request.method not in SUBMIT_METHODS:
+            if not has_request_context() or request.method not in SUBMIT_METHODS:
                 return None
             if not request.form and not request.files:
                 return None
             files = {name for name, field in form._fields.items() if isinstance(field, FileField)}
-            data = MultiDict(
+            data: MultiDict[str, str | FileStorage] = MultiDict(
                 (key, value) for key, value in request.form.items(multi=True) if key not in files
             )
             for name in files:
@@ -197,6 +217,7 @@ class IdListField(SelectMultipleField):
         self.data = ids(valuelist)
 
     def pre_validate(self, form: Any) -> None:
-        if self.only_offered:
+        # None when the form got no data at all (an empty POST), as in wtforms' own check.
+        if self.only_offered and self.data is not None:
             offered = {coerce_id(choice[0]) for choice in self.iter_choices()}
             self.data = [value for value in self.data if value in offered]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user, logout_user
@@ -49,13 +51,13 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def strict_transport_security(config) -> str | None:
+def strict_transport_security(config: Mapping[str, Any]) -> str | None:
     """The HSTS value for this deployment (``HSTS_MAX_AGE`` 0 sends none)."""
-    max_age = int(config.get("HSTS_MAX_AGE") or 0)
+    max_age = int(config["HSTS_MAX_AGE"] or 0)
     if max_age <= 0:
         return None
     return f"max-age={max_age}" + (
-        "; includeSubDomains" if config.get("HSTS_INCLUDE_SUBDOMAINS") else ""
+        "; includeSubDomains" if config["HSTS_INCLUDE_SUBDOMAINS"] else ""
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
 from app.core.transitions import OWNER, SYSTEM, Move, Refused, Table
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.messages.services import post_message
 
 _changing: ContextVar[bool] = ContextVar("status_changing", default=False)
@@ -210,4 +210,4 @@ def change_where(
         .values({table.column: targets.pop(), **(values or {})})
         .execution_options(synchronize_session=synchronize)
     )
-    return db.session.execute(statement).rowcount or 0
+    return rows_changed(statement)

@@ -48,7 +48,7 @@ class LocalStorage:
 
 
 def init_app(app: Flask) -> None:
-    root = Path(app.config.get("UPLOAD_ROOT") or Path(app.instance_path) / "uploads")
+    root = Path(app.config["UPLOAD_ROOT"] or Path(app.instance_path) / "uploads")
     app.extensions["storage"] = LocalStorage(root)
 
 

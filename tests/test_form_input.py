@@ -69,3 +69,13 @@ def test_control_characters_are_removed_from_what_views_read(app) -> None:
     for query in ({"q": "十里\x00"}, {"q": "\x00"}, {"district": "\x00"}):
         assert client.get("/swap/", query_string=query).status_code == 200
     assert client.get("/certificate/verify/abc%00def").status_code == 404
+
+
+def test_an_empty_post_to_a_form_with_a_list_field_asks_again(app) -> None:
+    """No form data at all leaves a list field's data None: refused as unfilled, not a 500."""
+    user, _ = builders.tenant()
+    client = builders.signed_in(app, user)
+    token = csrf_token(client, "/swap/mine/listing")
+    response = client.post("/swap/mine/listing", headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert "想换到哪个区" in page_text(response)

@@ -1,4 +1,4 @@
-"""Policy figures: declared once (app.core.policy_parameters), overridable per deployment,
+"""Policy figures: declared once (app.config.policy), overridable per deployment,
 and read from that one declaration by every area (no module keeps its own copy)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import create_app
-from app.core import policy_parameters
+from app.config import policy as policy_parameters
+from app.config.policy import PARAMETERS, UNCONFIRMED, default
 from app.core.clock import today_in_china
-from app.core.policy_parameters import PARAMETERS, UNCONFIRMED, default
 from app.extensions import db
 from app.messages.models import Message
 from app.renewal import application as renewal_application
@@ -80,12 +80,6 @@ def test_a_figure_given_as_text_takes_the_defaults_type(key: str, text: str, par
 # -- no copies -----------------------------------------------------------------------------
 
 
-def _bare_app() -> Flask:
-    bare = Flask(__name__)
-    renewal_services.init_app(bare)
-    return bare
-
-
 @pytest.mark.parametrize(
     ("what", "value", "key"),
     [
@@ -139,10 +133,6 @@ def test_areas_use_the_declared_defaults(app: Flask, what: str, value, key: str)
 )
 def test_no_module_keeps_its_own_copy(module: str, name: str) -> None:
     assert not hasattr(importlib.import_module(module), name)
-
-
-def test_the_renewal_area_sets_no_policy_figure_of_its_own() -> None:
-    assert not set(KEYS) & set(_bare_app().config) - set(Flask(__name__).config)
 
 
 # -- where a deployment's figure comes from ----------------------------------------------------

@@ -71,19 +71,15 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch) -> None:
     import pytest
 
     from app import create_app
-    from app.config import ProductionConfig
-
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
 
 
 def test_production_cookies_are_secure(monkeypatch) -> None:
     from app import create_app
-    from app.config import ProductionConfig
-
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 32)
-    monkeypatch.setattr(ProductionConfig, "RATELIMIT_ALLOW_MEMORY", True)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SHOW_SMS_CODE_ON_SCREEN"] is False

@@ -24,7 +24,7 @@ from app.apply.wizard import (
 )
 from app.core.clock import today_in_china
 from app.core.numbers import NumberError, parse_decimal
-from app.htmx import render, see_other
+from app.htmx import is_htmx, render, see_other
 from app.uploads import UploadError
 
 ASSET_FIELDS: dict[str, tuple[tuple[str, str, int], ...]] = {
@@ -123,7 +123,7 @@ def add_asset(kind: str):
         return _assets_page(
             errors={kind: errors}, forms={kind: request.form.to_dict()}, block="assets_block"
         )
-    if not request.htmx:
+    if not is_htmx():
         return see_other(url_for("apply.assets"))
     return _assets_page(block="assets_block", focus=kind)
 
@@ -143,7 +143,7 @@ def delete_asset(kind: str, uid: str):
         removed = True
     if not removed:
         abort(404)
-    if not request.htmx:
+    if not is_htmx():
         return see_other(url_for("apply.assets"))
     return _assets_page(block="assets_block", focus=kind)
 

@@ -4,7 +4,7 @@ and the co-applicants).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from flask import abort, flash, g, request, url_for
 from flask_login import current_user
@@ -24,9 +24,13 @@ from app.apply.wizard import (
 )
 from app.core.clock import today_in_china
 from app.eligibility.household import CivilStatus, PriorityGroup
-from app.htmx import render, see_other
+from app.htmx import is_htmx, render, see_other
 
 
+@overload
+def _panel(conflict: DraftConflict) -> conflicts.Panel: ...
+@overload
+def _panel(conflict: DraftConflict | None) -> conflicts.Panel | None: ...
 def _panel(conflict: DraftConflict | None) -> conflicts.Panel | None:
     if conflict is None:
         return None
@@ -266,7 +270,7 @@ def _save_member(uid: str | None):
             errors["name"] = conflict.message
         else:
             flash(f"已{'保存' if uid else '添加'}共同申请人 {values['name']}", "success")
-            if not request.htmx:
+            if not is_htmx():
                 return see_other(url_for("apply.members"))
             return _members_page(block="members_block", focus=record["uid"])
     return _members_page(
@@ -295,6 +299,6 @@ def delete_member(uid: str):
         removed = True
     if not removed:
         abort(404)
-    if not request.htmx:
+    if not is_htmx():
         return see_other(url_for("apply.members"))
     return _members_page(block="members_block")

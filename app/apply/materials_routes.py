@@ -20,7 +20,7 @@ from app.apply.wizard import (
     version,
     with_draft,
 )
-from app.htmx import render, see_other
+from app.htmx import is_htmx, render, see_other
 from app.storage import storage
 from app.uploads import UploadError
 
@@ -82,7 +82,7 @@ def upload_material(key: str):
             errors[key] = str(error)
         except VersionConflict as conflict:
             errors[key] = conflict.message
-    if not request.htmx:
+    if not is_htmx():
         if errors:
             return _materials_page(errors=errors)
         flash("已上传", "success")
@@ -101,7 +101,7 @@ def delete_material(file_id: int):
         declaration.delete_file(g.application, file, version=version())
     except VersionConflict as conflict:
         flash_conflict(conflict)
-    if not request.htmx:
+    if not is_htmx():
         return see_other(url_for("apply.materials"))
     return _materials_page(block="materials_block", focus=key)
 

@@ -161,12 +161,12 @@ def _details(application, specs, rounds, certificate, limit: int) -> list[str]:
     for spec in specs:
         text = ""
         if spec.id == "street_review" and application.accepted_on:
-            limit = (
+            due = (
                 f"，应于 {_day(application.legal_due_on)} 前办结"
                 if application.legal_due_on
                 else f"，自受理之日起{limit}个工作日内办结"
             )
-            text = f"已于 {_day(application.accepted_on)} 受理{limit}"
+            text = f"已于 {_day(application.accepted_on)} 受理{due}"
         elif spec.round and spec.round in by_round:
             publicity = by_round[spec.round]
             text = f"公示期 {_day(publicity.starts_on)} 至 {_day(publicity.ends_on)}"

@@ -32,7 +32,7 @@ def programme_of(application: Application) -> Programme:
 
 
 def applicant_of(application: Application) -> User:
-    return db.session.get(User, application.applicant_id)
+    return db.session.get_one(User, application.applicant_id)
 
 
 def street_of(application: Application) -> Street | None:

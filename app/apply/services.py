@@ -119,7 +119,7 @@ def start_from_eligibility(applicant_id: int, answers: Answers) -> tuple[Applica
     existing = active_application(applicant_id)
     if existing is not None:
         return existing, False
-    user = db.session.get(User, applicant_id)
+    user = db.session.get_one(User, applicant_id)
     data = draft_data_from_answers(answers)
     data["applicant"] = {**data["applicant"], **_applicant_section(user)}
     data["eligibility"] = dict(answers)
@@ -240,7 +240,7 @@ def record_consent(user: User, application: Application, ip: str | None) -> Cons
     return consent
 
 
-def choose_street(application: Application, street_id: int, *, version: str | None) -> Street:
+def choose_street(application: Application, street_id: int, *, version: Stamp | None) -> Street:
     street = db.session.get(Street, street_id)
     if street is None:
         raise ApplicationError("请选择申请区域")
@@ -254,7 +254,7 @@ def choose_street(application: Application, street_id: int, *, version: str | No
     return street
 
 
-def confirm_region(application: Application, *, version: str | None) -> None:
+def confirm_region(application: Application, *, version: Stamp | None) -> None:
     if application.street_id is None:
         raise ApplicationError("请先选择申请区域")
     set_fields(application, version=version, region_confirmed_at=utcnow())

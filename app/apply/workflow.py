@@ -11,7 +11,7 @@ Three rounds (002, ``REVIEW_PATH = "2019"``, 廉租房 only):
         → 市终审 → 三榜公示(市, the result publicity) → 资格证明
 
 The figures (publicity days, the 民政 check's days, the whole review's limit on each
-track, the 资格证明's years) are policy parameters (``app.core.policy_parameters``); the
+track, the 资格证明's years) are policy parameters (``app.config.policy``); the
 functions here take them as a :class:`ReviewPolicy`, by default the declared ones.
 """
 
@@ -27,8 +27,8 @@ from typing import Any
 from app.apply.categories import Category
 from app.apply.statuses import CLOSED_STATUSES, ApplicationStatus
 from app.auth.roles import Role
-from app.core.policy_parameters import ReviewPath
-from app.core.policy_parameters import value as parameter
+from app.config.policy import ReviewPath
+from app.config.policy import value as parameter
 from app.core.transitions import OWNER, Move, Table, Tell, move
 from app.core.workdays import CalendarNotCovered, add_working_days, working_days_between
 
@@ -224,10 +224,11 @@ def _step(
     needs_reason: bool = False,  # a reason the resident will read
     danger: bool = False,
     record_as: str = "",
+    refused: bool = False,  # a refusal: needs_reason and danger
 ) -> list[Move]:
     return move(
         action, sources, target, who, label, tell, record_as,
-        tracks=tracks, needs_reason=needs_reason, danger=danger,
+        tracks=tracks, needs_reason=needs_reason or refused, danger=danger or refused,
     )  # fmt: skip
 
 
@@ -246,7 +247,6 @@ STOPPED = _tell(
     "申请已终止",
     "您的申请{ref}在公示期间收到异议，经核实异议成立，申请终止。原因：{reason}",
 )
-REFUSED = {"needs_reason": True, "danger": True}
 
 
 def _rejected(status: S) -> Tell:
@@ -275,26 +275,26 @@ TABLE = Table(
                      "\n{listed}\n{explained}请在“我的申请”中补正后重新提交，补齐后即予受理。"),
                needs_reason=True),
         *_step(Action.NOT_ACCEPT, S.SUBMITTED, S.NOT_ACCEPTED, STREET, "不予受理",
-               _tell("申请不予受理", "您的申请{ref}不予受理。原因：{reason}"), **REFUSED),
+               _tell("申请不予受理", "您的申请{ref}不予受理。原因：{reason}"), refused=True),
         *_step(Action.START_PUBLICITY, S.ACCEPTED, S.STREET_PUBLICITY, STREET,
                "初核通过，开始一榜公示", PUBLICISED),
         *_step(Action.REJECT, S.ACCEPTED, S.REJECTED, STREET, "初核不通过",
-               _rejected(S.ACCEPTED), **REFUSED),
+               _rejected(S.ACCEPTED), refused=True),
         *_step(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.CIVIL_CHECK, STREET,
                "公示期满无异议，委托民政核对", TO_CIVIL_CHECK, tracks=ONE),
         *_step(Action.FINISH_PUBLICITY, S.STREET_PUBLICITY, S.DISTRICT_REVIEW, STREET,
                "公示期满无异议，报区审核", TO_DISTRICT, tracks=THREE),
         *_step(Action.STOP, S.STREET_PUBLICITY, S.STOPPED, STREET, "异议成立，终止申请",
-               STOPPED, **REFUSED),
+               STOPPED, refused=True),
         # 区 (three rounds only): 区审核, 二榜公示.
         *_step(Action.START_PUBLICITY, S.DISTRICT_REVIEW, S.DISTRICT_PUBLICITY, DISTRICT,
                "区审核通过，开始二榜公示", PUBLICISED, tracks=THREE),
         *_step(Action.REJECT, S.DISTRICT_REVIEW, S.REJECTED, DISTRICT, "区审核不通过",
-               _rejected(S.DISTRICT_REVIEW), tracks=THREE, **REFUSED),
+               _rejected(S.DISTRICT_REVIEW), tracks=THREE, refused=True),
         *_step(Action.FINISH_PUBLICITY, S.DISTRICT_PUBLICITY, S.CIVIL_CHECK, DISTRICT,
                "公示期满无异议，委托民政核对", TO_CIVIL_CHECK, tracks=THREE),
         *_step(Action.STOP, S.DISTRICT_PUBLICITY, S.STOPPED, DISTRICT, "异议成立，终止申请",
-               STOPPED, tracks=THREE, **REFUSED),
+               STOPPED, tracks=THREE, refused=True),
         # 民政: the 家庭经济状况核对 report.
         *_step(Action.RECORD_CIVIL_REPORT, S.CIVIL_CHECK, S.FINAL_REVIEW, CIVIL, "录入核对报告",
                _tell("家庭经济状况核对已完成",
@@ -304,14 +304,14 @@ TABLE = Table(
                _tell("终审通过，结果公示中", "您的申请{ref}已通过市住房保障部门终审，现进行{label}，"
                      "公示期{starts}至{ends}。公示期满无异议后发放住房保障资格证明。")),
         *_step(Action.REJECT, S.FINAL_REVIEW, S.REJECTED, CITY, "终审不通过",
-               _rejected(S.FINAL_REVIEW), **REFUSED),
+               _rejected(S.FINAL_REVIEW), refused=True),
         *_step(Action.ISSUE_CERTIFICATE, S.RESULT_PUBLICITY, S.QUALIFIED, CITY,
                "公示期满无异议，发放资格证明",
                _tell("您已取得住房保障资格", "您的申请{ref}公示期满无异议，已发放住房保障资格证明"
                      "（证明编号 {number}），有效期至{until}。可在“我的申请”中查看和打印。"
                      + AFTER_CERTIFICATE)),
         *_step(Action.STOP, S.RESULT_PUBLICITY, S.STOPPED, CITY, "异议成立，终止申请",
-               STOPPED, **REFUSED),
+               STOPPED, refused=True),
     ),
     owners=lambda application: (application.applicant_id,),
     labels=lambda status: S(status).label,

@@ -11,6 +11,7 @@ from app.core.masking import mask_phone
 from app.core.navigation import safe_next_url
 from app.extensions import limiter
 from app.htmx import render, see_other
+from app.inputs import entered
 
 PENDING_PHONE = "register_phone"
 
@@ -43,7 +44,7 @@ def register():
         return see_other(url_for("home.index"))
     form = PhoneForm(data={"phone": session.get(PENDING_PHONE, "")})
     if form.validate_on_submit():
-        phone = form.phone.data
+        phone = entered(form.phone)
         try:
             sent = services.start_registration(phone)
         except services.AuthError as error:
@@ -64,7 +65,7 @@ def register_verify():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_resident(phone, form.password.data, form.code.data)
+            user = services.register_resident(phone, entered(form.password), entered(form.code))
         except services.AuthError as error:
             _attach_error(form, error)
         else:
@@ -104,7 +105,7 @@ def login():
         return see_other(safe_next_url(request.args.get("next")) or url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.phone.data, form.password.data)
+        user = services.authenticate(entered(form.phone), entered(form.password))
         if user is None:
             form.form_errors.append("手机号码或密码不正确")
         else:
@@ -148,7 +149,7 @@ def real_name():
     form = RealNameForm()
     if form.validate_on_submit():
         try:
-            services.bind_real_name(current_user, form.real_name.data, form.id_number.data)
+            services.bind_real_name(current_user, entered(form.real_name), entered(form.id_number))
         except services.AuthError as error:
             _attach_error(form, error)
         else:
@@ -163,7 +164,9 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(
+                current_user, entered(form.current_password), entered(form.password)
+            )
         except services.AuthError as error:
             _attach_error(form, error)
         else:

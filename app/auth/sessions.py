@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, select, update
 from app.auth.models import LoginSession, User
 from app.core.clock import utcnow
 from app.core.numbers import MAX_ID, int_or_none
-from app.extensions import db
+from app.extensions import db, rows_changed
 
 SESSION_KEY = "sid"
 KEY_BYTES = 24
@@ -89,8 +89,7 @@ def end_all(user_id: int, reason: str, *, keep_key: str | None = None) -> int:
     )
     if keep_key is not None:
         statement = statement.where(LoginSession.key_hash != _hash(keep_key))
-    result = db.session.execute(statement.values(ended_at=utcnow(), end_reason=reason))
-    return result.rowcount
+    return rows_changed(statement.values(ended_at=utcnow(), end_reason=reason))
 
 
 def load_user(user_token: str) -> User | None:

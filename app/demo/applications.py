@@ -33,7 +33,7 @@ STREET_REVIEWER_PHONE = "13900000001"
 
 def seed_review_demo() -> None:
 
-    street = db.session.scalar(select(Street).where(Street.code == GANTANG))
+    street = db.session.scalars(select(Street).where(Street.code == GANTANG)).one()
     reviewer = _user(STREET_REVIEWER_PHONE)
     if reviewer.street_id is None:
         reviewer.street_id = street.id
@@ -62,4 +62,4 @@ def seed_review_demo() -> None:
 
 
 def _user(phone: str) -> User:
-    return db.session.scalar(select(User).where(User.phone == phone))
+    return db.session.scalars(select(User).where(User.phone == phone)).one()

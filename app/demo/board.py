@@ -12,9 +12,11 @@ listing, for the 租赁管理's 互换信息举报 queue. Idempotent: found by p
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TypedDict
 
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.core.clock import today_in_china, utcnow
 from app.demo.people import DemoResident, seed_resident
 from app.demo.swap import (
@@ -35,8 +37,20 @@ BALIHU, SHAHE = "八里湖公租房小区", "沙河保障房小区"
 G, L = GuaranteeType.GONGZU, GuaranteeType.LIANZU
 W = ReasonCategory
 
+
+class _Wishes(TypedDict, total=False):
+    """``DemoWishes``' optional fields, as the rows below give them."""
+
+    districts: tuple[str, ...]
+    communities: tuple[str, ...]
+    min_bedrooms: int
+    floors: tuple[int | None, int | None]
+    lift: bool
+
+
 # phone suffix, name, ID (first 17), (building, unit), guarantee, reason, wishes, text
-_HOUSEHOLDS = [
+_Household = tuple[str, str, str, tuple[str, str, str], GuaranteeType, ReasonCategory, _Wishes, str]
+_HOUSEHOLDS: list[_Household] = [
     ("31", "曹阳", "36040219880305101", (BALIHU, "6栋", "301"), G, W.WORK,
      {"districts": ("浔阳区",)}, "一室一厅，朝南，电梯房，楼下就是公交站。单位搬到了浔阳区，想换过去。"),
     ("32", "彭娟", "36040219910612202", (BALIHU, "6栋", "302"), G, W.SCHOOL,
@@ -103,19 +117,22 @@ def seed_board_demo(today: date | None = None) -> None:
         users[tenant.phone] = user
         lease = _lease(tenant, user.id, today)
         _pay_bills_to_date(lease, today)
-        if _listing_of(user.id) is None:
+        if tenant.listing is not None and _listing_of(user.id) is None:
             posted = now - timedelta(days=1 + index * 2, hours=index)
             listing = listings.post_listing(user, _resolve(tenant.listing), now=posted)
             listings.add_photo(listing, _photo(tenant.colour))
     _seed_report(users[REPORT[0]], users[REPORT[1]])
 
 
-def _seed_report(reporter, tenant) -> None:
+def _seed_report(reporter: User, tenant: User) -> None:
     if db.session.scalar(select(SwapReport.id).where(SwapReport.reporter_id == reporter.id)):
         return
+    listing = listings.live_listing_of(tenant.id)
+    if listing is None:
+        raise RuntimeError(f"{tenant.phone} has no listing to report")
     moderation.report(
         reporter,
-        listings.live_listing_of(tenant.id),
+        listing,
         ReportReason.FALSE_INFO.value,
         "去看过房，写的是五楼步梯视野开阔，实际窗外被隔壁楼挡住了，和描述不符。",
     )

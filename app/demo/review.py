@@ -25,8 +25,8 @@ from app.apply.review import ReviewError
 from app.apply.workflow import Round
 from app.auth.models import User
 from app.auth.roles import Role
+from app.config.policy import ReviewPath
 from app.core import clock
-from app.core.policy_parameters import ReviewPath
 from app.core.workdays import CalendarNotCovered, add_working_days
 from app.demo.people import DemoResident, seed_resident
 from app.demo.submitted import submitted
@@ -100,7 +100,7 @@ def seed_review_stages(today: date | None = None) -> None:
     """A draft, and one application waiting at each of 区, 民政 and 市 (twice)."""
 
     today = today or clock.today_in_china()
-    street = db.session.scalar(select(Street).where(Street.code == GANTANG))
+    street = db.session.scalars(select(Street).where(Street.code == GANTANG)).one()
     _seed_draft(seed_resident(DemoResident(*DRAFT)), street)
     for plan in APPLICATIONS:
         user = seed_resident(DemoResident(plan.phone, plan.name, plan.id_first17))
@@ -129,22 +129,19 @@ def _review_path(path: ReviewPath | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    before = current_app.config.get("REVIEW_PATH")
+    before = current_app.config["REVIEW_PATH"]
     current_app.config["REVIEW_PATH"] = path.value
     try:
         yield
     finally:
-        if before is None:
-            current_app.config.pop("REVIEW_PATH", None)
-        else:
-            current_app.config["REVIEW_PATH"] = before
+        current_app.config["REVIEW_PATH"] = before
 
 
 def walk(application: Application, waits_at: S, start: date, today: date) -> None:
     """Take the review steps from ``application``'s status until it reaches ``waits_at``,
     each by its office on the earliest day it may be taken (never after ``today``)."""
     staff = {
-        role: db.session.scalar(select(User).where(User.phone == phone))
+        role: db.session.scalars(select(User).where(User.phone == phone)).one()
         for role, phone in REVIEW_OFFICES.items()
     }
     day = start
@@ -194,11 +191,10 @@ def _step(application: Application, staff: dict[Role, User], day: date) -> bool:
     elif status == S.RESULT_PUBLICITY:
         certification.issue_certificate(application, city, version=None, today=day)
     elif status in (S.STREET_PUBLICITY, S.DISTRICT_PUBLICITY):
-        office = (
-            street
-            if Round(review_reads.open_round(application).level) is Round.STREET
-            else district
-        )
+        publicity = review_reads.open_round(application)
+        if publicity is None:
+            raise RuntimeError(f"{application.reference} is in publicity with no open round")
+        office = street if Round(publicity.level) is Round.STREET else district
         review.finish_publicity(application, office, version=None, today=day)
     else:
         return False

@@ -177,12 +177,12 @@ def _lease(tenant: DemoTenant, tenant_id: int, today: date) -> Lease:
     if lease is not None:
         return lease
     community, building, number = tenant.unit
-    unit = db.session.scalar(
+    unit = db.session.scalars(
         select(Unit)
         .join(Building, Building.id == Unit.building_id)
         .join(Community, Community.id == Building.community_id)
         .where(Community.name == community, Building.name == building, Unit.number == number)
-    )
+    ).one()
     start = (today - timedelta(days=240)).replace(day=1)
     lease = Lease(
         contract_number=tenant.contract,

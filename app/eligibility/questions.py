@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from app.eligibility.household import CivilStatus, Hukou, MaritalStatus, PriorityGroup, Sex, Work
+from app.eligibility.household import (
+    CivilStatus,
+    Hukou,
+    LabelledEnum,
+    MaritalStatus,
+    PriorityGroup,
+    Sex,
+    Work,
+)
 
 Answers = dict[str, Any]
 MAX_MEMBERS = 12
@@ -56,7 +64,7 @@ class Question:
     none_option: str = ""  # MULTI: the label of "none of these"
 
 
-def _options(enum: type, *, exclude: tuple[str, ...] = ()) -> tuple[Option, ...]:
+def _options(enum: type[LabelledEnum], *, exclude: tuple[str, ...] = ()) -> tuple[Option, ...]:
     return tuple(Option(member.value, member.label) for member in enum if member not in exclude)
 
 

@@ -233,10 +233,13 @@ def _describe_answer(question: Question, value: Any) -> str:
     if question.kind == Kind.MEMBERS:
         if not value:
             return "无（单独申请）"
-        return "、".join(f"{Relation(m['relation']).label}（{m['age']}岁）" for m in value)
+        return "、".join(
+            f"{Relation(m['relation']).label}（{m['age']}岁）"  # type: ignore[call-arg]  # lookup by value; mypy checks it against LabelledEnum.__new__ (python/mypy#10573)
+            for m in value
+        )
     if question.kind == Kind.RELATIVES:
         return "、".join(
-            f"{RelativeRelation(r['relation']).label}：{r['units']}套，共{r['area_m2']:g}平方米"
+            f"{RelativeRelation(r['relation']).label}：{r['units']}套，共{r['area_m2']:g}平方米"  # type: ignore[call-arg]  # python/mypy#10573, as above
             for r in value
         )
     if question.kind == Kind.AREA:

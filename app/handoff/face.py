@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import cv2
+import cv2.data  # the bundled cascades (a module cv2's stubs leave out)
 import numpy as np
 from PIL import Image
 

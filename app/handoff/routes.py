@@ -3,7 +3,6 @@ face step. The phone is never signed in here; it holds a grant for one task."""
 
 from __future__ import annotations
 
-import click
 from flask import Response, abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
@@ -265,10 +264,3 @@ def done(token_id: int):
         purpose=purpose,
         next_url=next_url,
     )
-
-
-@bp.cli.command("purge-face-images")
-def purge_face_images_command() -> None:
-    """Delete kept face photos whose retention period has ended."""
-    count = services.purge_expired_images()
-    click.echo(f"deleted {count} face photo(s)")

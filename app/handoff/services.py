@@ -12,7 +12,6 @@ Other areas call:
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,25 +37,10 @@ from app.storage import storage
 
 
 def init_app(app: Flask) -> None:
-    """Defaults for this area's settings (overridable in config), and the face provider.
+    """The face provider the config names (settings in ``app/config/settings.py``).
 
     Refuses to start when the configuration asks for the demo provider in production.
     """
-    defaults = {
-        "FACE_PROVIDER": os.environ.get("FACE_PROVIDER", "local"),
-        # 0: the photo is never written anywhere; only its SHA-256 and the result are kept.
-        "FACE_IMAGE_RETENTION_SECONDS": int(os.environ.get("FACE_IMAGE_RETENTION_SECONDS", "0")),
-        "FACE_MAX_UPLOAD_BYTES": 8 * 1024 * 1024,
-        "FACE_MAX_FAILURES": 5,
-        "FACE_FAILURE_WINDOW": timedelta(minutes=10),
-        "FACE_LOCK_DURATION": timedelta(minutes=10),
-        "HANDOFF_TOKEN_TTL": timedelta(minutes=5),
-        "HANDOFF_GRANT_TTL": timedelta(minutes=15),
-        "HANDOFF_CODE_RATE_LIMIT": "10 per minute;60 per hour",
-        "FACE_STAFF_HOTLINE": "0792-8136274",
-    }
-    for key, value in defaults.items():
-        app.config.setdefault(key, value)
     app.extensions["face_provider"] = make_provider(
         app.config["FACE_PROVIDER"], env_name=app.config["ENV_NAME"]
     )

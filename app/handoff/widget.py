@@ -160,7 +160,10 @@ def _shown_here(token: HandoffToken) -> services.StartedHandoff | None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT)
+    secret_key = current_app.secret_key
+    if secret_key is None:  # create_app refuses to start without SECRET_KEY
+        raise RuntimeError("SECRET_KEY is not set")
+    return URLSafeTimedSerializer(secret_key, salt=OFFER_SALT)
 
 
 def _current_path() -> str:

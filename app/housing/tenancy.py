@@ -20,7 +20,7 @@ class RenewalWindow:
 
 def renewal_window(lease_ends_on: date, window_days: int) -> RenewalWindow:
     """Renewal may be applied for from ``window_days`` before the lease ends
-    (``RENEWAL_WINDOW_DAYS`` in ``app.core.policy_parameters``)."""
+    (``RENEWAL_WINDOW_DAYS`` in ``app.config.policy``)."""
     return RenewalWindow(
         opens_on=lease_ends_on - timedelta(days=window_days), lease_ends_on=lease_ends_on
     )

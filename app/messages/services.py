@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from app.core.clock import utcnow
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.messages.models import Message
 
 
@@ -52,10 +52,10 @@ def mark_read(message: Message) -> None:
 
 
 def mark_all_read(user_id: int) -> int:
-    result = db.session.execute(
+    changed = rows_changed(
         update(Message)
         .where(Message.user_id == user_id, Message.read_at.is_(None))
         .values(read_at=utcnow())
     )
     db.session.commit()
-    return result.rowcount or 0
+    return changed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import cast
 
 from flask import Response, abort, current_app, render_template, url_for
 
@@ -62,7 +64,7 @@ def service_worker():
     """Served from the root so its scope is the whole app; never cached long."""
     body = render_template(
         "pwa/sw.js",
-        cache_name=f"anju-shell-{current_app.config['ASSET_VERSION']}",
+        cache_name=f"anju-shell-{current_app.extensions['asset_version']}",
         precache=precache_urls(),
     )
     response = Response(body, mimetype="text/javascript")
@@ -72,7 +74,8 @@ def service_worker():
 
 def precache_urls() -> list[str]:
     """The shell: offline page and static assets. Never personal pages."""
-    assets = current_app.jinja_env.globals["asset"]
+    # ``app.assets`` puts its URL builder among the template globals, which hold any object.
+    assets = cast(Callable[[str], str], current_app.jinja_env.globals["asset"])
     return [
         url_for("pwa.offline"),
         assets("css/app.css"),

@@ -49,7 +49,7 @@ class ContractData:
     monthly_rent_fen: int
     property_fee_fen: int
     monthly_subsidy_fen: int
-    # Policy figures the clauses quote (app.core.policy_parameters).
+    # Policy figures the clauses quote (app.config.policy).
     rent_due_day: int
     arrears_reclaim_months: int
     renewal_window_days: int

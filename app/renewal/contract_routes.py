@@ -66,7 +66,8 @@ def verify(code: str | None = None):
     """合同审批核验: anyone holding the printed contract checks its code here."""
     asked = code is not None or "code" in request.args
     form = VerifyForm(MultiDict({"code": code}) if code is not None else request.args)
-    record = approval.find(form.code.data) if asked and form.validate() else None
+    valid = asked and form.validate()
+    record = approval.find(form.code.data) if valid and form.code.data is not None else None
     intact = False
     if record is not None:
         try:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.housing.violations import VIOLATION_KINDS
-from app.inputs import AppForm
+from app.inputs import AppForm, SelectChoice
 from app.renewal.models import RenewalPolicy
 
 

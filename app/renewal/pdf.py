@@ -24,7 +24,6 @@ from app.renewal.contract import (
     lessor_line,
 )
 
-DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FAMILY = "cjk"
 # fontTools reports every subsetting step at INFO; the app logs INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -48,7 +47,7 @@ class Signing:
 def render_contract(
     data: ContractData,
     *,
-    font_path: str = DEFAULT_FONT,
+    font_path: str,
     signing: Signing | None = None,
 ) -> bytes:
     """The contract PDF: unsigned (to read before signing) or with ``signing``."""

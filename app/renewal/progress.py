@@ -20,7 +20,7 @@ def add_event(renewal: Renewal, action: str, actor_id: int | None, note: str | N
 
 def tenant_of(renewal: Renewal) -> User:
     """The tenant, who takes the renewal's own moves (submitting, signing)."""
-    return db.session.get(User, renewal.tenant_id)
+    return db.session.get_one(User, renewal.tenant_id)  # tenant_id: a non-null foreign key
 
 
 def advance(

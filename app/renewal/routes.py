@@ -8,12 +8,11 @@ PDFs in ``file_routes``; importing this module registers them on ``bp`` too.
 
 from __future__ import annotations
 
-import click
 from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from app.htmx import render, see_other, wants_fragment
+from app.inputs import SelectChoice
 from app.renewal import application, approval, bp, queries, rules, services
 from app.renewal import cards as _cards  # noqa: F401  (registers the home card)
 from app.renewal import contract_routes as _contract_routes  # noqa: F401  (打印合同, 核验)
@@ -28,12 +27,6 @@ from app.renewal.rules import ApplyStep
 from app.renewal.services import RenewalError
 from app.step_pages import counter, refusal_redirect, resume_url, step_url
 from app.uploads import UploadError
-
-
-@bp.record_once
-def _setup(state) -> None:
-    services.init_app(state.app)
-
 
 # -- 续租申请 ------------------------------------------------------------------------------
 
@@ -309,13 +302,3 @@ def detail(renewal_id: int):
         next_url=_next_url(renewal),
         event_labels=services.EVENT_LABELS,
     )
-
-
-# -- command line ------------------------------------------------------------------------------
-
-
-@bp.cli.command("notify-window")
-def notify_window_command() -> None:
-    """Post “续约申请已开放” once to each tenant whose renewal window has opened."""
-    run = services.notify_window_openings()
-    click.echo(f"posted {run.posted} message(s); {run.already} already told")

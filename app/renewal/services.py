@@ -13,11 +13,10 @@ phone never overwrite each other.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,7 +35,6 @@ from app.renewal.models import (
     RenewalFile,
     WindowNotice,
 )
-from app.renewal.pdf import DEFAULT_FONT
 from app.renewal.progress import advance
 from app.renewal.rules import MESSAGE_CATEGORY, RENEWAL_STATUS, STALE, RenewalError
 from app.storage import storage
@@ -53,20 +51,6 @@ EVENT_LABELS = {
     "completed": "合同审批通过，续约生效",
     "repriced": "互换后按新房屋重新核定租金",
 }
-
-
-def init_app(app: Flask) -> None:
-    """Defaults for this area's other settings, overridable in config. The policy figures
-    (RENEWAL_WINDOW_DAYS, RENEWAL_TERM_YEARS, RENEWAL_NEW_POLICY_SINCE) are declared in
-    ``app.core.policy_parameters`` and put into the config by the app factory."""
-    defaults = {
-        "RENEWAL_COMMITMENT_SECONDS": 10,  # 阅读承诺书 countdown, enforced here
-        "RENEWAL_CONTRACT_READ_SECONDS": 10,  # reading countdown on the phone before 马上签署
-        "RENEWAL_LESSOR": "九江市住房保障管护中心",
-        "RENEWAL_CONTRACT_FONT": os.environ.get("RENEWAL_CONTRACT_FONT", DEFAULT_FONT),
-    }
-    for key, value in defaults.items():
-        app.config.setdefault(key, value)
 
 
 def config(key: str):

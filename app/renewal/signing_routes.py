@@ -16,6 +16,7 @@ from app.handoff.purposes import RENEWAL_SIGN, set_phone_next
 from app.handoff.rules import is_mobile_user_agent
 from app.handoff.widget import handoff_widget
 from app.htmx import render, see_other, wants_fragment
+from app.inputs import entered
 from app.renewal import application, bp, queries, rules, services, signing
 from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, clauses
 from app.renewal.forms import CommitmentCopyForm, CommitmentReadForm, ConfirmForm
@@ -144,7 +145,7 @@ def commitment_copy(renewal_id: int):
     form = CommitmentCopyForm()
     if form.validate_on_submit():
         try:
-            signing.confirm_commitment(renewal, form.text.data, ip=ip())
+            signing.confirm_commitment(renewal, entered(form.text), ip=ip())
         except RenewalError as error:
             form.text.errors = [error.message]
         else:
@@ -218,9 +219,7 @@ def sign_progress(renewal_id: int):
 # -- the phone: read, draw the signature, sign --------------------------------------------
 
 
-def _phone_guard(renewal: Renewal | None) -> Response | None:
-    if renewal is None:
-        return _grant_missing()
+def _phone_guard(renewal: Renewal) -> Response | None:
     if renewal.signed_at is not None:
         return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))
     if renewal.status_enum is not RenewalStatus.APPROVED:
@@ -238,6 +237,8 @@ def _phone_guard(renewal: Renewal | None) -> Response | None:
 def sign_phone(renewal_id: int):
     """阅读文书: the contract with its reading countdown, then 马上签署."""
     renewal = signer(renewal_id)
+    if renewal is None:
+        return _grant_missing()
     refused = _phone_guard(renewal)
     if refused:
         return refused
@@ -256,6 +257,8 @@ def sign_phone(renewal_id: int):
 @bp.post("/<int:renewal_id>/sign/ready")
 def sign_ready(renewal_id: int):
     renewal = signer(renewal_id)
+    if renewal is None:
+        return _grant_missing()
     refused = _phone_guard(renewal)
     if refused:
         return refused
@@ -283,6 +286,8 @@ def _signature_page(renewal: Renewal, error: str | None = None):
 def signature(renewal_id: int):
     """签字: draw with a finger (or upload a photo of a signature on paper), 保存."""
     renewal = signer(renewal_id)
+    if renewal is None:
+        return _grant_missing()
     refused = _phone_guard(renewal)
     if refused:
         return refused
@@ -313,7 +318,9 @@ def signature(renewal_id: int):
 def sign_submit(renewal_id: int):
     """马上签署 (after saving the signature): the signed contract is generated and kept."""
     renewal = signer(renewal_id)
-    if renewal is not None and renewal.signed_at is not None:
+    if renewal is None:
+        return _grant_missing()
+    if renewal.signed_at is not None:
         flash("合同已签署，无需重复签署。", "info")
         return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))
     refused = _phone_guard(renewal)

@@ -7,18 +7,19 @@ import io
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, request, send_file, url_for
+from flask import Blueprint, abort, flash, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.masking import mask_name
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.home.queues import Queue, QueueCount, register_queue
 from app.housing import violations as lease_violations
 from app.housing.models import Lease, LeaseViolation
 from app.htmx import render, see_other
+from app.inputs import entered
 from app.renewal import income_check as income_checks
 from app.renewal import services
 from app.renewal.forms import (
@@ -53,7 +54,7 @@ PAGE_SIZE = 50
 @bp.before_request
 def require_staff():
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if not current_user.is_staff:
         abort(403)
     return None
@@ -275,7 +276,7 @@ def violations(lease_id: int):
     form = ViolationForm()
     if form.validate_on_submit():
         lease_violations.record_violation(
-            lease, current_user, kind=form.kind.data, detail=form.detail.data, ip=_ip()
+            lease, current_user, kind=form.kind.data, detail=entered(form.detail), ip=_ip()
         )
         flash("已登记违规，整改前该承租人不能续约", "success")
         return see_other(url_for("renewal_staff.violations", lease_id=lease.id))
@@ -307,7 +308,7 @@ def resolve(violation_id: int):
     form = ResolveForm()
     if form.validate_on_submit():
         lease_violations.resolve_violation(
-            violation, current_user, resolution=form.resolution.data, ip=_ip()
+            violation, current_user, resolution=entered(form.resolution), ip=_ip()
         )
         flash("已登记整改完成", "success")
     else:
@@ -349,7 +350,7 @@ def check(check_id: int):
                 found,
                 current_user,
                 passed=form.result.data == "passed",
-                report_number=form.report_number.data.strip(),
+                report_number=entered(form.report_number).strip(),
                 note=form.note.data or "",
                 ip=_ip(),
             )

@@ -62,7 +62,7 @@ def follow_move(lease: Lease, actor_id: int) -> Renewal | None:
     renewal.monthly_rent_fen = prices.monthly_rent_fen
     renewal.property_fee_fen = prices.property_fee_fen
     renewal.monthly_subsidy_fen = prices.monthly_subsidy_fen
-    unit = db.session.get(Unit, lease.unit_id)  # ``lease.unit`` may still be the old one
+    unit = db.session.get_one(Unit, lease.unit_id)  # ``lease.unit`` may still be the old one
     summary = (
         f"新房屋 {unit.address}：月租金{format_yuan(prices.monthly_rent_fen)}，"
         f"物业费{format_yuan(prices.property_fee_fen)}/月，"

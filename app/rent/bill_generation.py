@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import today_in_china, utcnow
-from app.extensions import db
+from app.extensions import Model, db
 from app.housing.models import Lease, LeaseStatus
 from app.rent.billing import Period, TermPrice, monthly_charge
 from app.rent.models import Bill, BillStatus
@@ -64,7 +64,7 @@ def build_bill(lease: Lease, period: Period, *, now: datetime | None = None) -> 
     )
 
 
-def insert_once(bill: Bill) -> bool:
+def insert_once(bill: Model) -> bool:
     """Insert in a savepoint; False when (lease, period) exists already (maybe just now,
     by a concurrent run): the unique constraint decides, not an earlier read."""
     try:
@@ -119,9 +119,10 @@ def issue_advance_bills(lease: Lease, months: int, today: date | None = None) ->
             if fresh is None:
                 break
             if not insert_once(fresh):
-                fresh = db.session.scalar(
+                # The unique constraint refused it: the row is there now.
+                fresh = db.session.scalars(
                     select(Bill).where(Bill.lease_id == lease.id, Bill.period == str(period))
-                )
+                ).one()
             existing = fresh
         bills.append(existing)
     db.session.commit()

@@ -1,7 +1,7 @@
 """Billing periods, due dates and the monthly charge. Pure module, no Flask.
 
 Policy: the bill for a month is issued on the 1st and due on day ``RENT_DUE_DAY`` of the
-same month (declared with its default in ``app.core.policy_parameters``). A month the lease covers only in part is
+same month (declared with its default in ``app.config.policy``). A month the lease covers only in part is
 charged pro rata by days, rounded half up to the fen; when a renewal changes the price in
 the middle of a month, each term is charged for its own days.
 """
@@ -27,7 +27,7 @@ class Period:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> Period:
+    def parse(cls, text: object) -> Period:
         match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise PeriodError("账期格式应为 YYYY-MM，例如 2026-12")

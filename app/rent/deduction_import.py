@@ -14,7 +14,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import today_in_china, utcnow
 from app.core.money import format_yuan
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.housing.models import Lease
 from app.messages.services import post_message
 from app.rent import deductions
@@ -230,13 +230,13 @@ def apply_deduction_import(
     if not preview.ok:
         return preview
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(DeductionImport)
         .where(DeductionImport.id == upload.id, DeductionImport.applied_at.is_(None))
         .values(applied_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         db.session.rollback()
         raise ImportAlreadyApplied
     context = _row_context(preview.rows)
@@ -269,32 +269,40 @@ def _apply_row(
     now: datetime,
 ) -> None:
     # Only rows without errors get here: every field below has been parsed.
+    period, deducted_on, amount_fen, outcome = (
+        row.period,
+        row.deducted_on,
+        row.amount_fen,
+        row.outcome,
+    )
+    if period is None or deducted_on is None or amount_fen is None or outcome is None:
+        raise ValueError(f"line {row.line} was not parsed and cannot be applied")
     lease = context.leases[row.contract_number]
-    key = (lease.id, str(row.period))
+    key = (lease.id, str(period))
     bill = context.bills[key]
     result = context.results.get(key) or DeductionResult(lease_id=lease.id, period=key[1])
     result.bill_id = bill.id
-    result.outcome = row.outcome
-    result.amount_fen = row.amount_fen
-    result.deducted_on = row.deducted_on
+    result.outcome = outcome
+    result.amount_fen = amount_fen
+    result.deducted_on = deducted_on
     result.reason = row.reason or None
     result.bank_reference = row.bank_reference or None
     result.import_id = upload.id
     db.session.add(result)
-    if row.outcome is DeductionOutcome.FAILED:
+    if outcome is DeductionOutcome.FAILED:
         post_message(
             lease.tenant_id,
             category=MESSAGE_CATEGORY,
-            title=f"银行代扣未成功：{row.period.label}",
+            title=f"银行代扣未成功：{period.label}",
             body=(
-                f"您 {row.period.label} 的租金银行代扣未成功（{row.reason}）。"
+                f"您 {period.label} 的租金银行代扣未成功（{row.reason}）。"
                 "请在“租金缴纳”中在线缴纳，或到小区服务站缴纳；逾期将按规定计收滞纳金。"
             ),
             link="/rent/",
         )
         return
-    view = view_bill(bill, row.deducted_on, late_fee_policy())
-    paid_at = china_day_start(row.deducted_on) if row.deducted_on < today_in_china() else now
+    view = view_bill(bill, deducted_on, late_fee_policy())
+    paid_at = china_day_start(deducted_on) if deducted_on < today_in_china() else now
     payment = paid_payment(
         lease, PaymentChannel.BANK_DEDUCTION, [view], row.bank_reference, paid_at, staff.id
     )

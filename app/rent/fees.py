@@ -1,7 +1,7 @@
 """Late fees (滞纳金). Pure module, no Flask.
 
 The figures are ``RENT_LATE_FEE_DAILY_RATE`` and ``RENT_GRACE_DAYS``, declared with their
-defaults and sources in ``app.core.policy_parameters``:
+defaults and sources in ``app.config.policy``:
 
 * a bill is overdue from the day after its due date;
 * no fee is charged for the first ``grace_days`` overdue days;
@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from app.core import policy_parameters
+from app.config import policy as policy_parameters
 
 _MAX_DAILY_RATE = Decimal("0.01")
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.core.clock import today_in_china
@@ -21,6 +22,9 @@ _KEY = re.compile(r"^[0-9a-f]{32}$")
 class BillChoiceField(SelectMultipleField):
     """Bill ids chosen with checkboxes; ``choices`` (oldest first) are set by the view."""
 
+    choices: list[tuple[int, str]] | None
+    data: list[int] | None
+
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
             self.data = [coerce_id(value) for value in valuelist]
@@ -28,13 +32,15 @@ class BillChoiceField(SelectMultipleField):
             self.data = []
             raise ValueError("所选账单无效，请刷新页面后重新选择") from error
 
-    def pre_validate(self, form: AppForm) -> None:
+    def pre_validate(self, form: BaseForm) -> None:
         # Oldest-first and membership are checked together in validate_bill.
         pass
 
 
 def _check_oldest_first(field: BillChoiceField) -> None:
-    problem = oldest_first_problem([value for value, _label in field.choices or []], field.data)
+    problem = oldest_first_problem(
+        [value for value, _label in field.choices or []], field.data or []
+    )
     if problem:
         raise ValidationError(problem)
 
@@ -66,6 +72,8 @@ class ConfirmPaymentForm(AppForm):
 
 
 class CountField(SelectField):
+    choices: list[tuple[int, str]] | None
+
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
             return
@@ -101,7 +109,7 @@ class OfflinePaymentForm(AppForm):
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
 
-    def validate_bill_count(self, field: SelectField) -> None:
+    def validate_bill_count(self, field: CountField) -> None:
         if field.data not in [value for value, _label in field.choices or []]:
             raise ValidationError("请选择缴纳期数")
 
@@ -121,7 +129,7 @@ class OfflinePaymentForm(AppForm):
 
     @property
     def paid_on_date(self) -> date:
-        return parse_date(self.paid_on.data)
+        return parse_date(self.paid_on.data or "")
 
     @property
     def amount_fen(self) -> int:

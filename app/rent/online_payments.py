@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -34,8 +34,10 @@ from app.rent.payments import (
     HttpTransport,
     InlineTransport,
     NotificationError,
+    NotificationHeaders,
     Order,
     SandboxProvider,
+    Transport,
 )
 from app.rent.policy import late_fee_policy, payment_ttl, setting
 from app.rent.settlement import (
@@ -53,10 +55,11 @@ log = logging.getLogger(__name__)
 
 def payment_provider() -> SandboxProvider:
     """The configured provider (``RENT_PAYMENT_PROVIDER``; only ``sandbox`` exists here)."""
-    name = setting("RENT_PAYMENT_PROVIDER", "sandbox")
+    name = setting("RENT_PAYMENT_PROVIDER")
     if name != "sandbox":
         raise RuntimeError(f"unknown RENT_PAYMENT_PROVIDER {name!r}")
-    delivery = setting("RENT_SANDBOX_DELIVERY", "http")
+    delivery = setting("RENT_SANDBOX_DELIVERY")
+    transport: Transport
     if delivery == "inline":
         transport = InlineTransport(lambda body, headers: receive_notification(body, headers))
     elif delivery == "http":
@@ -264,7 +267,7 @@ class NotificationOutcome:
 
 
 def receive_notification(
-    body: bytes, headers: Mapping[str, str], *, ip: str | None = None
+    body: bytes, headers: NotificationHeaders, *, ip: str | None = None
 ) -> NotificationOutcome:
     """Handle a provider's asynchronous notification: the only thing that marks an online
     payment paid. Untrusted or inconsistent notifications are rejected and audited;

@@ -74,6 +74,12 @@ class Notification:
     paid_at: str
 
 
+class NotificationHeaders(Protocol):
+    """A notification's headers: a dict, or the request's (case-insensitive) ``Headers``."""
+
+    def get(self, key: str, default: str, /) -> str: ...
+
+
 class Transport(Protocol):
     def deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None: ...
 
@@ -86,7 +92,7 @@ class PaymentProvider(Protocol):
         ...
 
     def parse_notification(
-        self, body: bytes, headers: Mapping[str, str], now: datetime
+        self, body: bytes, headers: NotificationHeaders, now: datetime
     ) -> Notification:
         """Verify and decode a notification; raise ``NotificationError`` if untrustworthy."""
         ...
@@ -132,7 +138,7 @@ class SandboxProvider:
         return url_for_checkout(token)
 
     def parse_notification(
-        self, body: bytes, headers: Mapping[str, str], now: datetime
+        self, body: bytes, headers: NotificationHeaders, now: datetime
     ) -> Notification:
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         signature = headers.get(SIGNATURE_HEADER, "")

@@ -1,19 +1,18 @@
 """Rent policy in force: settings and policy figures (due day, late fees, arrears
 thresholds, how long an online order stays open), and who gets the subsidy paid out.
 
-Policy figures are declared with their defaults in ``app.core.policy_parameters``; the
+Policy figures are declared with their defaults in ``app.config.policy``; the
 money rules themselves live in the pure modules ``billing`` and ``fees``.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 
-from app.core import policy_parameters
+from app.config import policy as policy_parameters
 from app.housing.models import GuaranteeType, Lease
 from app.rent.fees import LateFeePolicy
 from app.rent.models import NoticeKind
@@ -21,20 +20,14 @@ from app.rent.models import NoticeKind
 MESSAGE_CATEGORY = "租金"
 
 
-DEFAULT_PAYMENT_TTL_MINUTES = 30
-
-
-def setting(name: str, default: Any = None) -> Any:
-    """A rent setting that is not a policy figure (payment provider ...): the app config
-    first (tests, ``create_app`` overrides), else the environment variable of the same
-    name, else ``default``. Policy figures come from ``policy_figure``."""
-    if name in current_app.config:
-        return current_app.config[name]
-    return os.environ.get(name, default)
+def setting(name: str) -> Any:
+    """A rent setting that is not a policy figure (payment provider ...), declared in
+    ``app/config/settings.py``. Policy figures come from ``policy_figure``."""
+    return current_app.config[name]
 
 
 def policy_figure(key: str) -> Any:
-    """A figure of ``app.core.policy_parameters`` in force (config, environment, default)."""
+    """A figure of ``app.config.policy`` in force (config, environment, default)."""
     return policy_parameters.value(current_app.config, key)
 
 
@@ -60,7 +53,7 @@ def reclaim_months() -> int:
 
 
 def payment_ttl() -> timedelta:
-    minutes = setting("RENT_PAYMENT_TTL_MINUTES", DEFAULT_PAYMENT_TTL_MINUTES)
+    minutes = setting("RENT_PAYMENT_TTL_MINUTES")
     return timedelta(minutes=int(minutes))
 
 

@@ -36,7 +36,7 @@ def index():
         "rent/index.html",
         title="租金缴纳",
         summary=summary,
-        subsidy_paid_out=bool(lease) and subsidy_paid_out(lease),
+        subsidy_paid_out=lease is not None and subsidy_paid_out(lease),
     )
 
 
@@ -137,7 +137,7 @@ def pay_confirm():
     form.bill.choices = [(view.bill.id, view.bill.period_label) for view in views]
     if not form.validate():
         return _render_selection(form, views, form.bill.data or [])
-    chosen = views[: len(set(form.bill.data))]
+    chosen = views[: len(set(form.bill.data or []))]
     return render(
         "rent/confirm.html",
         title="确认缴费",
@@ -165,7 +165,7 @@ def pay_start():
         return _render_selection(form, views, form.bill.data or [])
     try:
         payment = existing or online_payments.start_online_payment(
-            current_user, form.bill.data, form.idempotency_key.data
+            current_user, form.bill.data or [], form.idempotency_key.data or ""
         )
     except PaymentError as error:
         flash(error.message, "error")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from app.auth.roles import Role
 from app.core.clock import today_in_china
 from app.core.money import format_yuan
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.htmx import render, see_other
 from app.inputs import arg_page
 from app.rent import staff_services, standing
@@ -33,7 +33,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 @bp.before_request
 def require_lease_manager():
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if current_user.role_enum not in STAFF_ROLES:
         abort(403)
     return None
@@ -75,7 +75,7 @@ def lease(lease_id: int):
                 current_user,
                 found,
                 bill_count=form.bill_count.data,
-                receipt_number=form.receipt_number.data,
+                receipt_number=form.receipt_number.data or "",
                 paid_on=form.paid_on_date,
                 amount_fen=form.amount_fen,
                 ip=request.remote_addr,

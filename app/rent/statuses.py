@@ -5,9 +5,13 @@ compare-and-set (``change_where``), so of two concurrent settlements exactly one
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from app.auth.roles import Role
 from app.core.transitions import OWNER, SYSTEM, Table, move
+
+if TYPE_CHECKING:
+    from app.rent.models import Payment
 
 
 class BillStatus(StrEnum):
@@ -40,7 +44,7 @@ class PaymentError(Exception):
     """A payment that cannot be made; the message is for people. ``payment`` is an
     unfinished payment that blocks this one, when that is the reason."""
 
-    def __init__(self, message: str, payment: object | None = None) -> None:
+    def __init__(self, message: str, payment: Payment | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.payment = payment

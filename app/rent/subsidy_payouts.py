@@ -35,11 +35,12 @@ def record_subsidy_payout(
         account_last4=last4[-4:],
     )
     if not insert_once(payout):
-        payout = db.session.scalar(
+        # The unique constraint refused it: the row is there now.
+        payout = db.session.scalars(
             select(SubsidyPayout).where(
                 SubsidyPayout.lease_id == lease.id, SubsidyPayout.period == str(period)
             )
-        )
+        ).one()
     db.session.commit()
     return payout
 

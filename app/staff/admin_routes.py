@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask import (
     Response,
     abort,
@@ -11,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -19,7 +20,7 @@ from app.core import clock
 from app.core.numbers import int_or_none
 from app.housing.services import districts
 from app.htmx import render, see_other
-from app.inputs import MAX_ID, arg_page
+from app.inputs import MAX_ID, SelectChoice, arg_page, entered
 from app.staff import accounts, audit_log, bp
 from app.staff.access import client_ip, roles
 from app.staff.forms import (
@@ -37,6 +38,15 @@ def _scope_choices(form: StaffAccountForm) -> None:
     form.street_id.choices = [SelectChoice("", "不限")] + [
         SelectChoice(str(s.id), f"{d.name} · {s.name}") for d in all_districts for s in d.streets
     ]
+
+
+class _Scope(TypedDict):
+    """What both account services take besides the account: role, scope, the admin's IP."""
+
+    role: Role
+    district_id: int | None
+    street_id: int | None
+    ip: str | None
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -86,7 +96,7 @@ def _account_form(account: User | None):
         form.district_id.data = str(account.district_id or "")
         form.street_id.data = str(account.street_id or "")
     if form.validate_on_submit():
-        scope = {
+        scope: _Scope = {
             "role": Role(form.role.data),
             "district_id": _int_or_none(form.district_id.data),
             "street_id": _int_or_none(form.street_id.data),
@@ -94,8 +104,12 @@ def _account_form(account: User | None):
         }
         try:
             if account is None:
+                # validated: DataRequired (phone) and validate_password (refuses "")
                 accounts.create_staff_account(
-                    current_user, phone=form.phone.data, password=form.password.data, **scope
+                    current_user,
+                    phone=entered(form.phone),
+                    password=entered(form.password),
+                    **scope,
                 )
             else:
                 accounts.update_staff_account(current_user, account, **scope)

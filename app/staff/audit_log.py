@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 
 from app.audit.models import AuditEvent
 from app.audit.services import record
@@ -57,7 +57,7 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _query(filters: AuditFilters) -> Select:
+def _query(filters: AuditFilters) -> Select[AuditEvent, str, str]:
     query = select(AuditEvent, User.phone, User.role).outerjoin(
         User, User.id == AuditEvent.actor_id
     )
@@ -79,7 +79,7 @@ def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time()) - timedelta(hours=8)
 
 
-def audit_page(filters: AuditFilters) -> tuple[list, int, int]:
+def audit_page(filters: AuditFilters) -> tuple[Sequence[Row[AuditEvent, str, str]], int, int]:
     query = _query(filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))

@@ -3,6 +3,8 @@ a page someone else has meanwhile changed is refused instead of silently applied
 
 from __future__ import annotations
 
+from typing import cast
+
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -12,7 +14,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.apply.certification import CIVIL_CONCLUSIONS
@@ -20,7 +21,7 @@ from app.auth.passwords import password_problem
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.auth.roles import Role
 from app.core.numbers import int_or_none
-from app.inputs import MAX_ID, AppForm, IdListField
+from app.inputs import MAX_ID, AppForm, IdListField, SelectChoice
 
 REASON_HINT = "申请人会在消息和“我的申请”中看到，请写清依据和需要怎么做"
 
@@ -58,7 +59,9 @@ class CorrectionForm(ActionForm):
     )
 
     def all_items(self) -> list[str]:
-        labels = {choice.value: choice.label for choice in self.items.choices}
+        # The view sets SelectChoice options; the stubs type choices as tuples.
+        choices = cast("list[SelectChoice]", self.items.choices)
+        labels = {choice.value: choice.label for choice in choices}
         chosen = [labels[key] for key in self.items.data or []]
         typed = [line.strip() for line in (self.other_items.data or "").splitlines()]
         return chosen + [line for line in typed if line]

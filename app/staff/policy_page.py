@@ -1,6 +1,6 @@
 """政策参数: every policy figure in force, with its source, for any staff role (read-only).
 
-The figures come from ``app.core.policy_parameters`` (value from ``app.config``), the
+The figures come from ``app.config.policy`` (value from ``app.config``), the
 eligibility thresholds from the loaded eligibility policy with the clause of the check
 that applies each one. Attached to the staff blueprint, so its sign-in check applies.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 
-from app.core.policy_parameters import PARAMETERS, Area, Parameter
+from app.config.policy import PARAMETERS, Area, Parameter
 from app.eligibility.policy import GONGZU, LIANZU, Policy, format_number, load_policy, months_text
 from app.htmx import render
 from app.staff import bp

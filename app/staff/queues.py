@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import defer
 
 from app.apply import scope, workflow
@@ -101,7 +101,7 @@ def status_label(status: str, track: workflow.Track) -> str:
     return ApplicationStatus(status).label
 
 
-def _open_objection_counts() -> Select:
+def _open_objection_counts() -> Subquery:
     return (
         select(Objection.application_id, func.count(Objection.id).label("n"))
         .join(PublicityRound, PublicityRound.id == Objection.round_id)
@@ -117,7 +117,10 @@ def _search(query: Select, q: str) -> Select:
     from app.auth.services import vault
 
     like = f"%{q}%"
-    conditions = [Application.reference.ilike(like), User.real_name.ilike(like)]
+    conditions: list[ColumnElement[bool]] = [
+        Application.reference.ilike(like),
+        User.real_name.ilike(like),
+    ]
     if len(q) == 18:
         conditions.append(User.id_number_digest == vault().digest(f"id:{q.upper()}"))
     return query.where(or_(*conditions))

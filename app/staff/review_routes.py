@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from app.apply import certification, due_dates, review, review_reads, workflow
 from app.apply.materials import required_materials
@@ -35,6 +34,7 @@ from app.core import clock
 from app.core.masking import mask_phone
 from app.core.workdays import CalendarNotCovered
 from app.htmx import render, see_other
+from app.inputs import SelectChoice, entered
 from app.staff import bp, queues
 from app.staff.access import client_ip, roles
 from app.staff.forms import (
@@ -137,6 +137,7 @@ def bulk_publicity():
         return see_other(_safe_back(back))
     if not form.validate_on_submit() or request.form.get("confirm") != "yes":
         today = clock.today_in_china()
+        problem: str | None
         try:
             period = workflow.publicity_period(today, review_policy())
         except CalendarNotCovered as missing:
@@ -284,7 +285,7 @@ def act(application_id: int, action: str):
     refusal = _refusal(transition)
     if request.method == "GET":
         form.version.data = str(found.version)
-    elif refusal is None and form.validate_on_submit():
+    elif transition is not None and refusal is None and form.validate_on_submit():
         try:
             _perform(found, action, form)
         except ReviewError as error:
@@ -401,7 +402,7 @@ def objection(objection_id: int):
                 found,
                 current_user,
                 upheld=form.decision.data == "upheld",
-                resolution=form.resolution.data,
+                resolution=entered(form.resolution),
                 ip=client_ip(),
             )
         except ReviewError as error:

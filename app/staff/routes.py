@@ -7,11 +7,12 @@ the role (``access.roles``). The 工作台 is here; the application review's pag
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 
 from app.apply.scope import missing_scope
 from app.core import clock
+from app.extensions import login_manager
 from app.home.queues import queues_for
 from app.htmx import render
 from app.staff import admin_routes as _admin_routes  # noqa: F401  (accounts, audit log)
@@ -24,7 +25,7 @@ from app.staff import review_routes as _review_routes  # noqa: F401  (申请审�
 @bp.before_request
 def require_staff():
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if not current_user.is_staff:
         abort(403)
     return None

@@ -56,8 +56,12 @@ class SwapApplication(TimestampMixin, Model):
     def party_of(self, user_id: int) -> SwapApplicationParty | None:
         return next((p for p in self.parties if p.tenant_id == user_id), None)
 
-    def other_party(self, user_id: int) -> SwapApplicationParty | None:
-        return next((p for p in self.parties if p.tenant_id != user_id), None)
+    def other_party(self, user_id: int) -> SwapApplicationParty:
+        """The party who is not ``user_id``: an application always has two."""
+        for party in self.parties:
+            if party.tenant_id != user_id:
+                return party
+        raise LookupError(f"swap application {self.id} has no party besides user {user_id}")
 
 
 class SwapApplicationParty(Model):

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.housing.models import Unit
 from app.htmx import render, see_other
+from app.inputs import entered
 from app.swap import application_steps, applications, bp, listings
 from app.swap.conversation_routes import own_request_or_404
 from app.swap.forms import ConfirmForm, ProofForm, ReasonForm, SignForm
@@ -82,7 +83,7 @@ def save_reason(application_id: int):
     if form.validate_on_submit():
         try:
             application_steps.save_reason(
-                found, current_user, form.reason_category.data, form.reason_text.data
+                found, current_user, form.reason_category.data, entered(form.reason_text)
             )
         except SwapError as error:
             form.form_errors.extend(error.messages)
@@ -141,7 +142,9 @@ def sign(application_id: int):
     form = SignForm()
     if form.validate_on_submit():
         try:
-            application_steps.sign(found, current_user, form.password.data, ip=request.remote_addr)
+            application_steps.sign(
+                found, current_user, entered(form.password), ip=request.remote_addr
+            )
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:

@@ -206,7 +206,7 @@ def issue_prepayment(application: SwapApplication, user: User) -> list[Bill]:
     party = _party_for(application, user)
     _require_step(party, Step.PREPAY)
     _require_eligible(user)
-    lease = db.session.get(Lease, party.lease_id)
+    lease = db.session.get_one(Lease, party.lease_id)
     bills = issue_advance_bills(lease, prepay_months())
     if not bills:
         raise SwapError("您的租约剩余期限不足一个月，无法预缴租金，请先办理续约。")

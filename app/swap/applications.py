@@ -189,7 +189,7 @@ def review_of(application: SwapApplication) -> list[PartyReview]:
     reviews = []
     for party in application.parties:
         standing, _lease = standing_of(party.tenant_id)
-        lease = db.session.get(Lease, party.lease_id)
+        lease = db.session.get_one(Lease, party.lease_id)
         problems = [blocker.message for blocker in own_blockers(standing)]
         renewal_refusal = move_refusal(lease)
         if renewal_refusal:
@@ -197,10 +197,10 @@ def review_of(application: SwapApplication) -> list[PartyReview]:
         reviews.append(
             PartyReview(
                 party=party,
-                tenant=db.session.get(User, party.tenant_id),
+                tenant=db.session.get_one(User, party.tenant_id),
                 lease=lease,
-                from_unit=db.session.get(Unit, party.from_unit_id),
-                to_unit=db.session.get(Unit, party.to_unit_id),
+                from_unit=db.session.get_one(Unit, party.from_unit_id),
+                to_unit=db.session.get_one(Unit, party.to_unit_id),
                 progress=progress_of(party),
                 bills=prepay_bills(party),
                 problems=problems,

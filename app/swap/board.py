@@ -273,7 +273,7 @@ def board_page(
                 case((SwapListing.place_text.like(f"%{_escape_like(w)}%", escape="\\"), 1), else_=0)
                 for w in filters.keywords
             ]
-            total_hits = hits[0]
+            total_hits: ColumnElement[int] = hits[0]
             for hit in hits[1:]:
                 total_hits = total_hits + hit
             order.append(total_hits.desc())

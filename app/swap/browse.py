@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
 
@@ -100,11 +101,12 @@ class BrowseFilters:
     def with_page(self, page: int) -> BrowseFilters:
         return replace(self, page=page)
 
-    def args(self, **changes: object) -> dict[str, object]:
-        """Query arguments for a link to these filters with ``changes``; defaults left out."""
+    def args(self, **changes: object) -> dict[str, Any]:
+        """Query arguments for a link to these filters with ``changes``; defaults left out.
+        Typed as ``url_for``'s ``**values`` (``Any``), the only place they go."""
         values = {**asdict(self), **changes}
         defaults = asdict(BrowseFilters())
-        result: dict[str, object] = {}
+        result: dict[str, Any] = {}
         for key, value in values.items():
             if value == defaults[key] or value is None or value == "":
                 continue

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.htmx import render, see_other, wants_fragment
+from app.inputs import entered
 from app.swap import applications, blocks, board, bp, requests
 from app.swap.forms import ConfirmForm, MessageForm
 from app.swap.models import RequestStatus
@@ -96,7 +97,7 @@ def send_message(request_id: int):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            requests.send_message(found, current_user, form.body.data)
+            requests.send_message(found, current_user, entered(form.body))
         except SwapError as error:
             form.body.errors = [*form.body.errors, *error.messages]
         else:

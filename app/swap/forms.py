@@ -12,10 +12,9 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.inputs import AppForm, IdListField, WholeNumberField
+from app.inputs import AppForm, IdListField, SelectChoice, WholeNumberField
 from app.swap.models import REASON_LABELS, ReportReason
 from app.swap.rules import message_problem
 

@@ -87,7 +87,7 @@ def listing_by_id(listing_id: int) -> SwapListing | None:
 
 
 def _lease_home(lease: Lease) -> tuple[Unit, Building, Community, Street, District]:
-    unit = db.session.get(Unit, lease.unit_id)
+    unit = db.session.get_one(Unit, lease.unit_id)
     building = unit.building
     community = building.community
     street = community.street

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from app.core.clock import utcnow
 from app.extensions import db
-from app.housing.models import Unit
+from app.housing.models import Lease, Unit
 from app.housing.services import active_lease_for
 from app.htmx import render, see_other
+from app.inputs import SelectChoice, entered
 from app.swap import applications, blocks, board, bp, listings, requests, tenant_standing
 from app.swap.forms import ConfirmForm, ListingForm, PhotoForm
 from app.swap.listings import WishInput
@@ -34,8 +34,8 @@ def mine():
         back_url=url_for("swap.index"),
         listing=listing_found,
         card=board.cards_for([listing_found], current_user.id)[0] if listing_found else None,
-        on_board=bool(listing_found) and board.is_on_board(listing_found, now),
-        renewable=bool(listing_found)
+        on_board=listing_found is not None and board.is_on_board(listing_found, now),
+        renewable=listing_found is not None
         and listing_found.is_live
         and can_renew(listing_found.expires_at, now),
         days_left=days_left(listing_found.expires_at, now) if listing_found else 0,
@@ -52,13 +52,13 @@ def mine():
     )
 
 
-def _unit_addresses(lease) -> dict[int, str]:
+def _unit_addresses(lease: Lease | None) -> dict[int, str]:
     if lease is None:
         return {}
     ids = {lease.unit_id}
     for move in applications.lease_moves(lease.id):
         ids |= {move.from_unit_id, move.to_unit_id}
-    return {unit_id: db.session.get(Unit, unit_id).address for unit_id in ids}
+    return {unit_id: db.session.get_one(Unit, unit_id).address for unit_id in ids}
 
 
 def _wishes_from(form: ListingForm) -> WishInput:
@@ -70,7 +70,7 @@ def _wishes_from(form: ListingForm) -> WishInput:
         floor_max=form.floor_max.data,
         needs_lift=bool(form.needs_lift.data),
         reason_category=form.reason_category.data,
-        description=form.description.data,
+        description=entered(form.description),
     )
 
 

@@ -227,7 +227,7 @@ def contact_of(request: SwapRequest, viewer_id: int) -> Contact | None:
     """The other tenant's contact details, only once the request has been accepted."""
     if request.status != RequestStatus.ACCEPTED:
         return None
-    other = db.session.get(User, request.other_tenant_id(viewer_id))
-    lease = active_lease_for(other.id) if other else None
-    address = db.session.get(Unit, lease.unit_id).address if lease else ""
+    other = db.session.get_one(User, request.other_tenant_id(viewer_id))
+    lease = active_lease_for(other.id)
+    address = db.session.get_one(Unit, lease.unit_id).address if lease else ""
     return Contact(name=other.real_name or "", phone=other.phone, address=address)

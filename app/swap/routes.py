@@ -17,7 +17,7 @@ import app.swap.cards  # noqa: F401 - registers the home card
 from app.extensions import db
 from app.housing.models import Community, District, Street
 from app.htmx import render, see_other, wants_fragment
-from app.inputs import arg_page
+from app.inputs import arg_page, entered
 from app.storage import storage
 from app.swap import (
     blocks,
@@ -194,7 +194,7 @@ def send_request(listing_id: int):
     form = RequestForm()
     if form.validate_on_submit():
         try:
-            sent = requests.send_request(current_user, found, form.message.data)
+            sent = requests.send_request(current_user, found, entered(form.message))
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:
@@ -239,7 +239,9 @@ def file_report(found: SwapListing, conversation=None):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            moderation.report(current_user, found, form.reason.data, form.detail.data, conversation)
+            moderation.report(
+                current_user, found, form.reason.data, entered(form.detail), conversation
+            )
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:

@@ -25,7 +25,7 @@ LISTING_DAYS = 60
 RENEW_WINDOW_DAYS = 7
 MAX_PHOTOS = 6
 MAX_PROOF_FILES = 6
-# The months of rent pre-paid before a swap: SWAP_PREPAY_MONTHS (app.core.policy_parameters).
+# The months of rent pre-paid before a swap: SWAP_PREPAY_MONTHS (app.config.policy).
 
 
 # --- listings ---------------------------------------------------------------------------

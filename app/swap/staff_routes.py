@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.home.queues import Queue, QueueCount, register_queue
 from app.htmx import render, see_other
+from app.inputs import entered
 from app.swap import application_steps, applications, board, listings, moderation, requests
 from app.swap.application_models import SwapApplication
 from app.swap.forms import ConfirmForm, RefuseForm, ReportDecisionForm
@@ -61,7 +62,7 @@ register_queue(
 @bp.before_request
 def require_lease_manager():
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if current_user.role_enum not in STAFF_ROLES:
         abort(403)
     return None
@@ -131,7 +132,7 @@ def refuse(application_id: int):
     form = RefuseForm()
     if form.validate_on_submit():
         try:
-            applications.refuse(found, current_user, form.reason.data, ip=request.remote_addr)
+            applications.refuse(found, current_user, entered(form.reason), ip=request.remote_addr)
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:
@@ -170,7 +171,7 @@ def report(report_id: int):
                 current_user,
                 found,
                 uphold=form.decision.data == "uphold",
-                note=form.note.data,
+                note=entered(form.note),
                 ip=request.remote_addr,
             )
         except SwapError as error:
@@ -179,6 +180,8 @@ def report(report_id: int):
             flash("举报已处理", "success")
             return see_other(url_for("swap_staff.reports"))
     listing = listings.listing_by_id(found.listing_id)
+    if listing is None:
+        abort(404)
     reporter = db.session.get(User, found.reporter_id)
     return render(
         "swap/staff/report.html",

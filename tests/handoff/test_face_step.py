@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.config import ProductionConfig
 from app.core.clock import utcnow
 from app.extensions import db
 from app.handoff.face import DemoFaceProvider, FaceProviderRefused, LocalFaceProvider
@@ -202,8 +201,8 @@ def test_demo_provider_must_be_switched_on_and_never_in_production(monkeypatch, 
             }
         )
     # The real production settings, with the provider asked for through the environment.
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "production-test-key")
-    monkeypatch.setattr(ProductionConfig, "RATELIMIT_ALLOW_MEMORY", True)
+    monkeypatch.setenv("SECRET_KEY", "production-test-key")
+    monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
     monkeypatch.setenv("FACE_PROVIDER", "demo")
     with pytest.raises(FaceProviderRefused, match="refused in production"):
         create_app("production")

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from app.auth.roles import Role
-from app.core.policy_parameters import PARAMETERS, UNCONFIRMED
+from app.config.policy import PARAMETERS, UNCONFIRMED
 from app.eligibility.policy import Thresholds, load_policy
 from app.staff.policy_page import THRESHOLD_ROWS
 from tests.conftest import login, page_text

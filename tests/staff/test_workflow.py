@@ -38,7 +38,7 @@ from app.apply.workflow import (
     rounds_for,
 )
 from app.auth.roles import Role
-from app.core.policy_parameters import ReviewPath
+from app.config.policy import ReviewPath
 
 G, L = Track.ONE_ROUND, Track.THREE_ROUNDS  # 一榜+结果公示 (001); 三榜 (002)
 BOTH = (G, L)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.core.policy_parameters import default
+from app.config.policy import default
 from app.extensions import db
 from app.housing.models import Lease, LeaseUnitChange
 from app.messages.models import Message

@@ -12,11 +12,11 @@ from app.apply.publicity.forms import ObjectionForm
 from app.core import clock
 from app.extensions import limiter
 from app.htmx import render, see_other
-from app.inputs import arg_page
+from app.inputs import arg_page, entered
 
 
 def _objection_rate_limit() -> str:
-    return current_app.config.get("OBJECTION_RATE_LIMIT", "5 per hour")
+    return current_app.config["OBJECTION_RATE_LIMIT"]
 
 
 @bp.get("/publicity/")
@@ -47,12 +47,10 @@ def objection(round_id: int):
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
+        name, phone = entered(form.contact_name), entered(form.contact_phone)
+        content = entered(form.content)
         services.submit_objection(
-            publicity,
-            name=form.contact_name.data,
-            phone=form.contact_phone.data,
-            content=form.content.data.strip(),
-            ip=request.remote_addr,
+            publicity, name=name, phone=phone, content=content.strip(), ip=request.remote_addr
         )
         flash("异议已提交，受理单位将核实处理，必要时通过您留的电话联系您", "success")
         return see_other(url_for("publicity.index"))
@@ -101,7 +99,7 @@ def verify(token: str):
         title="资格证明核验",
         certificate=found,
         programme=workflow.Programme(found.programme) if found else None,
-        valid=bool(found)
+        valid=found is not None
         and workflow.certificate_is_valid(today, found.issued_on, found.valid_until),
         today=today,
         status=200 if found else 404,

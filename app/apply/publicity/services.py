@@ -9,6 +9,7 @@ from datetime import date
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pil import PilImage
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -148,7 +149,7 @@ def qr_data_uri(url: str) -> str:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=4)
     code.add_data(url)
     code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white")
+    image = code.make_image(image_factory=PilImage, fill_color="black", back_color="white")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")

@@ -3,8 +3,8 @@
 Each :class:`Parameter` names its config key, its default, its unit and where the figure
 comes from: a clause of the seed documents (``../shared/seeds``: 001 is the 2025 九江 guide,
 002 the 2019 policy and its Q&A, 004 the 深圳 renewal guide), or :data:`UNCONFIRMED` when no
-document gives it and the office has to confirm it. ``app.config`` gets every default at
-start-up (:func:`init_app`); a deployment overrides a figure by setting the same key, in
+document gives it and the office has to confirm it. ``app.config`` gets every figure at
+start-up (``app.config.load``); a deployment overrides a figure by setting the same key, in
 its config or as an environment variable of that name. The staff page 政策参数 (``/staff/policy``)
 lists them all from this one table.
 
@@ -156,15 +156,3 @@ def value(config: Mapping[str, Any], key: str) -> Any:
 
 def review_path(config: Mapping[str, Any]) -> ReviewPath:
     return ReviewPath(str(value(config, "REVIEW_PATH")))
-
-
-def init_app(app: Any, environment: Mapping[str, str] | None = None) -> None:
-    """Put every figure into ``app.config``: the deployment's config if it set the key,
-    else the ``environment`` variable of the same name, else the declared default."""
-    environment = environment or {}
-    for parameter in PARAMETERS:
-        if parameter.key in app.config:
-            continue
-        text = environment.get(parameter.key)
-        app.config[parameter.key] = parameter.default if text is None else parameter.from_text(text)
-    review_path(app.config)  # an unknown path fails at start-up, not on a staff page
