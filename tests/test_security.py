@@ -71,6 +71,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch) -> None:
     import pytest
 
     from app import create_app
+
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
@@ -78,6 +79,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch) -> None:
 
 def test_production_cookies_are_secure(monkeypatch) -> None:
     from app import create_app
+
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
     app = create_app("production")
