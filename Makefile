@@ -12,10 +12,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Installs exactly the versions in requirements.lock (the ones the suite last passed with),
-# then the app itself without resolving anything again; `pip check` fails the install if the
-# lock no longer satisfies pyproject.toml (run `make lock`).
+# then the app itself without resolving anything again; scripts/check-lock.py and `pip check`
+# fail the install if the lock no longer pins what pyproject.toml asks for (run `make lock`).
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/python scripts/check-lock.py
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip check
 	touch $(STAMP)

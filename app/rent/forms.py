@@ -128,6 +128,14 @@ class OfflinePaymentForm(AppForm):
             raise ValidationError(str(error)) from error
 
     @property
+    def bills_paid(self) -> int:
+        """The validated count (validate_bill_count accepts only an offered one)."""
+        count = self.bill_count.data
+        if not isinstance(count, int):
+            raise ValueError("bill_count read before its form was validated")
+        return count
+
+    @property
     def paid_on_date(self) -> date:
         return parse_date(self.paid_on.data or "")
 

@@ -74,7 +74,7 @@ def lease(lease_id: int):
             staff_services.record_offline_payment(
                 current_user,
                 found,
-                bill_count=form.bill_count.data,
+                bill_count=form.bills_paid,
                 receipt_number=form.receipt_number.data or "",
                 paid_on=form.paid_on_date,
                 amount_fen=form.amount_fen,
