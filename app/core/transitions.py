@@ -5,7 +5,7 @@ A table lists moves: from a status, an action, to a status, who may take it (sta
 the row's ``OWNER``, or the ``SYSTEM`` — a scheduled job, a payment callback, a cascade from
 another row's move) and what the resident is told (a :class:`Tell`, its ``{fields}`` filled
 from what the service passes). Each area declares its tables in its rules module, e.g.
-``app/swap/rules.py``; ``tests/core/test_status_tables.py`` walks every table.
+``app/swap/rules.py``; ``tests/test_status.py`` walks every table.
 """
 
 from __future__ import annotations

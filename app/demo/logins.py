@@ -1,5 +1,5 @@
 """Who to sign in as after ``seed-demo``, and what each login shows: the one list the
-README's demo table is written from (``tests/test_demo_seed.py`` checks both).
+README's demo table is written from (``tests/demo/test_demo_seed.py`` checks both).
 
 Each ``Check`` is a page the login opens and a pattern counted on it: the page must hold
 at least one match (a row of a queue, a status, the 加载更多 link).

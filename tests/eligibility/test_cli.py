@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -174,9 +175,16 @@ def test_help_describes_the_command() -> None:
     assert "公租房" in result.output
 
 
-def test_group_is_named_for_registration() -> None:
-    assert eligibility_cli.name == "eligibility"
-    assert "check" in eligibility_cli.commands
+def test_the_plugin_and_the_app_register_the_group_under_one_name() -> None:
+    """pyproject's flask.commands entry point and app/cli.py (which uses the group's own
+    name) must agree, or ``flask eligibility`` means two different things."""
+    (plugin,) = [
+        entry
+        for entry in entry_points(group="flask.commands")
+        if entry.value == "app.eligibility.cli:eligibility_cli"
+    ]
+    assert plugin.load() is eligibility_cli
+    assert plugin.name == eligibility_cli.name
 
 
 def test_the_installed_flask_command_answers_every_case(tmp_path) -> None:

@@ -13,7 +13,7 @@ from app.extensions import db, limiter
 from app.housing.models import Lease, Unit
 from tests.conftest import login, page_text
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def counts() -> tuple[int, int, int]:

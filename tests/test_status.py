@@ -19,8 +19,8 @@ from app.status import GUARDED, StatusWriteRefused, change, change_where
 from tests.factories import create_tenant
 from tests.status_walk import assert_move, cases
 
-APP = Path(__file__).resolve().parents[2] / "app"
-HELPER = APP / "core" / "status.py"
+APP = Path(__file__).resolve().parents[1] / "app"
+HELPER = APP / "status.py"
 
 
 class Oops(Exception):

@@ -12,8 +12,8 @@ from app.apply.publicity.rules import OBJECTIONS, ObjectionStatus
 from app.auth.roles import Role
 from app.extensions import db
 from app.status import StatusWriteRefused
+from tests.apply.publicity.test_publicity import OBJECTION, in_publicity
 from tests.conftest import post
-from tests.publicity.test_publicity import OBJECTION, in_publicity
 from tests.status_walk import CHINESE, assert_move, case_id, cases
 
 OFFICES = (Role.STREET_REVIEWER, Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER)

@@ -15,8 +15,8 @@ from app.auth.roles import Role
 from app.core.transitions import OWNER
 from app.extensions import db
 from app.status import StatusWriteRefused
+from tests.apply.test_workflow import EXPECTED
 from tests.staff.review import quick_application
-from tests.staff.test_workflow import EXPECTED
 from tests.status_walk import CHINESE, PARTIES, assert_move
 
 # The resident's moves are the owner's: a resident acts only on their own application.
@@ -70,8 +70,8 @@ def test_each_message_is_filled_by_what_its_service_says(move) -> None:
     assert move.tell.link == "/apply/status"
 
 
-def test_a_stored_status_is_not_assigned_outside_the_helper(app, places) -> None:
-    application = quick_application(places.gantang, status=S.ACCEPTED)
+def test_a_stored_status_is_not_assigned_outside_the_helper(app, region) -> None:
+    application = quick_application(region, status=S.ACCEPTED)
     with pytest.raises(StatusWriteRefused):
         application.status = S.CIVIL_CHECK
     db.session.rollback()

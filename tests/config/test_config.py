@@ -22,7 +22,7 @@ from app.config.policy import PARAMETERS
 from app.config.setting import Setting
 from app.config.settings import SETTINGS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
 DECLARED = {setting.name for setting in SETTINGS} | {parameter.key for parameter in PARAMETERS}
 # Keys Flask and its extensions set themselves, which the app may read.
