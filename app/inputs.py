@@ -221,3 +221,60 @@ class IdListField(SelectMultipleField):
         if self.only_offered and self.data is not None:
             offered = {coerce_id(choice[0]) for choice in self.iter_choices()}
             self.data = [value for value in self.data if value in offered]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices ticked in a list of checkboxes (``field`` renders them in a fieldset).
+    Which values count is the form's rule to say, so none is refused here."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
+class CheckedForm(AppForm):
+    """A form whose rules live in a Flask-free module (``app/apply/validation.py``,
+    ``app/eligibility/answer_parsing.py``). ``check`` reads what was typed and returns the
+    cleaned values and ``{field: message}``; ``validate`` puts each message on its field
+    (one naming no field of the form goes to ``form_errors``), so the page shows them as
+    every form's are and the rules are written once. What was typed stays on the fields,
+    to show again or to keep in a draft."""
+
+    cleaned: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: dict[str, str] = {}
+
+    def typed(self) -> dict[str, Any]:
+        """Each field's submitted value as the rules read it: text ('' when not sent), or a
+        list for fields that take several."""
+        values: dict[str, Any] = {}
+        for name, bound in self._fields.items():
+            if name == "csrf_token":
+                continue
+            if isinstance(bound, SelectMultipleField):
+                values[name] = list(bound.data or [])
+            else:
+                values[name] = "" if bound.data is None else bound.data
+        return values
+
+    def check(self, typed: dict[str, Any]) -> tuple[Any, Mapping[str, str]]:
+        """The cleaned values and the problems, from the area's rules."""
+        raise NotImplementedError
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        self.cleaned, problems = self.check(self.typed())
+        self.add_problems(problems)
+        return valid and not problems
+
+    def add_problems(self, problems: Mapping[str, str]) -> None:
+        """Show ``{field: message}`` (from the rules or a service) with the fields."""
+        for name, message in problems.items():
+            self.problems[name] = message
+            bound = self._fields.get(name)
+            if bound is None:
+                self.form_errors.append(message)
+            else:
+                bound.errors = [*bound.errors, message]

@@ -62,7 +62,9 @@ def test_register_bind_real_name_and_sign_in(page: Page, live_server: LiveServer
     expect(page.get_by_text(number)).to_have_count(0)
     check_page(page)
 
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="退出登录").click()
+    expect(page.get_by_role("heading", name="确定要退出登录吗？")).to_be_visible()
+    check_page(page)
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_role("status")).to_contain_text("您已安全退出")
     check_page(page)

@@ -7,6 +7,7 @@ table is emptied after each test.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -170,6 +171,23 @@ def login(client: FlaskClient, phone: str, password: str):
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
+
+
+_CONFIRM_FORM = re.compile(
+    r'<section class="card card-warning"[^>]*>.*?<form method="post" action="([^"]+)">(.*?)</form>',
+    re.S,
+)
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def confirm(client: FlaskClient, response, **kwargs):
+    """Press the main button of a confirmation page (templates/_confirm.html): POST its
+    form, with its hidden fields, to its action."""
+    assert response.status_code == 200, response.status_code
+    match = _CONFIRM_FORM.search(page_text(response))
+    assert match, "not a confirmation page"
+    fields = {name: html.unescape(value) for name, value in _HIDDEN.findall(match.group(2))}
+    return client.post(html.unescape(match.group(1)), data=fields, **kwargs)
 
 
 @pytest.fixture

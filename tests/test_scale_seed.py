@@ -107,7 +107,7 @@ class TestSeededDatabase:
         assert found == {status.value for status in ApplicationStatus}
         # At most one open application per resident, and only open ones hold the slot.
         for application in db.session.scalars(select(Application)):
-            assert (application.active_slot == 1) == application.status_enum.is_open
+            assert (application.active_slot == 1) == application.status.is_open
 
     def test_one_live_listing_per_tenant_and_a_third_of_tenants_live(self, seeded) -> None:
         live = SwapListing.status.in_(["active", "paused"])

@@ -4,16 +4,15 @@ signature on the 授权书.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from flask import abort, flash, g, request, url_for
 from flask_login import current_user
 
 from app.apply import bp, completeness, declaration, validation
+from app.apply.forms import ASSET_FORMS
 from app.apply.services import DraftConflict, VersionConflict
 from app.apply.steps import FLOW
 from app.apply.wizard import (
+    confirm_removal,
     draft_facts,
     flash_conflict,
     go_next,
@@ -23,29 +22,21 @@ from app.apply.wizard import (
     with_draft,
 )
 from app.core.clock import today_in_china
-from app.core.numbers import NumberError, parse_decimal
-from app.htmx import is_htmx, render, see_other
+from app.htmx import is_htmx, render, see_other, wants_fragment
 from app.uploads import UploadError
+from app.web import found_or_404
 
-ASSET_FIELDS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    # kind: (field, label, max length)
-    "vehicles": (("plate", "车牌号码", 10), ("model", "品牌型号", 40)),
-    "real_estate": (
-        ("address", "房屋坐落", 100),
-        ("area_m2", "建筑面积（平方米）", 10),
-        ("use", "用途", 10),
-    ),
-    "businesses": (("name", "企业或个体户名称", 60), ("credit_code", "统一社会信用代码", 18)),
-}
+ASSET_FIELDS = validation.ASSET_FIELDS
 ASSET_TITLES = {"vehicles": "车辆情况", "real_estate": "不动产情况", "businesses": "工商登记情况"}
-REAL_ESTATE_USES = {"住宅": "住宅", "营业性非住宅": "营业性非住宅", "其他": "其他"}
 
 
 # -- 6. 家庭财产 and the signature -------------------------------------------------------
 
 
-def _assets_page(errors=None, forms=None, signature_error=None, block=None, focus=None):
+def _assets_page(forms=None, signature_error=None, block=None, focus=None):
+    """The page; each kind's add form blank but the one ``forms`` gives (as it was posted)."""
     application = g.application
+    forms = {kind: form(formdata=None) for kind, form in ASSET_FORMS.items()} | (forms or {})
     return render(
         "apply/assets.html",
         block,
@@ -54,9 +45,7 @@ def _assets_page(errors=None, forms=None, signature_error=None, block=None, focu
             assets=application.data.get("assets", {}),
             asset_fields=ASSET_FIELDS,
             asset_titles=ASSET_TITLES,
-            uses=REAL_ESTATE_USES,
-            errors=errors or {},
-            forms=forms or {},
+            forms=forms,
             signature=completeness.signature_file(application),
             signature_error=signature_error,
             focus=focus,
@@ -79,53 +68,39 @@ def assets():
     return _assets_page()
 
 
-def _asset_item(kind: str, form) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    item: dict[str, Any] = {}
-    for field, label, max_length in ASSET_FIELDS[kind]:
-        value = validation.clean_text(form.get(field))
-        item[field] = value
-        if field == "area_m2":
-            try:
-                area = parse_decimal(
-                    value, places=2, minimum=Decimal("0.01"), maximum=10_000, label="建筑面积"
-                )
-            except NumberError as error:
-                errors[field] = (
-                    "建筑面积应大于 0，且不超过 10000 平方米"
-                    if error.kind in ("small", "large")
-                    else error.message
-                )
-                continue
-            item[field] = float(area)
-        elif field == "use":
-            if value not in REAL_ESTATE_USES:
-                errors[field] = "请选择用途"
-        else:
-            problem = validation.text_problem(value, label, max_length=max_length)
-            if problem:
-                errors[field] = problem
-    return item, errors
-
-
 @bp.post("/assets/<kind>/add")
 @with_draft
 def add_asset(kind: str):
     if kind not in ASSET_FIELDS:
         abort(404)
-    item, errors = _asset_item(kind, request.form)
-    if not errors:
+    form = ASSET_FORMS[kind]()
+    valid = form.validate()
+    if valid:
         try:
-            declaration.add_asset(g.application, kind, item, version=version())
+            declaration.add_asset(g.application, kind, form.cleaned, version=version())
         except VersionConflict as conflict:
-            errors = {ASSET_FIELDS[kind][0][0]: conflict.message}
-    if errors:
-        return _assets_page(
-            errors={kind: errors}, forms={kind: request.form.to_dict()}, block="assets_block"
-        )
+            form.add_problems({ASSET_FIELDS[kind][0][0]: conflict.message})
+            valid = False
+    if not valid:
+        return _assets_page(forms={kind: form}, block="assets_block")
     if not is_htmx():
         return see_other(url_for("apply.assets"))
     return _assets_page(block="assets_block", focus=kind)
+
+
+@bp.get("/assets/<kind>/<uid>/delete")
+@with_draft
+def confirm_delete_asset(kind: str, uid: str):
+    items = g.application.data.get("assets", {}).get(kind, []) if kind in ASSET_FIELDS else []
+    item = found_or_404(next((i for i in items if i.get("uid") == uid), None))
+    return confirm_removal(
+        "删除财产信息",
+        f"确定删除这一项{ASSET_TITLES[kind].removesuffix('情况')}吗？",
+        facts=[f"{label}：{item.get(field)}" for field, label, _max in ASSET_FIELDS[kind]],
+        consequence="删除后，这一项不再写入申请；如需要，可以重新添加。",
+        action=url_for("apply.delete_asset", kind=kind, uid=uid),
+        back=url_for("apply.assets"),
+    )
 
 
 @bp.post("/assets/<kind>/<uid>/delete")
@@ -141,9 +116,12 @@ def delete_asset(kind: str, uid: str):
     except VersionConflict as conflict:
         flash_conflict(conflict)
         removed = True
+    else:
+        if removed:
+            flash("已删除这一项", "success")
     if not removed:
         abort(404)
-    if not is_htmx():
+    if not wants_fragment():  # confirmed on its own page: back to the list
         return see_other(url_for("apply.assets"))
     return _assets_page(block="assets_block", focus=kind)
 

@@ -29,7 +29,7 @@ def application_card(user: User) -> list[HomeCard]:
     application = services.shown_application(user.id)
     if application is None:
         return []
-    status = application.status_enum
+    status = application.status
     if status is ApplicationStatus.DRAFT:
         saved = to_china_time(application.updated_at)
         return [

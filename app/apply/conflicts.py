@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.apply import validation
-from app.apply.categories import CATEGORY_LABELS, GuaranteeMode
+from app.apply.categories import Category, GuaranteeMode
 from app.apply.drafts import Conflict, conflict_key
 from app.eligibility.household import CivilStatus, PriorityGroup
 
@@ -116,7 +116,7 @@ def display(field: str, value: Any) -> str:
     if field == "column.guarantee_mode":
         return {mode.value: mode.label for mode in GuaranteeMode}.get(value, str(value))
     if field == "column.category":
-        return {key.value: label for key, label in CATEGORY_LABELS.items()}.get(value, str(value))
+        return {key.value: key.label for key in Category}.get(value, str(value))
     if field == "category_details" and isinstance(value, dict):
         return _details(value) or EMPTY
     if field == "priority_groups" and isinstance(value, list):

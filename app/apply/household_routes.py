@@ -10,10 +10,11 @@ from flask import abort, flash, g, request, url_for
 from flask_login import current_user
 
 from app.apply import bp, conflicts, declaration, services, validation
-from app.apply.categories import CATEGORY_LABELS, Category, GuaranteeMode, mode_problem
 from app.apply.drafts import Stamp
+from app.apply.forms import ApplicantForm, CategoryForm, MemberForm
 from app.apply.services import ApplicationError, DraftConflict, VersionConflict
 from app.apply.wizard import (
+    confirm_removal,
     flash_conflict,
     go_next,
     page_stamp,
@@ -23,8 +24,8 @@ from app.apply.wizard import (
     with_draft,
 )
 from app.core.clock import today_in_china
-from app.eligibility.household import CivilStatus, PriorityGroup
-from app.htmx import is_htmx, render, see_other
+from app.htmx import is_htmx, render, see_other, wants_fragment
+from app.web import found_or_404
 
 
 @overload
@@ -40,49 +41,28 @@ def _panel(conflict: DraftConflict | None) -> conflicts.Panel | None:
 # -- 4. 申请类别 -------------------------------------------------------------------------
 
 
-def _category_values(form) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    mode = form.get("guarantee_mode", "")
-    category = form.get("category", "")
-    details: dict[str, Any] = {}
-    if mode not in {m.value for m in GuaranteeMode}:
-        errors["guarantee_mode"] = "请选择保障方式"
-    if category not in {c.value for c in Category}:
-        errors["category"] = "请选择保障类别"
-    if category == Category.LOW_INCOME:
-        details["civil_status"] = form.get("civil_status", "")
-        if details["civil_status"] not in {"dibao", "tekun", "zhichu_poor"}:
-            errors["civil_status"] = "请选择民政认定的类别"
-    if not errors.keys() & {"guarantee_mode", "category"}:
-        problem = mode_problem(category, mode)
-        if problem:
-            errors["guarantee_mode"] = problem
-    groups = [g for g in form.getlist("priority_groups") if g in {p.value for p in PriorityGroup}]
-    return {
-        "guarantee_mode": mode,
-        "category": category,
-        "details": details,
-        "groups": groups,
-    }, errors
-
-
 @bp.route("/category", methods=["GET", "POST"])
 @with_draft
 def category():
     application = g.application
-    errors: dict[str, str] = {}
     stamp = conflict = None
-    values = {
-        "guarantee_mode": application.guarantee_mode or "",
-        "category": application.category or "",
-        "details": application.data.get("category_details", {}),
-        "groups": application.data.get("priority_groups", []),
-    }
-    if request.method == "POST":
-        values, errors = _category_values(request.form)
+    if request.method == "GET":
+        details = application.data.get("category_details", {})
+        form = CategoryForm(
+            data={
+                "guarantee_mode": application.guarantee_mode or "",
+                "category": application.category or "",
+                "civil_status": details.get("civil_status", ""),
+                "priority_groups": application.data.get("priority_groups", []),
+            }
+        )
+    else:
+        form = CategoryForm()
+        valid = form.validate()
+        values = form.cleaned
         saving = request.form.get("action") == "save"
         stamp = version()
-        if not errors or saving:
+        if valid or saving:
             try:
                 services.save_category(
                     application,
@@ -103,17 +83,7 @@ def category():
                 return go_next("category")
     return render(
         "apply/category.html",
-        **step_context(
-            "category",
-            stamp=page_stamp(stamp),
-            panel=_panel(conflict),
-            values=values,
-            errors=errors,
-            modes=list(GuaranteeMode),
-            categories=CATEGORY_LABELS,
-            civil_statuses=[c for c in CivilStatus if c != CivilStatus.NONE],
-            priority_groups=list(PriorityGroup),
-        ),
+        **step_context("category", stamp=page_stamp(stamp), panel=_panel(conflict), form=form),
     )
 
 
@@ -123,11 +93,8 @@ APPLICANT_FIELDS = validation.APPLICANT_FIELDS
 
 
 def _members_page(
-    errors=None,
-    household=None,
-    values=None,
-    member_form=None,
-    member_errors=None,
+    applicant: ApplicantForm | None = None,
+    member: MemberForm | None = None,
     editing=None,
     block=None,
     posted: Stamp | None = None,
@@ -135,7 +102,13 @@ def _members_page(
     member_conflict: DraftConflict | None = None,
     focus: str | None = None,
 ):
+    """The page; the forms not given show the draft (a co-applicant's POST carries names
+    of the applicant's fields, so its form data is never read into the applicant's)."""
     application = g.application
+    if applicant is None:
+        applicant = ApplicantForm(
+            formdata=None, data=validation.applicant_section(application.data)
+        )
     return render(
         "apply/members.html",
         block,
@@ -144,24 +117,12 @@ def _members_page(
             stamp=page_stamp(posted),
             panel=_panel(conflict),
             member_conflict=_panel(member_conflict),
-            values=values or validation.applicant_section(application.data),
-            errors=errors or {},
-            household_problems=household or [],
+            form=applicant,
             members=application.data.get("members", []),
-            member_form=member_form or {},
+            member_form=member or MemberForm(formdata=None),
             focus=focus,
-            member_errors=member_errors or {},
             editing=editing,
-            options={
-                "marital_status": validation.MARITAL,
-                "yes_no": validation.YES_NO,
-                "residence_permit": validation.RESIDENCE_PERMIT,
-                "relative_relation": validation.FUNDING_RELATIONS,
-                "hukou": validation.HUKOU,
-                "employment_status": validation.EMPLOYMENT,
-                "housing_situation": validation.HOUSING_SITUATION,
-                "relation": validation.RELATIONS,
-            },
+            relations=validation.RELATIONS,
             user=current_user,
         ),
     )
@@ -173,29 +134,30 @@ def members():
     application = g.application
     if request.method == "GET":
         return _members_page()
-    raw = {field: request.form.get(field, "") for field in APPLICANT_FIELDS}
-    values, errors = validation.validate_applicant(raw, application.category)
+    form = ApplicantForm(category=application.category)
+    valid = form.validate()
     saving = request.form.get("action") == "save"
     household = []
     if not saving:
         household = validation.household_problems(
-            values["marital_status"], application.data.get("members", [])
+            form.cleaned["marital_status"], application.data.get("members", [])
         )
     stamp = version()
     try:
         services.save_section(
-            application, "applicant", values if not errors else raw, version=stamp
+            application, "applicant", form.cleaned if valid else form.typed(), version=stamp
         )
     except DraftConflict as conflict:
-        return _members_page(values=raw, errors=errors, posted=stamp, conflict=conflict)
+        return _members_page(form, posted=stamp, conflict=conflict)
     except VersionConflict as conflict:
         flash_conflict(conflict)
-        return _members_page(values=raw, errors=errors, posted=stamp)
+        return _members_page(form, posted=stamp)
     if saving:
         saved_flash()
         return see_other(url_for("apply.members"))
-    if errors or household:
-        return _members_page(values=raw, errors=errors, household=household, posted=stamp)
+    if not valid or household:
+        form.form_errors.extend(household)
+        return _members_page(form, posted=stamp)
     return go_next("members")
 
 
@@ -222,13 +184,6 @@ def _autosave_reply(**context: Any):
     return render("apply/_autosave.html", application=g.application, **{"panel": None, **context})
 
 
-def _member_values(form) -> dict[str, str]:
-    return {
-        field: form.get(field, "")
-        for field in ("name", "id_number", "relation", "employment_status", "employer", "address")
-    }
-
-
 @bp.post("/members/add")
 @with_draft
 def add_member():
@@ -238,48 +193,66 @@ def add_member():
 @bp.route("/members/<uid>/edit", methods=["GET", "POST"])
 @with_draft
 def edit_member(uid: str):
-    member = declaration.member_by_uid(g.application, uid)
-    if member is None:
-        abort(404)
+    member = found_or_404(declaration.member_by_uid(g.application, uid))
     if request.method == "GET":
         revealed = declaration.revealed_member_id(member) if member.get("id_encrypted") else ""
-        form = {**member, "id_number": revealed}
-        return _members_page(member_form=form, editing=uid, block="members_block")
+        form = MemberForm(formdata=None, data={**member, "id_number": revealed})
+        return _members_page(member=form, editing=uid, block="members_block")
     return _save_member(uid=uid)
 
 
 def _save_member(uid: str | None):
     application = g.application
-    form = _member_values(request.form)
-    values, errors = validation.validate_member(form, today_in_china())
-    if "id_number" not in errors and values.get("id_number"):
+    form = MemberForm(today=today_in_china())
+    valid = form.validate()
+    values = form.cleaned
+    if "id_number" not in form.problems and values.get("id_number"):
         duplicate = declaration.duplicate_id_problem(
             application, current_user, values["id_number"], except_uid=uid
         )
         if duplicate:
-            errors["id_number"] = duplicate
+            form.add_problems({"id_number": duplicate})
     stamp = version()
     member_conflict = None
-    if not errors:
+    if valid and not form.problems:
         record = declaration.member_record(values, uid)
         try:
             declaration.upsert_member(application, record, version=stamp)
         except DraftConflict as conflict:
             member_conflict = conflict
         except VersionConflict as conflict:
-            errors["name"] = conflict.message
+            form.add_problems({"name": conflict.message})
         else:
             flash(f"已{'保存' if uid else '添加'}共同申请人 {values['name']}", "success")
             if not is_htmx():
                 return see_other(url_for("apply.members"))
             return _members_page(block="members_block", focus=record["uid"])
     return _members_page(
-        member_form=form,
-        member_errors=errors,
+        member=form,
         editing=uid,
         block="members_block",
         posted=stamp,
         member_conflict=member_conflict,
+    )
+
+
+@bp.get("/members/<uid>/delete")
+@with_draft
+def confirm_delete_member(uid: str):
+    member = found_or_404(declaration.member_by_uid(g.application, uid))
+    name = member.get("name") or ""
+    relation = validation.RELATIONS.get(member.get("relation", ""), "")
+    facts = [" · ".join(part for part in (name or "（未填姓名）", relation) if part)]
+    if member.get("id_masked"):
+        facts.append(f"身份证号码：{member['id_masked']}")
+    return confirm_removal(
+        "删除共同申请人",
+        f"确定删除共同申请人{name}吗？",
+        facts=facts,
+        consequence="删除后，这位共同申请人的信息和已上传的身份证照片都会从申请中去除；"
+        "如需要，可以重新添加。",
+        action=url_for("apply.delete_member", uid=uid),
+        back=url_for("apply.members"),
     )
 
 
@@ -297,8 +270,11 @@ def delete_member(uid: str):
     except VersionConflict as conflict:
         flash_conflict(conflict)
         removed = True
+    else:
+        if removed:
+            flash("已删除这位共同申请人", "success")
     if not removed:
         abort(404)
-    if not is_htmx():
+    if not wants_fragment():  # confirmed on its own page: back to the list
         return see_other(url_for("apply.members"))
     return _members_page(block="members_block")

@@ -4,14 +4,16 @@ their owner.
 
 from __future__ import annotations
 
-from flask import abort, flash, g, request, send_file, url_for
+from flask import abort, flash, g, request, url_for
 from flask_login import current_user, login_required
 
 from app.apply import bp, declaration, services
 from app.apply.materials import required_materials
+from app.apply.models import ApplicationFile
 from app.apply.services import VersionConflict
 from app.apply.steps import missing_items
 from app.apply.wizard import (
+    confirm_removal,
     draft_facts,
     flash_conflict,
     go_next,
@@ -20,9 +22,10 @@ from app.apply.wizard import (
     version,
     with_draft,
 )
-from app.htmx import is_htmx, render, see_other
+from app.htmx import is_htmx, render, see_other, wants_fragment
 from app.storage import storage
 from app.uploads import UploadError
+from app.web import found_or_404, private_file
 
 # -- 7. 申请材料 -------------------------------------------------------------------------
 
@@ -90,18 +93,46 @@ def upload_material(key: str):
     return _materials_page(errors=errors, block="materials_block", focus=key)
 
 
-@bp.post("/files/<int:file_id>/delete")
-@with_draft
-def delete_material(file_id: int):
+def _own_file(file_id: int) -> ApplicationFile:
+    """An upload of the open draft; 404 for anyone else's."""
     file = services.file_for(current_user.id, file_id)
     if file is None or file.application_id != g.application.id:
         abort(404)
+    return file
+
+
+@bp.get("/files/<int:file_id>/delete")
+@with_draft
+def confirm_delete_material(file_id: int):
+    file = _own_file(file_id)
+    application = g.application
+    labels = {m.key: m.label for m in required_materials(application.category, application.data)}
+    same_kind = [f.id for f in application.files if f.material_key == file.material_key]
+    which = f"{labels.get(file.material_key, '申请材料')}第{same_kind.index(file.id) + 1}个文件"
+    thumbnail = url_for("apply.file_thumbnail", file_id=file.id) if file.thumbnail_key else None
+    return confirm_removal(
+        "删除申请材料",
+        "确定删除这个文件吗？",
+        facts=[which],
+        consequence="删除后不能恢复；如需要，可以重新上传。",
+        action=url_for("apply.delete_material", file_id=file.id),
+        back=url_for("apply.materials"),
+        image_url=thumbnail,
+    )
+
+
+@bp.post("/files/<int:file_id>/delete")
+@with_draft
+def delete_material(file_id: int):
+    file = _own_file(file_id)
     key = file.material_key
     try:
         declaration.delete_file(g.application, file, version=version())
     except VersionConflict as conflict:
         flash_conflict(conflict)
-    if not is_htmx():
+    else:
+        flash("已删除这个文件", "success")
+    if not wants_fragment():  # confirmed on its own page: back to the list
         return see_other(url_for("apply.materials"))
     return _materials_page(block="materials_block", focus=key)
 
@@ -111,20 +142,11 @@ def delete_material(file_id: int):
 @login_required
 def file(file_id: int):
     """Serve an upload only to its owner, never cached, never guessed by name."""
-    record = services.file_for(current_user.id, file_id)
-    if record is None:
-        abort(404)
+    record = found_or_404(services.file_for(current_user.id, file_id))
     thumbnail = request.endpoint == "apply.file_thumbnail"
-    key = record.thumbnail_key if thumbnail else record.storage_key
-    if key is None:
-        abort(404)
-    response = send_file(
+    key = found_or_404(record.thumbnail_key if thumbnail else record.storage_key)
+    return private_file(
         storage().open(key),
-        mimetype="image/jpeg" if thumbnail else record.content_type,
-        download_name=f"material-{record.id}{'.jpg' if thumbnail else ''}",
-        as_attachment=False,
-        max_age=0,
+        "image/jpeg" if thumbnail else record.content_type,
+        f"material-{record.id}",
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = f'inline; filename="material-{record.id}"'
-    return response

@@ -8,11 +8,10 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.apply.statuses import CLOSED_STATUSES as CLOSED_STATUSES
-from app.apply.statuses import STATUS_LABELS as STATUS_LABELS
 from app.apply.statuses import ApplicationStatus
 from app.apply.workflow import TABLE
 from app.core.clock import utcnow
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.status import guard
 
@@ -23,7 +22,9 @@ class Application(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)  # given at submission
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
-    status: Mapped[str] = mapped_column(String(24), default=ApplicationStatus.DRAFT, nullable=False)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, 24), default=ApplicationStatus.DRAFT, nullable=False
+    )
     # 1 while the application is open, NULL once closed: at most one open per resident.
     active_slot: Mapped[int | None] = mapped_column(Integer, default=1)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
@@ -64,10 +65,6 @@ class Application(TimestampMixin, Model):
 
     __table_args__ = (UniqueConstraint("applicant_id", "active_slot"),)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    @property
-    def status_enum(self) -> ApplicationStatus:
-        return ApplicationStatus(self.status)
 
     @property
     def is_editable(self) -> bool:

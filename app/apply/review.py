@@ -43,7 +43,7 @@ from app.status import change, commit_or_stale
 def _check(application: Application, actor: User, action: Action) -> Transition:
     if not scope.can_see(actor, application.id):
         raise ReviewError("您无权办理此申请")
-    return workflow.allowed(application.status, action, actor.role_enum, track_of(application))
+    return workflow.allowed(application.status, action, actor.role, track_of(application))
 
 
 def begin(
@@ -347,7 +347,7 @@ def decide_objection(
         raise ReviewError("该异议已处理")
     publicity = objection.round
     application = publicity.application
-    if actor.role_enum is not Round(publicity.level).office_role or not scope.can_see(
+    if actor.role is not Round(publicity.level).office_role or not scope.can_see(
         actor, application.id
     ):
         raise ReviewError("该异议由组织本轮公示的单位处理")

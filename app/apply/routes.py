@@ -20,6 +20,7 @@ from app.apply import household_routes as _household_routes  # noqa: F401  (4. �
 from app.apply import materials_routes as _materials_routes  # noqa: F401  (7. 申请材料)
 from app.apply.assets_routes import ASSET_TITLES
 from app.apply.categories import Category, GuaranteeMode
+from app.apply.forms import ConsentForm, RegionForm
 from app.apply.materials import required_materials
 from app.apply.models import Application, ApplicationStatus
 from app.apply.publicity.services import valid_certificate_of
@@ -35,10 +36,10 @@ from app.apply.wizard import (
     with_draft,
 )
 from app.core.clock import today_in_china
-from app.core.numbers import MAX_ID, int_or_none
 from app.housing.services import districts
 from app.htmx import render, see_other
 from app.step_pages import next_url, refusal_redirect, step_url
+from app.web import client_ip
 
 # -- helpers -----------------------------------------------------------------------
 
@@ -117,20 +118,17 @@ def draft():
 @bp.route("/consent", methods=["GET", "POST"])
 @with_draft
 def consent():
-    error = None
+    form = ConsentForm()
     if request.method == "POST":
         if request.form.get("action") == "cancel":
             flash("您已取消授权，申请未开始。需要时可随时重新办理。", "info")
             return see_other(url_for("home.index"))
-        chosen = set(request.form.getlist("scopes"))
-        if chosen != set(services.CONSENT_SCOPES):
-            error = "请逐项勾选同意，才能继续办理（身份信息、人脸信息、家庭经济状况信息）"
-        else:
-            services.record_consent(current_user, g.application, request.remote_addr)
+        if form.validate():
+            services.record_consent(current_user, g.application, client_ip())
             return see_other(next_url(FLOW, "consent"))
     return render(
         "apply/consent.html",
-        **step_context("consent", error=error, version=services.CONSENT_VERSION),
+        **step_context("consent", form=form, version=services.CONSENT_VERSION),
     )
 
 
@@ -145,11 +143,13 @@ def region():
     refused = _earlier_first("region", draft_facts())
     if refused:
         return refused
+    choices = districts()
     error = None
     if request.method == "POST":
-        street_id = int_or_none(request.form.get("street_id"), minimum=1, maximum=MAX_ID)
+        form = RegionForm(districts=choices)
         try:
-            services.choose_street(g.application, street_id or 0, version=version())
+            if form.validate():
+                services.choose_street(g.application, form.cleaned or 0, version=version())
         except ApplicationError as problem:
             error = problem.message
         except DraftConflict:
@@ -157,11 +157,15 @@ def region():
         except VersionConflict as conflict:
             flash_conflict(conflict)
         else:
-            return see_other(url_for("apply.confirm_region"))
-    return render(
-        "apply/region.html",
-        **step_context("region", districts=districts(), error=error),
+            if not form.errors:
+                return see_other(url_for("apply.confirm_region"))
+    # The page shows the street saved now (after a conflict, the other device's choice).
+    shown = RegionForm(
+        formdata=None, data={"street_id": str(g.application.street_id or "")}, districts=choices
     )
+    if error:
+        shown.add_problems({"street_id": error})
+    return render("apply/region.html", **step_context("region", form=shown))
 
 
 @bp.route("/region/confirm", methods=["GET", "POST"])

@@ -24,16 +24,16 @@ PII_ROLES = APPLICATION_ROLES
 
 def missing_scope(user: User) -> str | None:
     """Why a reviewer's account cannot see anything yet, in Chinese; None when it can."""
-    if user.role_enum is Role.STREET_REVIEWER and user.street_id is None:
+    if user.role is Role.STREET_REVIEWER and user.street_id is None:
         return "您的账号尚未设置所属街道，暂时看不到申请；请联系系统管理员设置。"
-    if user.role_enum is Role.DISTRICT_REVIEWER and user.district_id is None:
+    if user.role is Role.DISTRICT_REVIEWER and user.district_id is None:
         return "您的账号尚未设置所属区，暂时看不到申请；请联系系统管理员设置。"
     return None
 
 
 def application_filter(user: User) -> ColumnElement[bool]:
     """SQL condition on ``Application`` for what ``user`` may see."""
-    role = user.role_enum
+    role = user.role
     if role not in APPLICATION_ROLES or missing_scope(user):
         return false()
     conditions: list[ColumnElement[bool]] = [Application.submitted_at.is_not(None)]

@@ -11,10 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.apply.categories import Category, GuaranteeMode, mode_problem
 from app.apply.materials import needs_work_residency_proof
 from app.auth.idcard import IdNumberError, normalise_id_number, parse_id_number
 from app.auth.phone import is_mainland_mobile, normalise_phone
 from app.core.numbers import LIMIT, NumberError, int_or_none, parse_decimal
+from app.eligibility.household import CivilStatus, PriorityGroup
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,20}$")
 MARITAL = {"single": "未婚", "married": "已婚", "divorced": "离异", "widowed": "丧偶"}
@@ -41,6 +43,7 @@ APPLICANT_FIELDS = (
     "relative_area_m2", "relative_size",
 )  # fmt: skip
 YES_NO = {"no": "否", "yes": "是"}
+CIVIL_STATUSES = {c.value: c.label for c in CivilStatus if c != CivilStatus.NONE}
 RESIDENCE_PERMIT = {"yes": "已办理", "no": "未办理"}
 FUNDING_RELATIONS = {"parent": "父母（含配偶的父母）", "child": "子女"}
 RELATIONS = {
@@ -309,3 +312,80 @@ def household_problems(marital_status: str, members: list[dict[str, Any]]) -> li
     if marital_status != "married" and spouses:
         problems.append("您的婚姻状况不是“已婚”，共同申请人中不应有配偶")
     return problems
+
+
+def validate_category(form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """申请类别: 保障类别, 保障方式 (open to the category), the 民政 certification of a
+    低保/特困 household and the priority groups (unknown ones dropped)."""
+    errors: Errors = {}
+    mode = form.get("guarantee_mode", "")
+    category = form.get("category", "")
+    details: dict[str, Any] = {}
+    if mode not in {m.value for m in GuaranteeMode}:
+        errors["guarantee_mode"] = "请选择保障方式"
+    if category not in {c.value for c in Category}:
+        errors["category"] = "请选择保障类别"
+    if category == Category.LOW_INCOME:
+        details["civil_status"] = form.get("civil_status", "")
+        if details["civil_status"] not in CIVIL_STATUSES:
+            errors["civil_status"] = "请选择民政认定的类别"
+    if not errors.keys() & {"guarantee_mode", "category"}:
+        problem = mode_problem(category, mode)
+        if problem:
+            errors["guarantee_mode"] = problem
+    offered = {p.value for p in PriorityGroup}
+    groups = [group for group in form.get("priority_groups", []) if group in offered]
+    values = {"guarantee_mode": mode, "category": category, "details": details, "groups": groups}
+    return values, errors
+
+
+# -- 6. 家庭财产 ------------------------------------------------------------------------
+
+ASSET_FIELDS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    # kind: (field, label, max length)
+    "vehicles": (("plate", "车牌号码", 10), ("model", "品牌型号", 40)),
+    "real_estate": (
+        ("address", "房屋坐落", 100),
+        ("area_m2", "建筑面积（平方米）", 10),
+        ("use", "用途", 10),
+    ),
+    "businesses": (("name", "企业或个体户名称", 60), ("credit_code", "统一社会信用代码", 18)),
+}
+REAL_ESTATE_USES = {"住宅": "住宅", "营业性非住宅": "营业性非住宅", "其他": "其他"}
+
+
+def validate_asset(kind: str, form: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """One vehicle, property or business of ``ASSET_FIELDS[kind]``."""
+    errors: Errors = {}
+    item: dict[str, Any] = {}
+    for field, label, max_length in ASSET_FIELDS[kind]:
+        value = clean_text(form.get(field))
+        item[field] = value
+        if field == "area_m2":
+            try:
+                area = parse_decimal(
+                    value, places=2, minimum=Decimal("0.01"), maximum=10_000, label="建筑面积"
+                )
+            except NumberError as error:
+                errors[field] = (
+                    "建筑面积应大于 0，且不超过 10000 平方米"
+                    if error.kind in ("small", "large")
+                    else error.message
+                )
+                continue
+            item[field] = float(area)
+        elif field == "use":
+            if value not in REAL_ESTATE_USES:
+                errors[field] = "请选择用途"
+        else:
+            problem = text_problem(value, label, max_length=max_length)
+            if problem:
+                errors[field] = problem
+    return item, errors
+
+
+def consent_problem(chosen: list[str], scopes: tuple[str, ...]) -> str | None:
+    """服务授权: each sensitive-information scope is agreed to on its own (PIPL art. 29)."""
+    if set(chosen) != set(scopes):
+        return "请逐项勾选同意，才能继续办理（身份信息、人脸信息、家庭经济状况信息）"
+    return None

@@ -5,6 +5,7 @@ version stamp its forms carry, a step page's context and the move to the next st
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from functools import wraps
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.apply import completeness, services
 from app.apply.drafts import Stamp
 from app.apply.services import VersionConflict
 from app.apply.steps import FLOW, ApplicationFacts
+from app.confirm_pages import Confirmation, confirm_page
 from app.htmx import see_other
 from app.step_pages import counter, step_url
 
@@ -59,6 +61,36 @@ def page_stamp(posted: Stamp | None = None) -> Stamp:
     if posted is not None and posted.editor:
         return Stamp(version=posted.version, editor=posted.editor)
     return Stamp(version=g.application.version, editor=secrets.token_hex(8))
+
+
+def confirm_removal(
+    title: str,
+    question: str,
+    *,
+    facts: Sequence[str],
+    consequence: str,
+    action: str,
+    back: str,
+    image_url: str | None = None,
+) -> Response:
+    """The confirmation page before removing part of the draft (a co-applicant, an asset,
+    a file). Its form carries the page's stamp, as every form of the wizard does."""
+    stamp = page_stamp()
+    return confirm_page(
+        title,
+        Confirmation(
+            question=question,
+            facts=facts,
+            consequence=consequence,
+            action=action,
+            confirm_label="确认删除",
+            cancel_url=back,
+            cancel_label="不删除",
+            image_url=image_url,
+            image_alt=facts[0] if image_url else "",
+            hidden={"version": stamp.version, "editor": stamp.editor or ""},
+        ),
+    )
 
 
 def step_context(step_id: str, **context: Any) -> dict[str, Any]:

@@ -31,19 +31,13 @@ from app.config.policy import ReviewPath
 from app.config.policy import value as parameter
 from app.core.transitions import OWNER, Move, Table, Tell, move
 from app.core.workdays import CalendarNotCovered, add_working_days, working_days_between
+from app.housing.tenancy import GuaranteeType
+from app.labels import Labelled
 
 S = ApplicationStatus
 
 
-class Programme(StrEnum):
-    """公租房, or 廉租房 (公租房 with a rent subsidy, for 民政-recognised low-income households)."""
-
-    GONGZU = "gongzu"
-    LIANZU = "lianzu"
-
-    @property
-    def label(self) -> str:
-        return {"gongzu": "公租房", "lianzu": "廉租房（含租金补贴）"}[self.value]
+Programme = GuaranteeType  # what an application is for is the lease it leads to
 
 
 def programme_for(category: str | None) -> Programme:
@@ -440,22 +434,12 @@ def current_due(
     return legal_due_on
 
 
-class Flag(StrEnum):
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    ON_TIME = "on_time"
-    UNKNOWN = "unknown"  # the due date falls in a year the calendar does not cover yet
-    NONE = "none"  # no legal deadline runs (not accepted yet, or closed)
-
-    @property
-    def label(self) -> str:
-        return {
-            "overdue": "已超期",
-            "due_soon": "即将到期",
-            "on_time": "正常",
-            "unknown": "期限待定",
-            "none": "",
-        }[self.value]
+class Flag(Labelled):
+    OVERDUE = "overdue", "已超期"
+    DUE_SOON = "due_soon", "即将到期"
+    ON_TIME = "on_time", "正常"
+    UNKNOWN = "unknown", "期限待定"  # the due date falls in a year the calendar does not cover yet
+    NONE = "none", ""  # no legal deadline runs (not accepted yet, or closed)
 
 
 def deadline_flag(

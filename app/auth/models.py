@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.roles import Role
 from app.core.clock import utcnow
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 
 
@@ -20,7 +20,7 @@ class User(UserMixin, TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(11), unique=True, nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    role: Mapped[str] = mapped_column(String(32), default=Role.RESIDENT, nullable=False)
+    role: Mapped[Role] = mapped_column(enum_type(Role, 32), default=Role.RESIDENT, nullable=False)
     # Real-name binding (实名认证). The ID number itself is encrypted at rest.
     real_name: Mapped[str | None] = mapped_column(String(50))
     id_number_encrypted: Mapped[str | None] = mapped_column(Text)
@@ -41,12 +41,8 @@ class User(UserMixin, TimestampMixin, Model):
         return f"{self.id}.{self.session_version}"
 
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
     def is_staff(self) -> bool:
-        return self.role_enum.is_staff
+        return self.role.is_staff
 
     @property
     def has_real_name(self) -> bool:

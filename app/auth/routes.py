@@ -7,11 +7,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm, PhoneForm, RealNameForm, RegisterForm
+from app.confirm_pages import Confirmation, confirm_page
 from app.core.masking import mask_phone
 from app.core.navigation import safe_next_url
 from app.extensions import limiter
 from app.htmx import render, see_other
 from app.inputs import entered
+from app.web import client_ip
 
 PENDING_PHONE = "register_phone"
 
@@ -129,7 +131,23 @@ def _sign_in(user) -> None:
     session["signed_in_at"] = now
     session["last_seen_at"] = now
     session.permanent = True
-    services.note_login(user, request.remote_addr)
+    services.note_login(user, client_ip())
+
+
+@bp.get("/logout")
+def confirm_logout():
+    if not current_user.is_authenticated:
+        return see_other(url_for("home.index"))
+    return confirm_page(
+        "退出登录",
+        Confirmation(
+            question="确定要退出登录吗？",
+            consequence="退出后，要再次登录才能办理业务、查看消息。已暂存的申请不会丢失。",
+            action=url_for("auth.logout"),
+            confirm_label="退出登录",
+            cancel_url=url_for("auth.account"),
+        ),
+    )
 
 
 @bp.post("/logout")

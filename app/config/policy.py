@@ -18,44 +18,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
+
+from app.labels import Labelled
 
 UNCONFIRMED = "待确认"
 
 
-class Area(StrEnum):
-    REVIEW = "review"
-    RENT = "rent"
-    RENEWAL = "renewal"
-    SWAP = "swap"
-
-    @property
-    def label(self) -> str:
-        return {
-            "review": "申请审核",
-            "rent": "租金缴纳",
-            "renewal": "合同续约",
-            "swap": "公租房互换",
-        }[self.value]
+class Area(Labelled):
+    REVIEW = "review", "申请审核"
+    RENT = "rent", "租金缴纳"
+    RENEWAL = "renewal", "合同续约"
+    SWAP = "swap", "公租房互换"
 
 
-class ReviewPath(StrEnum):
+class ReviewPath(Labelled):
     """Which publicity rounds a 廉租房 application runs through.
 
     ``2025``: 一榜公示 (街道) + 结果公示 (市) for every application (001 五(三)(五)).
     ``2019``: 廉租房 runs 三榜公示 (街道, 区, 市) (002 一(二)); 公租房 as 2025.
     """
 
-    ONE_ROUND = "2025"
-    THREE_ROUNDS = "2019"
-
-    @property
-    def label(self) -> str:
-        return {
-            "2025": "一榜公示 + 结果公示（2025年办事指南）",
-            "2019": "廉租房三榜公示（2019年办法）",
-        }[self.value]
+    ONE_ROUND = "2025", "一榜公示 + 结果公示（2025年办事指南）"
+    THREE_ROUNDS = "2019", "廉租房三榜公示（2019年办法）"
 
 
 @dataclass(frozen=True)

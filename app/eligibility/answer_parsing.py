@@ -116,3 +116,18 @@ def validate_members(members: list[dict[str, Any]], answers: Answers) -> None:
         raise AnswerError(
             "您的婚姻状况不是“已婚”，共同申请人中不应有配偶；请检查婚姻状况或删除配偶"
         )
+
+
+def read_answer(question: Question, form: Mapping[str, Any], answers: Answers) -> Any:
+    """The answer to store for ``question``: parsed from ``form``, or for a list question
+    the list added so far (checked as a whole)."""
+    if question.kind == Kind.MEMBERS:
+        members = list(answers.get(question.id, []))
+        validate_members(members, answers)
+        return members
+    if question.kind == Kind.RELATIVES:
+        relatives = list(answers.get(question.id, []))
+        if not relatives:
+            raise AnswerError("请至少添加一位亲属；如果没有，请点“上一步”改为“否”")
+        return relatives
+    return parse_answer(question, form)

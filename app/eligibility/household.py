@@ -11,52 +11,40 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from app.eligibility.policy import DEFAULT_REGION, available_regions, load_policy
+from app.labels import Labelled
 
 WHOLE_DOCUMENT = "$"
 """The field path used when the error concerns the whole input, not one field."""
 
 
-class LabelledEnum(StrEnum):
-    """A string enum whose members also carry a Chinese label for residents."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-
-class Sex(LabelledEnum):
+class Sex(Labelled):
     MALE = "male", "男"
     FEMALE = "female", "女"
 
 
-class MaritalStatus(LabelledEnum):
+class MaritalStatus(Labelled):
     SINGLE = "single", "未婚"
     MARRIED = "married", "已婚"
     DIVORCED = "divorced", "离异"
     WIDOWED = "widowed", "丧偶"
 
 
-class Hukou(LabelledEnum):
+class Hukou(Labelled):
     CENTER_URBAN = "center_urban", "市中心城区城镇常住户籍"
     OTHER = "other", "非市中心城区城镇户籍"
 
 
-class Work(LabelledEnum):
+class Work(Labelled):
     NONE = "none", "未在市中心城区就业或创业"
     EMPLOYED = "employed", "外来就业"
     ENTREPRENEUR = "entrepreneur", "外来创业"
     CENTRAL_UNIT = "central_unit", "中央和省级直管单位"
 
 
-class Relation(LabelledEnum):
+class Relation(Labelled):
     """How a co-applicant is related to the applicant."""
 
     SPOUSE = "spouse", "配偶"
@@ -69,7 +57,7 @@ class Relation(LabelledEnum):
     OTHER = "other", "其他关系的人"
 
 
-class RelativeRelation(LabelledEnum):
+class RelativeRelation(Labelled):
     """How a relative who owns housing is related to the applicant."""
 
     PARENT = "parent", "父母"
@@ -77,7 +65,7 @@ class RelativeRelation(LabelledEnum):
     OTHER = "other", "其他亲属"
 
 
-class CivilStatus(LabelledEnum):
+class CivilStatus(Labelled):
     """The 民政 certification the household holds, if any."""
 
     NONE = "none", "无民政认定"
@@ -86,7 +74,7 @@ class CivilStatus(LabelledEnum):
     ZHICHU_POOR = "zhichu_poor", "支出型贫困低收入家庭"
 
 
-class PriorityGroup(LabelledEnum):
+class PriorityGroup(Labelled):
     """Groups that the policy houses first (优先实物保障)."""
 
     HERO = "hero", "见义勇为人员"
@@ -281,12 +269,12 @@ def _bool_field(label: str, *, required: bool = False) -> Field:
     return Field(label, read, required)
 
 
-def _enum_reader(label: str, enum: type[LabelledEnum]) -> Reader:
-    members: dict[str, LabelledEnum] = {member.value: member for member in enum}
+def _enum_reader(label: str, enum: type[Labelled]) -> Reader:
+    members: dict[str, Labelled] = {member.value: member for member in enum}
     choices = "、".join(f"{member.value}（{member.label}）" for member in enum)
     message = f"{label}须为以下之一：{choices}"
 
-    def read(value: Any, path: str) -> LabelledEnum:
+    def read(value: Any, path: str) -> Labelled:
         member = members.get(value) if type(value) is str else None
         if member is None:
             raise HouseholdError(path, message)
@@ -295,7 +283,7 @@ def _enum_reader(label: str, enum: type[LabelledEnum]) -> Reader:
     return read
 
 
-def _enum_field(label: str, enum: type[LabelledEnum], *, required: bool = False) -> Field:
+def _enum_field(label: str, enum: type[Labelled], *, required: bool = False) -> Field:
     return Field(label, _enum_reader(label, enum), required)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from app.eligibility.household import (
     CivilStatus,
     Hukou,
-    LabelledEnum,
+    Labelled,
     MaritalStatus,
     PriorityGroup,
     Sex,
@@ -64,7 +64,7 @@ class Question:
     none_option: str = ""  # MULTI: the label of "none of these"
 
 
-def _options(enum: type[LabelledEnum], *, exclude: tuple[str, ...] = ()) -> tuple[Option, ...]:
+def _options(enum: type[Labelled], *, exclude: tuple[str, ...] = ()) -> tuple[Option, ...]:
     return tuple(Option(member.value, member.label) for member in enum if member not in exclude)
 
 

@@ -7,11 +7,14 @@ from typing import Any
 from flask import abort, flash, request, session, url_for
 from flask_login import current_user
 
-from app.eligibility import answer_parsing, bp, questionnaire, questions, services
-from app.eligibility.answer_parsing import AnswerError
+from app.confirm_pages import Confirmation, confirm_page
+from app.eligibility import bp, questionnaire, questions, services
+from app.eligibility.forms import ITEM_FORMS, AnswerForm, answer_form
 from app.eligibility.household import Relation, RelativeRelation
 from app.eligibility.questions import BY_ID, HELP, Kind, Question
-from app.htmx import render, see_other
+from app.htmx import render, see_other, wants_fragment
+from app.inputs import CheckedForm
+from app.web import found_or_404
 
 SESSION_KEY = "eligibility_answers"
 LIST_LIMITS = {Kind.MEMBERS: questions.MAX_MEMBERS, Kind.RELATIVES: questions.MAX_RELATIVES}
@@ -33,10 +36,7 @@ def store_answers(answers: dict[str, Any]) -> None:
 
 
 def _question_or_404(question_id: str) -> Question:
-    question = BY_ID.get(question_id)
-    if question is None:
-        abort(404)
-    return question
+    return found_or_404(BY_ID.get(question_id))
 
 
 def _where_to_go(question: Question, answers: dict[str, Any]) -> str:
@@ -60,6 +60,22 @@ def index():
     )
 
 
+@bp.get("/restart")
+def confirm_restart():
+    return confirm_page(
+        "重新开始自评",
+        Confirmation(
+            question="清空答案，重新开始吗？",
+            consequence="已填写的答案会全部清空（登录时保存在账号中的也会清空），"
+            "需要从第一题重新回答。",
+            action=url_for("eligibility.restart"),
+            confirm_label="清空答案",
+            cancel_url=url_for("eligibility.index"),
+            cancel_label="不清空",
+        ),
+    )
+
+
 @bp.post("/restart")
 def restart():
     store_answers({})
@@ -75,54 +91,33 @@ def question(question_id: str):
         if target is None:
             return see_other(url_for("eligibility.result"))
         return see_other(url_for("eligibility.question", question_id=target.id))
-    error: AnswerError | None = None
-    submitted: dict[str, Any] = {}
+    form = None
     if request.method == "POST":
-        try:
-            answers[question.id] = _read_answer(question, answers)
-        except AnswerError as problem:
-            error = problem
-            submitted = {"answer": _raw_answer(question)}
-        else:
+        form = answer_form(question, answers)
+        if form.validate():
+            answers[question.id] = form.cleaned
             store_answers(answers)
             return see_other(_where_to_go(question, answers))
-    return _render_question(question, answers, error=error, submitted=submitted)
-
-
-def _raw_answer(question: Question) -> Any:
-    if question.kind == Kind.MULTI:
-        return request.form.getlist("answer")
-    return request.form.get("answer", "")
-
-
-def _read_answer(question: Question, answers: dict[str, Any]) -> Any:
-    if question.kind == Kind.MEMBERS:
-        members = list(answers.get(question.id, []))
-        answer_parsing.validate_members(members, answers)
-        return members
-    if question.kind == Kind.RELATIVES:
-        relatives = list(answers.get(question.id, []))
-        if not relatives:
-            raise AnswerError("请至少添加一位亲属；如果没有，请点“上一步”改为“否”")
-        return relatives
-    return answer_parsing.parse_answer(question, {"answer": _raw_answer(question)})
+    return _render_question(question, answers, form=form)
 
 
 def _render_question(
     question: Question,
     answers: dict[str, Any],
     *,
-    error: AnswerError | None = None,
-    submitted: dict[str, Any] | None = None,
-    item_error: AnswerError | None = None,
-    item_values: dict[str, str] | None = None,
+    form: AnswerForm | None = None,
+    item_form: CheckedForm | None = None,
     block: str | None = None,
     focus_last: bool = False,
 ):
+    """The question; ``form`` the answer as posted (refused), ``item_form`` the same for
+    the add-a-person form of a list question."""
     position, total = questionnaire.progress(question.id, answers)
     previous = questionnaire.previous_question(question.id, answers)
-    submitted = submitted or {}
-    value = submitted.get("answer", answers.get(question.id))
+    error = form.problems.get("answer") if form else None
+    value = form.typed()["answer"] if form and "answer" in form else answers.get(question.id)
+    if item_form is None and question.kind in ITEM_FORMS:
+        item_form = ITEM_FORMS[question.kind](formdata=None)
     return render(
         "eligibility/question.html",
         block,
@@ -130,8 +125,7 @@ def _render_question(
         question=question,
         value=value,
         error=error,
-        item_error=item_error,
-        item_values=item_values or {},
+        item_form=item_form,
         items=answers.get(question.id, []) if question.kind in LIST_LIMITS else [],
         position=position,
         total=total,
@@ -155,33 +149,26 @@ def add_item(question_id: str):
         abort(404)
     answers = current_answers()
     items = list(answers.get(question.id, []))
-    item_error = None
-    try:
-        if len(items) >= LIST_LIMITS[question.kind]:
-            raise AnswerError(f"最多可添加 {LIST_LIMITS[question.kind]} 项", "relation")
-        parse = (
-            answer_parsing.parse_member
-            if question.kind == Kind.MEMBERS
-            else answer_parsing.parse_relative
-        )
-        items.append(parse(request.form))
-    except AnswerError as problem:
-        item_error = problem
-    else:
+    form = ITEM_FORMS[question.kind]()
+    added = False
+    if len(items) >= LIST_LIMITS[question.kind]:
+        form.add_problems({"relation": f"最多可添加 {LIST_LIMITS[question.kind]} 项"})
+    elif form.validate():
+        items.append(form.cleaned)
         answers[question.id] = items
         store_answers(answers)
+        added = True
     return _render_question(
         question,
         answers,
-        item_error=item_error,
-        item_values=request.form.to_dict() if item_error else {},
+        item_form=None if added else form,
         block="items_block",
-        focus_last=item_error is None,
+        focus_last=added,
     )
 
 
-@bp.post("/q/<question_id>/items/<int:index>/delete")
-def delete_item(question_id: str, index: int):
+def _listed_item(question_id: str, index: int) -> tuple[Question, dict[str, Any], list[Any]]:
+    """A co-applicant or relative on a list question, its answers and the list; else 404."""
     question = _question_or_404(question_id)
     if question.kind not in LIST_LIMITS:
         abort(404)
@@ -189,9 +176,35 @@ def delete_item(question_id: str, index: int):
     items = list(answers.get(question.id, []))
     if not 0 <= index < len(items):
         abort(404)
+    return question, answers, items
+
+
+@bp.get("/q/<question_id>/items/<int:index>/delete")
+def confirm_delete_item(question_id: str, index: int):
+    question, _answers, items = _listed_item(question_id, index)
+    return confirm_page(
+        "资格自评",
+        Confirmation(
+            question="确定删除这一项吗？",
+            facts=[_describe_item(question, items[index])],
+            consequence="删除后，这一项不再计入自评；如需要，可以重新添加。",
+            action=url_for("eligibility.delete_item", question_id=question.id, index=index),
+            confirm_label="确认删除",
+            cancel_url=url_for("eligibility.question", question_id=question.id),
+            cancel_label="不删除",
+        ),
+    )
+
+
+@bp.post("/q/<question_id>/items/<int:index>/delete")
+def delete_item(question_id: str, index: int):
+    question, answers, items = _listed_item(question_id, index)
     del items[index]
     answers[question.id] = items
     store_answers(answers)
+    flash("已删除这一项", "success")
+    if not wants_fragment():  # confirmed on its own page: back to the list
+        return see_other(url_for("eligibility.question", question_id=question.id))
     return _render_question(question, answers, block="items_block")
 
 
@@ -230,21 +243,20 @@ def _describe_answer(question: Question, value: Any) -> str:
     if question.kind == Kind.MULTI:
         labels = [o.label for o in question.options if o.value in value]
         return "、".join(labels) or question.none_option
-    if question.kind == Kind.MEMBERS:
-        if not value:
-            return "无（单独申请）"
-        return "、".join(
-            f"{Relation(m['relation']).label}（{m['age']}岁）"  # type: ignore[call-arg]  # lookup by value; mypy checks it against LabelledEnum.__new__ (python/mypy#10573)
-            for m in value
-        )
-    if question.kind == Kind.RELATIVES:
-        return "、".join(
-            f"{RelativeRelation(r['relation']).label}：{r['units']}套，共{r['area_m2']:g}平方米"  # type: ignore[call-arg]  # python/mypy#10573, as above
-            for r in value
-        )
+    if question.kind == Kind.MEMBERS and not value:
+        return "无（单独申请）"
+    if question.kind in LIST_LIMITS:
+        return "、".join(_describe_item(question, item) for item in value)
     if question.kind == Kind.AREA:
         return f"{value:g} {question.unit}"
     return f"{value} {question.unit}"
+
+
+def _describe_item(question: Question, item: dict[str, Any]) -> str:
+    """One co-applicant or relative as the resident would say it."""
+    if question.kind == Kind.MEMBERS:
+        return f"{Relation(item['relation']).label}（{item['age']}岁）"
+    return f"{RelativeRelation(item['relation']).label}：{item['units']}套，共{item['area_m2']:g}平方米"
 
 
 @bp.get("/help")

@@ -49,7 +49,7 @@ def _computer_signed_in(token: HandoffToken) -> bool:
 
 def is_redeemable(token: HandoffToken) -> bool:
     return (
-        token.status_enum is TokenStatus.PENDING
+        token.status is TokenStatus.PENDING
         and utcnow() < token.expires_at
         and _computer_signed_in(token)
     )
@@ -231,7 +231,7 @@ def granted_token(token_id: int, *, completed: bool = False) -> HandoffToken | N
     if found is None or found[0].token_id != token_id:
         return None
     wanted = TokenStatus.COMPLETED if completed else TokenStatus.OPENED
-    return found[1] if found[1].status_enum is wanted else None
+    return found[1] if found[1].status is wanted else None
 
 
 def active_grant(purpose: str, object_id: int) -> Grant | None:
@@ -242,6 +242,6 @@ def active_grant(purpose: str, object_id: int) -> Grant | None:
     grant, token = found
     if grant.purpose != purpose or grant.object_id != object_id:
         return None
-    if token.status_enum not in (TokenStatus.OPENED, TokenStatus.COMPLETED):
+    if token.status not in (TokenStatus.OPENED, TokenStatus.COMPLETED):
         return None
     return grant

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.handoff.rules import TokenStatus
 
@@ -27,7 +27,9 @@ class HandoffToken(TimestampMixin, Model):
     object_id: Mapped[int] = mapped_column(Integer, nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     short_code_hash: Mapped[str] = mapped_column(String(64), index=True, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), default=TokenStatus.PENDING, nullable=False)
+    status: Mapped[TokenStatus] = mapped_column(
+        enum_type(TokenStatus, 16), default=TokenStatus.PENDING, nullable=False
+    )
     continue_url: Mapped[str] = mapped_column(String(300), nullable=False)
     return_url: Mapped[str] = mapped_column(String(300), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
@@ -44,10 +46,6 @@ class HandoffToken(TimestampMixin, Model):
     # phone offers ``match_choices`` (three two-digit numbers, in a fixed order).
     match_number: Mapped[int | None] = mapped_column(Integer)
     match_choices: Mapped[str | None] = mapped_column(String(8))
-
-    @property
-    def status_enum(self) -> TokenStatus:
-        return TokenStatus(self.status)
 
 
 class FaceVerification(TimestampMixin, Model):

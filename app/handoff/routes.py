@@ -3,7 +3,7 @@ face step. The phone is never signed in here; it holds a grant for one task."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, request, url_for
+from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
@@ -13,8 +13,7 @@ from app.handoff.models import HandoffToken
 from app.handoff.purposes import DEMO_IDENTITY, get_purpose
 from app.handoff.widget import handoff_widget, view_for_started, view_for_token
 from app.htmx import render, see_other, wants_fragment
-
-STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
+from app.web import STOP_POLLING, client_ip, found_or_404
 
 
 @bp.record_once
@@ -27,10 +26,7 @@ def _code_rate_limit() -> str:
 
 
 def _owned(token_id: int) -> HandoffToken:
-    token = services.owned_token(current_user.id, token_id)
-    if token is None:
-        abort(404)
-    return token
+    return found_or_404(services.owned_token(current_user.id, token_id))
 
 
 def _who(token: HandoffToken) -> str:
@@ -115,7 +111,7 @@ def status(token_id: int):
 @login_required
 def cancel(token_id: int):
     token = _owned(token_id)
-    services.cancel_handoff(token, ip=request.remote_addr)
+    services.cancel_handoff(token, ip=client_ip())
     if wants_fragment():
         return render("handoff/_widget.html", handoff=view_for_token(current_user, token))
     flash("已取消手机扫码", "success")
@@ -141,7 +137,7 @@ def continue_here(token_id: int):
 
 
 def _continue_here(token: HandoffToken) -> Response:
-    if not grants.continue_in_place(token, ip=request.remote_addr):
+    if not grants.continue_in_place(token, ip=client_ip()):
         flash("二维码已失效，请重新获取", "error")
         return see_other(token.return_url)
     return see_other(url_for("handoff.face", token_id=token.id))
@@ -167,7 +163,7 @@ def open_link(token: str):
     refused = _refused_for(found)
     if refused is not None or found is None:
         return refused
-    grants.open_on_phone(found, ip=request.remote_addr)
+    grants.open_on_phone(found, ip=client_ip())
     return see_other(url_for("handoff.match"))
 
 
@@ -185,7 +181,7 @@ def enter_code():
         elif current_user.is_authenticated and current_user.id != found.user_id:
             form.code.errors = ["该验证码不属于当前登录的账号，请使用本人的手机"]
         else:
-            grants.open_on_phone(found, ip=request.remote_addr)
+            grants.open_on_phone(found, ip=client_ip())
             return see_other(url_for("handoff.match"))
     return render("handoff/enter_code.html", "form_block", form=form, title="输入验证码")
 
@@ -199,7 +195,7 @@ def match():
         return refused
     form = MatchForm()
     if form.validate_on_submit():
-        tapped = grants.tap_number(found, form.number, ip=request.remote_addr)
+        tapped = grants.tap_number(found, form.number, ip=client_ip())
         if tapped is grants.Tap.MATCHED:
             return see_other(url_for("handoff.face", token_id=found.id))
         if tapped is grants.Tap.WRONG:
@@ -226,7 +222,7 @@ def face(token_id: int):
     locked = services.face_locked_until(token.user_id)
     if locked is None and form.validate_on_submit():
         try:
-            verification = services.verify_face(token, form.photo_bytes(), ip=request.remote_addr)
+            verification = services.verify_face(token, form.photo_bytes(), ip=client_ip())
         except services.FaceStepLocked as error:
             locked = error.until
         else:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.core.transitions import OWNER, Table, move
+from app.labels import Labelled
 
 
 class TokenStatus(StrEnum):
@@ -45,37 +46,26 @@ TOKENS = Table(
 )  # fmt: skip
 
 
-class DesktopState(StrEnum):
+class DesktopState(Labelled):
     """What the desktop widget shows."""
 
-    WAITING = "waiting"
-    SCANNED = "scanned"  # opened on a phone: the computer shows the number to tap
-    OPENED = "opened"  # the right number was tapped: the phone goes on
-    COMPLETED = "completed"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    REPLACED = "replaced"
-    MISMATCHED = "mismatched"
-
-    @property
-    def label(self) -> str:
-        return DESKTOP_LABELS[self]
+    WAITING = "waiting", "等待扫码"
+    # opened on a phone: the computer shows the number to tap
+    SCANNED = "scanned", "已扫码，请在手机上点选下面这个数字"
+    # the right number was tapped: the phone goes on
+    OPENED = "opened", "已确认，请在手机上继续完成人脸识别"
+    COMPLETED = "completed", "已完成"
+    EXPIRED = "expired", "已过期"
+    CANCELLED = "cancelled", "已取消"
+    REPLACED = "replaced", "已作废（已生成新的二维码）"
+    MISMATCHED = (
+        "mismatched",
+        "手机上点选的数字不对，二维码已作废。如果不是您本人在扫码，请勿把二维码发给他人",
+    )
 
     @property
     def is_final(self) -> bool:
         return self not in {DesktopState.WAITING, DesktopState.SCANNED, DesktopState.OPENED}
-
-
-DESKTOP_LABELS = {
-    DesktopState.WAITING: "等待扫码",
-    DesktopState.SCANNED: "已扫码，请在手机上点选下面这个数字",
-    DesktopState.OPENED: "已确认，请在手机上继续完成人脸识别",
-    DesktopState.COMPLETED: "已完成",
-    DesktopState.EXPIRED: "已过期",
-    DesktopState.CANCELLED: "已取消",
-    DesktopState.REPLACED: "已作废（已生成新的二维码）",
-    DesktopState.MISMATCHED: "手机上点选的数字不对，二维码已作废。如果不是您本人在扫码，请勿把二维码发给他人",
-}
 
 
 def desktop_state(

@@ -197,7 +197,7 @@ def owned_token(user_id: int, token_id: int) -> HandoffToken | None:
 
 def state_of(token: HandoffToken, now: datetime | None = None) -> DesktopState:
     return desktop_state(
-        token.status_enum,
+        token.status,
         scanned=token.scanned_at is not None,
         expires_at=token.expires_at,
         now=now or utcnow(),

@@ -61,7 +61,7 @@ def queues_for(user: User, today: date) -> list[QueueLink]:
     """The queues ``user``'s role works on, whose pages exist in this deployment."""
     links = []
     for queue in QUEUES:
-        if user.role_enum not in queue.roles or queue.endpoint not in current_app.view_functions:
+        if user.role not in queue.roles or queue.endpoint not in current_app.view_functions:
             continue
         count = queue.count(user, today) if queue.count else None
         links.append(QueueLink(queue, url_for(queue.endpoint), count))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -25,20 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.housing.statuses import LEASES
 from app.housing.statuses import LeaseStatus as LeaseStatus
+from app.housing.tenancy import GuaranteeType as GuaranteeType
 from app.status import guard
-
-
-class GuaranteeType(StrEnum):
-    GONGZU = "gongzu"
-    LIANZU = "lianzu"
-
-    @property
-    def label(self) -> str:
-        return {"gongzu": "公租房", "lianzu": "廉租房·租金补贴"}[self.value]
 
 
 class District(Model):
@@ -123,8 +114,12 @@ class Lease(TimestampMixin, Model):
     contract_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True, nullable=False)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
-    guarantee_type: Mapped[str] = mapped_column(String(16), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), default=LeaseStatus.ACTIVE, nullable=False)
+    guarantee_type: Mapped[GuaranteeType] = mapped_column(
+        enum_type(GuaranteeType, 16), nullable=False
+    )
+    status: Mapped[LeaseStatus] = mapped_column(
+        enum_type(LeaseStatus, 16), default=LeaseStatus.ACTIVE, nullable=False
+    )
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     unit: Mapped[Unit] = relationship()
@@ -143,14 +138,6 @@ class Lease(TimestampMixin, Model):
     def current_term(self) -> LeaseTerm:
         """The newest term; a lease always has at least one."""
         return self.terms[-1]
-
-    @property
-    def guarantee(self) -> GuaranteeType:
-        return GuaranteeType(self.guarantee_type)
-
-    @property
-    def status_enum(self) -> LeaseStatus:
-        return LeaseStatus(self.status)
 
 
 class LeaseTerm(TimestampMixin, Model):

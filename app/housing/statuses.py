@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.auth.roles import Role
 from app.core.transitions import SYSTEM, Table, move
+from app.labels import Labelled
 
 
-class LeaseStatus(StrEnum):
-    ACTIVE = "active"
-    ENDED = "ended"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self) -> str:
-        return {"active": "履约中", "ended": "已到期", "terminated": "已解除"}[self.value]
+class LeaseStatus(Labelled):
+    ACTIVE = "active", "履约中"
+    ENDED = "ended", "已到期"
+    TERMINATED = "terminated", "已解除"
 
 
 LEASES = Table(

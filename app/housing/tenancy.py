@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.labels import Labelled
+
+
+class GuaranteeType(Labelled):
+    """A lease's 保障类型; also the programme an application is for (公租房, or 廉租房: 公租房
+    with a rent subsidy, for 民政-recognised low-income households)."""
+
+    GONGZU = "gongzu", "公租房"
+    LIANZU = "lianzu", "廉租房·租金补贴"
+
 
 @dataclass(frozen=True, slots=True)
 class RenewalWindow:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import flash, url_for
 from flask_login import current_user, login_required
 
 from app.htmx import render, see_other
 from app.messages import bp, services
+from app.web import found_or_404
 
 
 @bp.get("/")
@@ -17,10 +18,7 @@ def index():
 
 
 def _own_or_404(message_id: int):
-    message = services.message_for(current_user.id, message_id)
-    if message is None:
-        abort(404)
-    return message
+    return found_or_404(services.message_for(current_user.id, message_id))
 
 
 @bp.get("/<int:message_id>")

@@ -56,7 +56,7 @@ def start_renewal(
     user: User, lease: Lease, policy: RenewalPolicy, *, ip: str | None = None
 ) -> Renewal:
     """Open the renewal of the lease's current term, if nothing blocks it."""
-    if lease.tenant_id != user.id or lease.status_enum is not LeaseStatus.ACTIVE:
+    if lease.tenant_id != user.id or lease.status is not LeaseStatus.ACTIVE:
         raise RenewalError("只能为本人履约中的租约申请续约。")
     blockers = blockers_for(lease)
     if blockers:
@@ -69,7 +69,7 @@ def start_renewal(
     check = None
     if policy is RenewalPolicy.NEW:
         check = latest_income_check(lease.id)
-        if check is None or check.status_enum is not IncomeCheckStatus.PASSED:
+        if check is None or check.status is not IncomeCheckStatus.PASSED:
             raise IncomeCheckNeeded()
     term = lease.current_term
     start, end = rules.proposed_term(term.end_date, config("RENEWAL_TERM_YEARS"))
@@ -98,7 +98,7 @@ def start_renewal(
 
 
 def _require_draft(renewal: Renewal) -> None:
-    if renewal.status_enum is not RenewalStatus.DRAFT:
+    if renewal.status is not RenewalStatus.DRAFT:
         raise RenewalError("续约申请已提交，不能再修改。")
 
 

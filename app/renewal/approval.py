@@ -83,7 +83,7 @@ def stamp(renewal: Renewal, signed: RenewalDocument) -> None:
 def _approver(user: User | None) -> tuple[str, str]:
     if user is None:
         return "工作人员", ""
-    role = f"{user.role_enum.label}人员"
+    role = f"{user.role.label}人员"
     if user.real_name:
         return role, mask_name(user.real_name)
     return role, f"工作人员编号{user.id}"  # never phone digits: the verify page is public
@@ -92,7 +92,7 @@ def _approver(user: User | None) -> tuple[str, str]:
 def record_of(renewal: Renewal) -> ApprovalRecord | None:
     """The approval of a completed renewal; None before (or for one approved before the
     record was kept)."""
-    if renewal.status_enum is not RenewalStatus.COMPLETED or not renewal.approval_code:
+    if renewal.status is not RenewalStatus.COMPLETED or not renewal.approval_code:
         return None
     document = next(
         (d for d in renewal.documents if d.sha256 == renewal.contract_approved_sha256), None

@@ -40,7 +40,7 @@ def renewal_card(user: User) -> list[HomeCard]:
     )
     if renewal is None:
         return []
-    title, body, action, tone = CARDS[renewal.status_enum]
+    title, body, action, tone = CARDS[renewal.status]
     return [
         HomeCard(
             title=title,

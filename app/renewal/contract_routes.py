@@ -4,7 +4,7 @@ checks a printed approval by its code. Thin views; the record is ``app.renewal.a
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -16,15 +16,14 @@ from app.renewal import approval, bp, queries, services
 from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, clauses, lessor_line
 from app.renewal.forms import VerifyForm
 from app.renewal.services import RenewalError
+from app.web import found_or_404
 
 
 @bp.get("/<int:renewal_id>/contract")
 @login_required
 def contract(renewal_id: int):
     """打印合同: the signed contract's text and signature, and the approval stamp."""
-    renewal = queries.renewal_for(current_user.id, renewal_id)
-    if renewal is None:
-        abort(404)
+    renewal = found_or_404(queries.renewal_for(current_user.id, renewal_id))
     signed = services.latest_document(renewal, "signed")
     if renewal.signed_at is None or signed is None:
         return see_other(url_for("renewal.detail", renewal_id=renewal.id))

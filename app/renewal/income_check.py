@@ -31,9 +31,9 @@ def request_income_check(user: User, lease: Lease, *, ip: str | None = None) -> 
     if lease.tenant_id != user.id:
         raise RenewalError("只能为本人承租的房屋发起核对。")
     latest = latest_income_check(lease.id)
-    if latest is not None and latest.status_enum is IncomeCheckStatus.REQUESTED:
+    if latest is not None and latest.status is IncomeCheckStatus.REQUESTED:
         raise RenewalError("您已发起收入财产核对，正在核对中，请耐心等待结果。")
-    if latest is not None and latest.status_enum is IncomeCheckStatus.PASSED:
+    if latest is not None and latest.status is IncomeCheckStatus.PASSED:
         raise RenewalError("您的核对报告已符合要求，可以直接申请续租。")
     check = IncomeCheck(tenant_id=user.id, lease_id=lease.id)
     db.session.add(check)

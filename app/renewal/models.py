@@ -9,15 +9,15 @@ A status changes only through its table (``app.renewal.rules``, applied by
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import utcnow
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.housing.models import Lease
+from app.labels import Labelled
 from app.renewal.rules import (
     INCOME_CHECK_STATUS,
     RENEWAL_STATUS,
@@ -27,13 +27,9 @@ from app.renewal.rules import (
 from app.status import guard
 
 
-class RenewalPolicy(StrEnum):
-    OLD = "old"  # 按照原政策执行
-    NEW = "new"  # 新政策: needs a passing 经济状况核对
-
-    @property
-    def label(self) -> str:
-        return {"old": "按照原政策执行", "new": "按照新政策执行（经济状况核对）"}[self.value]
+class RenewalPolicy(Labelled):
+    OLD = "old", "按照原政策执行"
+    NEW = "new", "按照新政策执行（经济状况核对）"  # 新政策: needs a passing 经济状况核对
 
 
 class Renewal(TimestampMixin, Model):
@@ -47,9 +43,11 @@ class Renewal(TimestampMixin, Model):
     lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     renews_term_id: Mapped[int] = mapped_column(ForeignKey("lease_terms.id"), nullable=False)
-    policy: Mapped[str] = mapped_column(String(8), nullable=False)
+    policy: Mapped[RenewalPolicy] = mapped_column(enum_type(RenewalPolicy, 8), nullable=False)
     income_check_id: Mapped[int | None] = mapped_column(ForeignKey("renewal_income_checks.id"))
-    status: Mapped[str] = mapped_column(String(16), default=RenewalStatus.DRAFT, nullable=False)
+    status: Mapped[RenewalStatus] = mapped_column(
+        enum_type(RenewalStatus, 16), default=RenewalStatus.DRAFT, nullable=False
+    )
     # The proposed new term, fixed when the renewal starts; money in fen.
     new_start_date: Mapped[date] = mapped_column(Date, nullable=False)
     new_end_date: Mapped[date] = mapped_column(Date, nullable=False)
@@ -99,14 +97,6 @@ class Renewal(TimestampMixin, Model):
     income_check: Mapped[IncomeCheck | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    @property
-    def status_enum(self) -> RenewalStatus:
-        return RenewalStatus(self.status)
-
-    @property
-    def policy_enum(self) -> RenewalPolicy:
-        return RenewalPolicy(self.policy)
 
 
 class RenewalFile(TimestampMixin, Model):
@@ -163,18 +153,14 @@ class IncomeCheck(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
-    status: Mapped[str] = mapped_column(
-        String(12), default=IncomeCheckStatus.REQUESTED, nullable=False
+    status: Mapped[IncomeCheckStatus] = mapped_column(
+        enum_type(IncomeCheckStatus, 12), default=IncomeCheckStatus.REQUESTED, nullable=False
     )
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     report_number: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     lease: Mapped[Lease] = relationship()
-
-    @property
-    def status_enum(self) -> IncomeCheckStatus:
-        return IncomeCheckStatus(self.status)
 
 
 class WindowNotice(TimestampMixin, Model):

@@ -5,26 +5,26 @@ the signing phone's that holds a handoff grant for it), the details every step s
 
 from __future__ import annotations
 
-from flask import abort, request
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.core.steps import Flow
 from app.handoff.grants import active_grant
 from app.handoff.purposes import RENEWAL_SIGN
+from app.htmx import see_other
 from app.renewal import queries, rules, services
 from app.renewal.models import Renewal
+from app.renewal.rules import RenewalError
 from app.step_pages import next_url
-
-
-def ip() -> str | None:
-    return request.remote_addr
+from app.web import found_or_404
 
 
 def owned(renewal_id: int) -> Renewal:
-    renewal = queries.renewal_for(current_user.id, renewal_id)
-    if renewal is None:
-        abort(404)
-    return renewal
+    return found_or_404(queries.renewal_for(current_user.id, renewal_id))
 
 
 def signer(renewal_id: int) -> Renewal | None:
@@ -53,3 +53,22 @@ def details_context(renewal: Renewal) -> dict:
 def after_step(flow: Flow[rules.RenewalFacts], step: str, renewal: Renewal) -> str:
     """下一步 of ``flow`` after ``step``, for this renewal."""
     return next_url(flow, step, renewal_id=renewal.id)
+
+
+def step_done(
+    form: FlaskForm,
+    flow: Flow[rules.RenewalFacts],
+    step: str,
+    renewal: Renewal,
+    action: Callable[[], Any],
+) -> Response | None:
+    """A step's form sent valid: run ``action`` and go to 下一步. None to show the page
+    again: not sent, not valid, or refused (the refusal joins the form's errors)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        action()
+    except RenewalError as error:
+        form.form_errors.append(error.message)
+        return None
+    return see_other(after_step(flow, step, renewal))

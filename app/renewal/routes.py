@@ -22,11 +22,12 @@ from app.renewal import signing_routes as _signing_routes  # noqa: F401  (合同
 from app.renewal.contract import DECLARATION, DECLARATION_TITLE
 from app.renewal.forms import ConfirmForm, DeclarationForm, PolicyForm
 from app.renewal.models import IncomeCheckStatus, Renewal, RenewalPolicy, RenewalStatus
-from app.renewal.pages import after_step, details_context, ip, owned
+from app.renewal.pages import after_step, details_context, owned, step_done
 from app.renewal.rules import ApplyStep
 from app.renewal.services import RenewalError
 from app.step_pages import counter, refusal_redirect, resume_url, step_url
 from app.uploads import UploadError
+from app.web import client_ip, found_or_404
 
 # -- 续租申请 ------------------------------------------------------------------------------
 
@@ -51,9 +52,9 @@ def index():
 
 
 def _next_url(renewal: Renewal) -> str:
-    if renewal.status_enum is RenewalStatus.DRAFT:
+    if renewal.status is RenewalStatus.DRAFT:
         return resume_url(rules.APPLY_FLOW, queries.facts(renewal), renewal_id=renewal.id)
-    if renewal.status_enum is RenewalStatus.APPROVED:
+    if renewal.status is RenewalStatus.APPROVED:
         return resume_url(rules.SIGN_FLOW, queries.facts(renewal), renewal_id=renewal.id)
     return url_for("renewal.detail", renewal_id=renewal.id)
 
@@ -82,7 +83,7 @@ def policy():
         return refused
     choices = queries.policy_choices(lease)
     check = income_checks.latest_income_check(lease.id)
-    check_passed = check is not None and check.status_enum is IncomeCheckStatus.PASSED
+    check_passed = check is not None and check.status is IncomeCheckStatus.PASSED
     form = PolicyForm()
     form.policy.choices = [SelectChoice(p.value, p.label) for p in choices]
     if request.method == "GET" and len(choices) == 1:
@@ -92,7 +93,7 @@ def policy():
         try:
             if chosen is None:
                 raise application.PolicyNotOpen()
-            renewal = application.start_renewal(current_user, lease, chosen, ip=ip())
+            renewal = application.start_renewal(current_user, lease, chosen, ip=client_ip())
         except application.IncomeCheckNeeded as error:
             flash(error.message, "info")
             return see_other(url_for("renewal.income_check"))
@@ -124,13 +125,11 @@ def _policy_page(form: PolicyForm, lease, check, check_passed: bool):
 @login_required
 def income_check():
     """经济状况核对: 发起收入财产核对, then wait for 民政's result."""
-    lease = queries.active_lease(current_user.id)
-    if lease is None:
-        abort(404)
+    lease = found_or_404(queries.active_lease(current_user.id))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            income_checks.request_income_check(current_user, lease, ip=ip())
+            income_checks.request_income_check(current_user, lease, ip=client_ip())
         except RenewalError as error:
             flash(error.message, "info")
         else:
@@ -147,7 +146,7 @@ def income_check():
 
 
 def _apply_guard(renewal: Renewal, wanted: ApplyStep) -> Response | None:
-    if renewal.status_enum is not RenewalStatus.DRAFT:
+    if renewal.status is not RenewalStatus.DRAFT:
         flash("续约申请已提交，不能再修改。", "info")
         return see_other(url_for("renewal.detail", renewal_id=renewal.id))
     return refusal_redirect(rules.APPLY_FLOW, queries.facts(renewal), wanted, renewal_id=renewal.id)
@@ -175,14 +174,13 @@ def declaration(renewal_id: int):
     form = DeclarationForm()
     if request.method == "GET" and renewal.declaration_accepted_at:
         form.agreed.data = True
-    if form.validate_on_submit():
-        try:
-            application.accept_declaration(renewal, ip=ip())
-        except RenewalError as error:
-            form.form_errors.append(error.message)
-        else:
-            return see_other(after_step(rules.APPLY_FLOW, ApplyStep.DECLARATION, renewal))
-    return _apply_page(
+    return step_done(
+        form,
+        rules.APPLY_FLOW,
+        ApplyStep.DECLARATION,
+        renewal,
+        lambda: application.accept_declaration(renewal, ip=client_ip()),
+    ) or _apply_page(
         "renewal/declaration.html",
         renewal,
         ApplyStep.DECLARATION,
@@ -200,14 +198,13 @@ def confirm(renewal_id: int):
     if refused:
         return refused
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            application.confirm_details(renewal)
-        except RenewalError as error:
-            form.form_errors.append(error.message)
-        else:
-            return see_other(after_step(rules.APPLY_FLOW, ApplyStep.CONFIRM, renewal))
-    return _apply_page("renewal/confirm.html", renewal, ApplyStep.CONFIRM, form=form)
+    return step_done(
+        form,
+        rules.APPLY_FLOW,
+        ApplyStep.CONFIRM,
+        renewal,
+        lambda: application.confirm_details(renewal),
+    ) or _apply_page("renewal/confirm.html", renewal, ApplyStep.CONFIRM, form=form)
 
 
 def _materials_page(
@@ -267,7 +264,7 @@ def submit(renewal_id: int):
     if refused:
         return refused
     try:
-        application.submit(renewal, ip=ip())
+        application.submit(renewal, ip=client_ip())
     except RenewalError as error:
         return _materials_page(renewal, {"submit": error.message})
     return see_other(after_step(rules.APPLY_FLOW, ApplyStep.MATERIALS, renewal))

@@ -19,17 +19,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.auth.roles import Role
+from app.core.blockers import Blocker as Blocker
 from app.core.steps import Flow, Step, flag
 from app.core.transitions import OWNER, Table, Tell, move
 from app.housing.tenancy import Prices, RenewalWindow
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Why the tenant cannot renew now, in Chinese, with what to do about it."""
-
-    code: str
-    message: str
+from app.labels import Labelled
 
 
 def renewal_blockers(
@@ -212,41 +206,23 @@ class RenewalError(Exception):
         self.message = message
 
 
-class RenewalStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    REJECTED = "rejected"
-    APPROVED = "approved"
-    SIGNED = "signed"
-    COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+class RenewalStatus(Labelled):
+    DRAFT = "draft", "填写中"
+    SUBMITTED = "submitted", "待审核"
+    REJECTED = "rejected", "审核不通过"
+    APPROVED = "approved", "审核通过，待签订合同"
+    SIGNED = "signed", "合同已签订，待审批"
+    COMPLETED = "completed", "续约完成"
 
     @property
     def is_open(self) -> bool:
         return self is not RenewalStatus.REJECTED and self is not RenewalStatus.COMPLETED
 
 
-STATUS_LABELS = {
-    RenewalStatus.DRAFT: "填写中",
-    RenewalStatus.SUBMITTED: "待审核",
-    RenewalStatus.REJECTED: "审核不通过",
-    RenewalStatus.APPROVED: "审核通过，待签订合同",
-    RenewalStatus.SIGNED: "合同已签订，待审批",
-    RenewalStatus.COMPLETED: "续约完成",
-}
-
-
-class IncomeCheckStatus(StrEnum):
-    REQUESTED = "requested"
-    PASSED = "passed"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"requested": "核对中", "passed": "符合要求", "failed": "不符合要求"}[self.value]
+class IncomeCheckStatus(Labelled):
+    REQUESTED = "requested", "核对中"
+    PASSED = "passed", "符合要求"
+    FAILED = "failed", "不符合要求"
 
 
 STALE = "此续约已在其他页面或设备上更新，本次操作未保存，请刷新页面后再试。"

@@ -96,7 +96,7 @@ def contract_data(renewal: Renewal) -> ContractData:
         community_address=unit.building.community.address,
         area_m2=f"{unit.area_m2:.2f}",
         layout=unit.layout,
-        guarantee_label=lease.guarantee.label,
+        guarantee_label=lease.guarantee_type.label,
         start_date=renewal.new_start_date,
         end_date=renewal.new_end_date,
         monthly_rent_fen=renewal.monthly_rent_fen,

@@ -52,7 +52,7 @@ class CountdownRunning(RenewalError):
 
 
 def _require_signable(renewal: Renewal) -> None:
-    if renewal.status_enum is RenewalStatus.DRAFT or renewal.status_enum is RenewalStatus.SUBMITTED:
+    if renewal.status is RenewalStatus.DRAFT or renewal.status is RenewalStatus.SUBMITTED:
         raise RenewalError("续约申请审核通过后才能签订合同。")
     if renewal.signed_at is not None:
         raise RenewalError("合同已签署，无需重复签署。")

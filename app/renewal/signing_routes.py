@@ -21,12 +21,12 @@ from app.renewal import application, bp, queries, rules, services, signing
 from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, clauses
 from app.renewal.forms import CommitmentCopyForm, CommitmentReadForm, ConfirmForm
 from app.renewal.models import Renewal, RenewalStatus
-from app.renewal.pages import after_step, details_context, ip, owned, signer
+from app.renewal.pages import after_step, details_context, owned, signer, step_done
 from app.renewal.rules import RenewalError, SignStep
 from app.step_pages import counter, refusal_redirect, resume_url
 from app.uploads import UploadError
+from app.web import STOP_POLLING, client_ip
 
-STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
 # After the face check, the phone goes straight to the contract to sign.
 set_phone_next(RENEWAL_SIGN, lambda renewal_id: f"/renewal/{renewal_id}/sign/phone")
 
@@ -43,7 +43,7 @@ def _sign_guard(renewal: Renewal, wanted: SignStep) -> Response | None:
         if wanted is not SignStep.SIGNED:
             flash("合同已签署，无需重复签署。", "info")
         return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))
-    if renewal.status_enum is not RenewalStatus.APPROVED:
+    if renewal.status is not RenewalStatus.APPROVED:
         flash("续约申请审核通过后才能签订合同。", "error")
         return see_other(url_for("renewal.detail", renewal_id=renewal.id))
     return refusal_redirect(rules.SIGN_FLOW, queries.facts(renewal), wanted, renewal_id=renewal.id)
@@ -71,14 +71,13 @@ def sign_contract(renewal_id: int):
     if refused:
         return refused
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            signing.start_signing(renewal, ip=ip())
-        except RenewalError as error:
-            form.form_errors.append(error.message)
-        else:
-            return see_other(after_step(rules.SIGN_FLOW, SignStep.CONTRACT, renewal))
-    return _sign_page(
+    return step_done(
+        form,
+        rules.SIGN_FLOW,
+        SignStep.CONTRACT,
+        renewal,
+        lambda: signing.start_signing(renewal, ip=client_ip()),
+    ) or _sign_page(
         "renewal/sign_contract.html",
         renewal,
         SignStep.CONTRACT,
@@ -95,14 +94,13 @@ def sign_confirm(renewal_id: int):
     if refused:
         return refused
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            signing.confirm_signing_details(renewal)
-        except RenewalError as error:
-            form.form_errors.append(error.message)
-        else:
-            return see_other(after_step(rules.SIGN_FLOW, SignStep.CONFIRM, renewal))
-    return _sign_page("renewal/sign_confirm.html", renewal, SignStep.CONFIRM, form=form)
+    return step_done(
+        form,
+        rules.SIGN_FLOW,
+        SignStep.CONFIRM,
+        renewal,
+        lambda: signing.confirm_signing_details(renewal),
+    ) or _sign_page("renewal/sign_confirm.html", renewal, SignStep.CONFIRM, form=form)
 
 
 @bp.route("/<int:renewal_id>/sign/commitment", methods=["GET", "POST"])
@@ -115,14 +113,13 @@ def commitment(renewal_id: int):
         return refused
     signing.show_commitment(renewal)
     form = CommitmentReadForm()
-    if form.validate_on_submit():
-        try:
-            signing.read_commitment(renewal, ip=ip())
-        except RenewalError as error:
-            form.form_errors.append(error.message)
-        else:
-            return see_other(after_step(rules.SIGN_FLOW, SignStep.COMMITMENT, renewal))
-    return _sign_page(
+    return step_done(
+        form,
+        rules.SIGN_FLOW,
+        SignStep.COMMITMENT,
+        renewal,
+        lambda: signing.read_commitment(renewal, ip=client_ip()),
+    ) or _sign_page(
         "renewal/commitment.html",
         renewal,
         SignStep.COMMITMENT,
@@ -145,7 +142,7 @@ def commitment_copy(renewal_id: int):
     form = CommitmentCopyForm()
     if form.validate_on_submit():
         try:
-            signing.confirm_commitment(renewal, entered(form.text), ip=ip())
+            signing.confirm_commitment(renewal, entered(form.text), ip=client_ip())
         except RenewalError as error:
             form.text.errors = [error.message]
         else:
@@ -222,7 +219,7 @@ def sign_progress(renewal_id: int):
 def _phone_guard(renewal: Renewal) -> Response | None:
     if renewal.signed_at is not None:
         return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))
-    if renewal.status_enum is not RenewalStatus.APPROVED:
+    if renewal.status is not RenewalStatus.APPROVED:
         return _grant_missing()
     if queries.face_for_signing(renewal) is None:
         if current_user.is_authenticated and current_user.id == renewal.tenant_id:
@@ -327,7 +324,7 @@ def sign_submit(renewal_id: int):
     if refused:
         return refused
     try:
-        signing.sign(renewal, ip=ip())
+        signing.sign(renewal, ip=client_ip())
     except RenewalError as error:
         return _signature_page(renewal, error.message)
     return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))

@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import io
-from functools import wraps
-from typing import Any
 
-from flask import Blueprint, abort, flash, request, send_file, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.masking import mask_name
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.home.queues import Queue, QueueCount, register_queue
 from app.housing import violations as lease_violations
 from app.housing.models import Lease, LeaseViolation
@@ -37,6 +35,7 @@ from app.renewal.models import (
 )
 from app.renewal.services import RenewalError
 from app.storage import storage
+from app.web import client_ip, found_or_404, private_file, roles, staff_only
 
 bp = Blueprint("renewal_staff", __name__, url_prefix="/staff/renewals")
 
@@ -51,30 +50,7 @@ VIEWS = {
 PAGE_SIZE = 50
 
 
-@bp.before_request
-def require_staff():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
-    return None
-
-
-def roles(allowed: frozenset[Role]):
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any):
-            if current_user.role_enum not in allowed:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _ip() -> str | None:
-    return request.remote_addr
+staff_only(bp)
 
 
 def _count(statuses: list[RenewalStatus]) -> int:
@@ -119,10 +95,7 @@ register_queue(
 
 
 def _renewal_or_404(renewal_id: int) -> Renewal:
-    found = db.session.get(Renewal, renewal_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(db.session.get(Renewal, renewal_id))
 
 
 @bp.get("/")
@@ -198,12 +171,12 @@ def review(renewal_id: int):
                 current_user,
                 approve=form.decision.data == "approve",
                 note=form.note.data or "",
-                ip=_ip(),
+                ip=client_ip(),
             )
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
-            flash("已办理：" + renewal.status_enum.label, "success")
+            flash("已办理：" + renewal.status.label, "success")
             return see_other(url_for("renewal_staff.detail", renewal_id=renewal.id))
     return _detail(renewal, review_form=form)
 
@@ -218,7 +191,7 @@ def approve_contract(renewal_id: int):
             form.form_errors.append(services.STALE)
             return _detail(renewal, approval_form=form)
         try:
-            term = services.approve_contract(renewal, current_user, ip=_ip())
+            term = services.approve_contract(renewal, current_user, ip=client_ip())
         except RenewalError as error:
             form.form_errors.append(error.message)
         else:
@@ -231,37 +204,24 @@ def approve_contract(renewal_id: int):
 @roles(LEASE_ROLES)
 def file(renewal_id: int, file_id: int):
     renewal = _renewal_or_404(renewal_id)
-    found = next((f for f in renewal.files if f.id == file_id), None)
-    if found is None:
-        abort(404)
-    response = send_file(
-        storage().open(found.storage_key),
-        mimetype=found.content_type,
-        download_name=f"renewal-file-{found.id}",
-        max_age=0,
+    found = found_or_404(next((f for f in renewal.files if f.id == file_id), None))
+    return private_file(
+        storage().open(found.storage_key), found.content_type, f"renewal-file-{found.id}"
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = f'inline; filename="renewal-file-{found.id}"'
-    return response
 
 
 @bp.get("/<int:renewal_id>/documents/<int:document_id>")
 @roles(LEASE_ROLES)
 def document(renewal_id: int, document_id: int):
     renewal = _renewal_or_404(renewal_id)
-    found = next((d for d in renewal.documents if d.id == document_id), None)
-    if found is None:
-        abort(404)
+    found = found_or_404(next((d for d in renewal.documents if d.id == document_id), None))
     try:
         data = services.document_bytes(found)
     except RenewalError as error:
         flash(error.message, "error")
         return see_other(url_for("renewal_staff.detail", renewal_id=renewal.id))
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
     name = f"renewal-{renewal.reference}-v{found.version}.pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return private_file(io.BytesIO(data), "application/pdf", name)
 
 
 # -- 违规 ------------------------------------------------------------------------------------
@@ -270,13 +230,11 @@ def document(renewal_id: int, document_id: int):
 @bp.route("/leases/<int:lease_id>/violations", methods=["GET", "POST"])
 @roles(LEASE_ROLES)
 def violations(lease_id: int):
-    lease = db.session.get(Lease, lease_id)
-    if lease is None:
-        abort(404)
+    lease = found_or_404(db.session.get(Lease, lease_id))
     form = ViolationForm()
     if form.validate_on_submit():
         lease_violations.record_violation(
-            lease, current_user, kind=form.kind.data, detail=entered(form.detail), ip=_ip()
+            lease, current_user, kind=form.kind.data, detail=entered(form.detail), ip=client_ip()
         )
         flash("已登记违规，整改前该承租人不能续约", "success")
         return see_other(url_for("renewal_staff.violations", lease_id=lease.id))
@@ -302,13 +260,11 @@ def violations(lease_id: int):
 @bp.post("/violations/<int:violation_id>/resolve")
 @roles(LEASE_ROLES)
 def resolve(violation_id: int):
-    violation = db.session.get(LeaseViolation, violation_id)
-    if violation is None:
-        abort(404)
+    violation = found_or_404(db.session.get(LeaseViolation, violation_id))
     form = ResolveForm()
     if form.validate_on_submit():
         lease_violations.resolve_violation(
-            violation, current_user, resolution=entered(form.resolution), ip=_ip()
+            violation, current_user, resolution=entered(form.resolution), ip=client_ip()
         )
         flash("已登记整改完成", "success")
     else:
@@ -340,9 +296,7 @@ def checks():
 @bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
 @roles(CHECK_ROLES)
 def check(check_id: int):
-    found = db.session.get(IncomeCheck, check_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(db.session.get(IncomeCheck, check_id))
     form = IncomeCheckForm()
     if form.validate_on_submit():
         try:
@@ -352,7 +306,7 @@ def check(check_id: int):
                 passed=form.result.data == "passed",
                 report_number=entered(form.report_number).strip(),
                 note=form.note.data or "",
-                ip=_ip(),
+                ip=client_ip(),
             )
         except RenewalError as error:
             form.form_errors.append(error.message)

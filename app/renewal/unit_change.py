@@ -36,7 +36,7 @@ _SIGNING_PROGRESS = (
 def _refusal(renewal: Renewal | None) -> str | None:
     if renewal is None:
         return None
-    if renewal.signed_at is None and renewal.status_enum is not RenewalStatus.SIGNED:
+    if renewal.signed_at is None and renewal.status is not RenewalStatus.SIGNED:
         return None
     return (
         f"续约合同（{renewal.reference}）已签署、待审批，不能再更换房屋。"
@@ -69,7 +69,7 @@ def follow_move(lease: Lease, actor_id: int) -> Renewal | None:
         f"租金补贴{format_yuan(prices.monthly_subsidy_fen)}/月"
     )
     todo = ""
-    if renewal.status_enum is RenewalStatus.DRAFT and renewal.details_confirmed_at is not None:
+    if renewal.status is RenewalStatus.DRAFT and renewal.details_confirmed_at is not None:
         renewal.details_confirmed_at = None  # the tenant confirmed the old unit's details
         todo = "请重新确认续约信息后再提交。"
     if renewal.sign_started_at is not None:

@@ -26,9 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.housing.models import Lease
+from app.labels import Labelled
 from app.rent.statuses import BILLS, PAYMENTS
 from app.rent.statuses import BillStatus as BillStatus
 from app.rent.statuses import PaymentState as PaymentState
@@ -39,27 +40,15 @@ from app.status import guard
 UNPAID_CONDITION = "status = 'unpaid'"
 
 
-class PaymentChannel(StrEnum):
-    SANDBOX = "sandbox"
-    OFFLINE = "offline"
-    BANK_DEDUCTION = "bank_deduction"
-
-    @property
-    def label(self) -> str:
-        return {
-            "sandbox": "在线支付（沙箱演示）",
-            "offline": "线下缴费",
-            "bank_deduction": "银行代扣",
-        }[self.value]
+class PaymentChannel(Labelled):
+    SANDBOX = "sandbox", "在线支付（沙箱演示）"
+    OFFLINE = "offline", "线下缴费"
+    BANK_DEDUCTION = "bank_deduction", "银行代扣"
 
 
-class DeductionOutcome(StrEnum):
-    SUCCESS = "success"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"success": "扣款成功", "failed": "扣款失败"}[self.value]
+class DeductionOutcome(Labelled):
+    SUCCESS = "success", "扣款成功"
+    FAILED = "failed", "扣款失败"
 
 
 class NoticeKind(StrEnum):
@@ -92,7 +81,9 @@ class Bill(PeriodLabelMixin, TimestampMixin, Model):
     subsidy_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     # rent + property fee - subsidy: the principal late fees are computed on.
     amount_due_fen: Mapped[int] = mapped_column(Integer, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default=BillStatus.UNPAID, nullable=False)
+    status: Mapped[BillStatus] = mapped_column(
+        enum_type(BillStatus, 10), default=BillStatus.UNPAID, nullable=False
+    )
     # Set when paid: the late fee actually collected and the payment that settled it.
     late_fee_paid_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)

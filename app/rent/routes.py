@@ -23,8 +23,7 @@ from app.rent.forms import BillSelectionForm, ConfirmPaymentForm
 from app.rent.models import PaymentState
 from app.rent.policy import late_fee_policy, payment_ttl, subsidy_paid_out
 from app.rent.statuses import PaymentError
-
-STOP_POLLING = 286  # htmx: swap this response and stop polling
+from app.web import STOP_POLLING, client_ip, found_or_404
 
 
 @bp.get("/")
@@ -59,10 +58,7 @@ def bills():
 
 
 def _own_bill_or_404(bill_id: int):
-    bill = standing.bill_for_tenant(current_user.id, bill_id)
-    if bill is None:
-        abort(404)
-    return bill
+    return found_or_404(standing.bill_for_tenant(current_user.id, bill_id))
 
 
 @bp.get("/bills/<int:bill_id>")
@@ -178,10 +174,7 @@ def pay_start():
 
 
 def _own_payment_or_404(payment_id: int):
-    payment = standing.payment_for_tenant(current_user.id, payment_id)
-    if payment is None:
-        abort(404)
-    return payment
+    return found_or_404(standing.payment_for_tenant(current_user.id, payment_id))
 
 
 @bp.get("/payments/<int:payment_id>")
@@ -229,7 +222,7 @@ def payment_cancel(payment_id: int):
 def notify():
     """The provider's asynchronous notification (server to server, signed)."""
     outcome = online_payments.receive_notification(
-        request.get_data(cache=False), request.headers, ip=request.remote_addr
+        request.get_data(cache=False), request.headers, ip=client_ip()
     )
     if outcome.accepted:
         return Response("success", mimetype="text/plain")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.auth.roles import Role
 from app.core.clock import today_in_china
 from app.core.money import format_yuan
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.htmx import render, see_other
 from app.inputs import arg_page
 from app.rent import staff_services, standing
@@ -23,6 +23,7 @@ from app.rent.models import DeductionImport
 from app.rent.policy import late_fee_policy
 from app.rent.statuses import PaymentError
 from app.rent.subsidy_payouts import tenant_of
+from app.web import client_ip, found_or_404, staff_only
 
 bp = Blueprint("rent_staff", __name__, url_prefix="/staff/rent")
 
@@ -30,13 +31,7 @@ STAFF_ROLES = frozenset({Role.LEASE_MANAGER, Role.ADMIN})
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-@bp.before_request
-def require_lease_manager():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role_enum not in STAFF_ROLES:
-        abort(403)
-    return None
+staff_only(bp, STAFF_ROLES)
 
 
 @bp.get("/")
@@ -53,9 +48,7 @@ def arrears():
 
 @bp.route("/leases/<int:lease_id>", methods=["GET", "POST"])
 def lease(lease_id: int):
-    found = standing.lease_with_unit(lease_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(standing.lease_with_unit(lease_id))
     today = today_in_china()
     views = standing.view_bills(standing.unpaid_bills(found.id), today, late_fee_policy())
     form = OfflinePaymentForm()
@@ -78,7 +71,7 @@ def lease(lease_id: int):
                 receipt_number=form.receipt_number.data or "",
                 paid_on=form.paid_on_date,
                 amount_fen=form.amount_fen,
-                ip=request.remote_addr,
+                ip=client_ip(),
             )
         except PaymentError as error:
             form.form_errors.append(error.message)
@@ -117,10 +110,7 @@ def deduction_import():
 
 
 def _import_or_404(import_id: int) -> DeductionImport:
-    upload = db.session.get(DeductionImport, import_id)
-    if upload is None:
-        abort(404)
-    return upload
+    return found_or_404(db.session.get(DeductionImport, import_id))
 
 
 @bp.get("/deductions/import/<int:import_id>")
@@ -142,7 +132,7 @@ def deduction_confirm(import_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        preview = apply_deduction_import(current_user, upload, ip=request.remote_addr)
+        preview = apply_deduction_import(current_user, upload, ip=client_ip())
     except ImportAlreadyApplied:
         flash("该文件已导入过，没有重复入账", "info")
         return see_other(url_for("rent_staff.deduction_preview", import_id=upload.id))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.auth.roles import Role
 from app.core.transitions import OWNER, SYSTEM, Table, move
+from app.labels import Labelled
 
 if TYPE_CHECKING:
     from app.rent.models import Payment
@@ -19,22 +20,13 @@ class BillStatus(StrEnum):
     PAID = "paid"
 
 
-class PaymentState(StrEnum):
+class PaymentState(Labelled):
     """pending -> paid | failed | expired; only a pending payment ever changes state."""
 
-    PENDING = "pending"
-    PAID = "paid"
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": "待支付",
-            "paid": "支付成功",
-            "failed": "未完成",
-            "expired": "已过期",
-        }[self.value]
+    PENDING = "pending", "待支付"
+    PAID = "paid", "支付成功"
+    FAILED = "failed", "未完成"
+    EXPIRED = "expired", "已过期"
 
 
 LEASE_MANAGER = Role.LEASE_MANAGER

@@ -6,7 +6,6 @@ from typing import TypedDict
 
 from flask import (
     Response,
-    abort,
     flash,
     request,
     stream_with_context,
@@ -22,10 +21,10 @@ from app.housing.services import districts
 from app.htmx import render, see_other
 from app.inputs import MAX_ID, SelectChoice, arg_page, entered
 from app.staff import accounts, audit_log, bp
-from app.staff.access import client_ip, roles
 from app.staff.forms import (
     StaffAccountForm,
 )
+from app.web import client_ip, found_or_404, roles
 
 # -- 系统管理: accounts --------------------------------------------------------------------
 
@@ -81,9 +80,7 @@ def account_new():
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def account_edit(user_id: int):
-    account = accounts.staff_account(user_id)
-    if account is None:
-        abort(404)
+    account = found_or_404(accounts.staff_account(user_id))
     return _account_form(account)
 
 

@@ -21,7 +21,7 @@ def back_office_card(user: User) -> list[HomeCard]:
     return [
         HomeCard(
             title="业务办理",
-            body=f"{user.role_enum.label}：{body}。",
+            body=f"{user.role.label}：{body}。",
             link=url_for("staff.index"),
             action="进入后台",
             tone="warning" if flagged else "info",

@@ -137,9 +137,7 @@ def application_query(user: User, filters: Filters, today: date) -> Select:
         .options(defer(Application.data))  # the wizard's answers are not in the list
     )
     if filters.view == "todo":
-        query = query.where(
-            Application.status.in_(sorted(workflow.actionable_statuses(user.role_enum)))
-        )
+        query = query.where(Application.status.in_(sorted(workflow.actionable_statuses(user.role))))
     if filters.status:
         query = query.where(Application.status == filters.status)
     # SQL mirror of workflow.programme_for: 低保/特困/支出型贫困 households are 廉租房.
@@ -232,7 +230,7 @@ def _row(
         publicity_ends_on=publicity.ends_on if publicity else None,
         publicity_over=bool(publicity and today > publicity.ends_on),
         open_objections=objections,
-        can_start_publicity=start is not None and user.role_enum in start.roles,
+        can_start_publicity=start is not None and user.role in start.roles,
     )
 
 

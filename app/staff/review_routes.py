@@ -8,7 +8,6 @@ from flask import (
     abort,
     flash,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -36,7 +35,6 @@ from app.core.workdays import CalendarNotCovered
 from app.htmx import render, see_other
 from app.inputs import SelectChoice, entered
 from app.staff import bp, queues
-from app.staff.access import client_ip, roles
 from app.staff.forms import (
     ActionForm,
     BulkPublicityForm,
@@ -46,6 +44,7 @@ from app.staff.forms import (
     ReasonForm,
 )
 from app.storage import storage
+from app.web import client_ip, found_or_404, private_file, roles
 
 ACTION_FORMS = {
     Action.REQUEST_CORRECTION: CorrectionForm,
@@ -91,10 +90,7 @@ LABELS = {
 
 
 def _application_or_404(application_id: int) -> Application:
-    application = review_reads.application_for_staff(current_user, application_id)
-    if application is None:
-        abort(404)
-    return application
+    return found_or_404(review_reads.application_for_staff(current_user, application_id))
 
 
 # -- 申请审核队列 -------------------------------------------------------------------------
@@ -118,7 +114,7 @@ def applications():
         statuses=[s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
         programmes=list(workflow.Programme),
         bulk_form=BulkPublicityForm(),
-        can_bulk=current_user.role_enum is Role.STREET_REVIEWER,
+        can_bulk=current_user.role is Role.STREET_REVIEWER,
         scope_problem=missing_scope(current_user),
         today=today,
     )
@@ -182,10 +178,10 @@ def _detail_context(application: Application, *, revealed: dict[str, str] | None
     current_round = next((r for r in rounds if r.finished_on is None), None)
     materials = {m.key: m.label for m in required_materials(application.category, data)}
     materials["signature"] = "手写签名（授权书）"
-    running = application.accepted_on is not None and application.status_enum.is_open
+    running = application.accepted_on is not None and application.status.is_open
     transitions = [
         t
-        for t in workflow.available(application.status, current_user.role_enum, track)
+        for t in workflow.available(application.status, current_user.role, track)
         if t.action in STAFF_ACTIONS
     ]
     return {
@@ -217,7 +213,7 @@ def _detail_context(application: Application, *, revealed: dict[str, str] | None
         "event_labels": EVENT_LABELS,
         "actors": review_reads.actors_of(application),
         "revealed": revealed,
-        "can_reveal": current_user.role_enum in PII_ROLES,
+        "can_reveal": current_user.role in PII_ROLES,
         "mask_phone": mask_phone,
         "today": today,
         "version": application.version,
@@ -249,20 +245,11 @@ def reveal(application_id: int):
 @roles(*PII_ROLES)
 def application_file(application_id: int, file_id: int):
     found = _application_or_404(application_id)
-    material = next((f for f in found.files if f.id == file_id), None)
-    if material is None:
-        abort(404)
+    material = found_or_404(next((f for f in found.files if f.id == file_id), None))
     review_reads.note_read(current_user, found, "file_viewed", ip=client_ip())
-    response = send_file(
-        storage().open(material.storage_key),
-        mimetype=material.content_type,
-        download_name=f"material-{material.id}",
-        as_attachment=False,
-        max_age=0,
+    return private_file(
+        storage().open(material.storage_key), material.content_type, f"material-{material.id}"
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = f'inline; filename="material-{material.id}"'
-    return response
 
 
 # -- 办理 (confirmation page, then the action) ----------------------------------------------
@@ -314,8 +301,8 @@ def _refusal(transition: workflow.Transition | None) -> str | None:
     """Why the signed-in role cannot take this step now, or None."""
     if transition is None:
         return "申请当前的状态不能办理此项（可能已被他人办理），请返回查看最新状态"
-    if current_user.role_enum not in transition.roles:
-        return f"“{transition.label}”不属于{current_user.role_enum.label}的职责"
+    if current_user.role not in transition.roles:
+        return f"“{transition.label}”不属于{current_user.role.label}的职责"
     return None
 
 
@@ -392,9 +379,7 @@ def _preview(application: Application, action: Action) -> list[str]:
 @bp.route("/objections/<int:objection_id>", methods=["GET", "POST"])
 @roles(Role.STREET_REVIEWER, Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER)
 def objection(objection_id: int):
-    found = review.objection_for_staff(current_user, objection_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(review.objection_for_staff(current_user, objection_id))
     form = ObjectionDecisionForm()
     if form.validate_on_submit():
         try:
@@ -419,6 +404,6 @@ def objection(objection_id: int):
         objection=found,
         publicity=publicity,
         round_label=workflow.Round(publicity.level).label(track_of_round(publicity)),
-        is_office=current_user.role_enum is workflow.Round(publicity.level).office_role,
+        is_office=current_user.role is workflow.Round(publicity.level).office_role,
         form=form,
     )

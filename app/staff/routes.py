@@ -7,12 +7,10 @@ the role (``access.roles``). The 工作台 is here; the application review's pag
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
 from app.apply.scope import missing_scope
 from app.core import clock
-from app.extensions import login_manager
 from app.home.queues import queues_for
 from app.htmx import render
 from app.staff import admin_routes as _admin_routes  # noqa: F401  (accounts, audit log)
@@ -20,15 +18,9 @@ from app.staff import bp
 from app.staff import cards as _cards  # noqa: F401  (registers the home card)
 from app.staff import policy_page as _policy_page  # noqa: F401  (the 政策参数 page)
 from app.staff import review_routes as _review_routes  # noqa: F401  (申请审核)
+from app.web import staff_only
 
-
-@bp.before_request
-def require_staff():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
-    return None
+staff_only(bp)
 
 
 # -- 工作台 -----------------------------------------------------------------------------

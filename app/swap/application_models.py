@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.housing.models import Lease
 from app.status import guard
@@ -30,8 +30,8 @@ class SwapApplication(TimestampMixin, Model):
         ForeignKey("swap_requests.id"), index=True, nullable=False
     )
     started_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    status: Mapped[str] = mapped_column(
-        String(10), default=ApplicationStatus.PREPARING, nullable=False
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, 10), default=ApplicationStatus.PREPARING, nullable=False
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -48,10 +48,6 @@ class SwapApplication(TimestampMixin, Model):
 
     __table_args__ = (Index("ix_swap_applications_status", "status", "submitted_at"),)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    @property
-    def status_enum(self) -> ApplicationStatus:
-        return ApplicationStatus(self.status)
 
     def party_of(self, user_id: int) -> SwapApplicationParty | None:
         return next((p for p in self.parties if p.tenant_id == user_id), None)

@@ -5,7 +5,7 @@ pre-payment, withdrawal); anyone else gets 404. Thin views: parse, call a servic
 
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -18,6 +18,7 @@ from app.swap.forms import ConfirmForm, ProofForm, ReasonForm, SignForm
 from app.swap.routes import stored_file
 from app.swap.rules import FLOW, MAX_PROOF_FILES, Step, step_refusal
 from app.swap.statuses import SwapError
+from app.web import client_ip, found_or_404
 
 
 @bp.post("/requests/<int:request_id>/apply")
@@ -35,10 +36,7 @@ def start_application(request_id: int):
 
 
 def _own_application_or_404(application_id: int):
-    found = applications.application_for_party(current_user.id, application_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(applications.application_for_party(current_user.id, application_id))
 
 
 def _application_page(
@@ -142,9 +140,7 @@ def sign(application_id: int):
     form = SignForm()
     if form.validate_on_submit():
         try:
-            application_steps.sign(
-                found, current_user, entered(form.password), ip=request.remote_addr
-            )
+            application_steps.sign(found, current_user, entered(form.password), ip=client_ip())
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:

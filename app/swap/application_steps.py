@@ -102,7 +102,7 @@ def _party_for(application: SwapApplication, user: User) -> SwapApplicationParty
     if party is None:
         raise SwapError("您不是此申请的当事人。")
     if application.status != ApplicationStatus.PREPARING:
-        raise SwapError(f"此申请{application.status_enum.label}，不能再修改。")
+        raise SwapError(f"此申请{application.status.label}，不能再修改。")
     return party
 
 

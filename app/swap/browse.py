@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.numbers import MAX_ID, NumberError, int_or_none, parse_decimal
+from app.swap.eligibility import UNSUBSIDISED
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -28,7 +29,7 @@ FLOOR_BANDS: dict[str, tuple[str, int, int | None]] = {
 # 保障类型 as the swap rule reads it (002 Q&A 10 ③): whether the tenancy 享受租金补贴.
 # The keys are the old guarantee-type values, so shared links keep working.
 SUBSIDISED = "lianzu"
-GUARANTEES = {"gongzu": "公租房（不享受租金补贴）", SUBSIDISED: "享受租金补贴（含廉租房）"}
+GUARANTEES = {"gongzu": UNSUBSIDISED, SUBSIDISED: "享受租金补贴（含廉租房）"}
 
 
 # The board's filters come from its own links and selects: a value that is not one of

@@ -16,13 +16,11 @@ from app.swap.forms import ConfirmForm, MessageForm
 from app.swap.models import RequestStatus
 from app.swap.routes import file_report
 from app.swap.statuses import SwapError
+from app.web import found_or_404
 
 
 def own_request_or_404(request_id: int):
-    found = requests.request_for_party(current_user.id, request_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(requests.request_for_party(current_user.id, request_id))
 
 
 def _conversation_page(found, message_form: MessageForm | None = None):
@@ -46,7 +44,7 @@ def _conversation_page(found, message_form: MessageForm | None = None):
         message_form=message_form or MessageForm(formdata=None),
         application=application,
         can_apply=found.status == RequestStatus.ACCEPTED
-        and (application is None or not application.status_enum.is_open),
+        and (application is None or not application.status.is_open),
         blocked=blocks.has_blocked(current_user.id, found.other_tenant_id(current_user.id)),
     )
 

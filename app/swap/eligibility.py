@@ -21,7 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LIANZU = "lianzu"  # GuaranteeType.LIANZU (that module brings the database in)
+from app.core.blockers import Blocker as Blocker
+from app.housing.tenancy import GuaranteeType
+
+LIANZU = GuaranteeType.LIANZU
+UNSUBSIDISED = "公租房（不享受租金补贴）"  # a tenancy rule 3 lets swap only with its own kind
 
 
 def enjoys_rent_subsidy(guarantee_type: str | None, monthly_subsidy_fen: int) -> bool:
@@ -32,10 +36,10 @@ def enjoys_rent_subsidy(guarantee_type: str | None, monthly_subsidy_fen: int) ->
 def tenancy_label(guarantee_type: str | None, monthly_subsidy_fen: int) -> str:
     """The tenant's own tenancy as rule 3 sees it, in the words of a refusal."""
     if guarantee_type == LIANZU:
-        return "廉租房·租金补贴"
+        return LIANZU.label
     if monthly_subsidy_fen > 0:
         return "公租房·享受租金补贴"
-    return "公租房（不享受租金补贴）"
+    return UNSUBSIDISED
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,6 @@ class Standing:
     @property
     def enjoys_rent_subsidy(self) -> bool:
         return enjoys_rent_subsidy(self.guarantee_type, self.monthly_subsidy_fen)
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Why something is refused, in Chinese, with what to do about it."""
-
-    code: str
-    message: str
 
 
 def own_blockers(standing: Standing) -> list[Blocker]:

@@ -15,10 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.inputs import AppForm, IdListField, SelectChoice, WholeNumberField
-from app.swap.models import REASON_LABELS, ReportReason
+from app.swap.models import ReasonCategory, ReportReason
 from app.swap.rules import message_problem
 
-REASON_CHOICES = [SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()]
+REASON_CHOICES = [SelectChoice(reason.value, reason.label) for reason in ReasonCategory]
 MIN_BEDROOM_CHOICES = [
     SelectChoice("", "不限"),
     SelectChoice("1", "1室及以上"),

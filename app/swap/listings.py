@@ -186,7 +186,7 @@ def post_listing(tenant: User, wishes: WishInput, *, now: datetime | None = None
 
 def _require_live(listing: SwapListing) -> None:
     if not listing.is_live:
-        raise SwapError(f"此互换信息{listing.status_enum.label}，不能再修改。")
+        raise SwapError(f"此互换信息{listing.status.label}，不能再修改。")
 
 
 def _check_version(listing: SwapListing, version: str | None) -> None:
@@ -367,4 +367,4 @@ def can_view_listing(listing: SwapListing, user: User | None) -> bool:
 def is_swap_staff(user: User) -> bool:
     from app.auth.roles import Role
 
-    return user.role_enum in (Role.LEASE_MANAGER, Role.ADMIN)
+    return user.role in (Role.LEASE_MANAGER, Role.ADMIN)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -29,9 +28,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.clock import utcnow
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.housing.models import Community, District, GuaranteeType, Lease
+from app.labels import Labelled
 from app.status import guard
 from app.swap.rules import expiry_from
 from app.swap.statuses import (
@@ -50,25 +50,12 @@ ACTIVE_CONDITION = "status = 'active'"
 LIVE_CONDITION = "status IN ('active', 'paused')"
 
 
-class ReasonCategory(StrEnum):
-    MEDICAL = "medical"
-    SCHOOL = "school"
-    WORK = "work"
-    ELDERLY = "elderly"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return REASON_LABELS[self]
-
-
-REASON_LABELS = {
-    ReasonCategory.MEDICAL: "就医",
-    ReasonCategory.SCHOOL: "就学",
-    ReasonCategory.WORK: "就业",
-    ReasonCategory.ELDERLY: "照顾老人",
-    ReasonCategory.OTHER: "其他",
-}
+class ReasonCategory(Labelled):
+    MEDICAL = "medical", "就医"
+    SCHOOL = "school", "就学"
+    WORK = "work", "就业"
+    ELDERLY = "elderly", "照顾老人"
+    OTHER = "other", "其他"
 
 
 class SwapListing(TimestampMixin, Model):
@@ -77,7 +64,9 @@ class SwapListing(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     lease_id: Mapped[int] = mapped_column(ForeignKey("leases.id"), index=True, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default=ListingStatus.ACTIVE, nullable=False)
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_type(ListingStatus, 10), default=ListingStatus.ACTIVE, nullable=False
+    )
     # The home, copied from the lease's unit.
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), nullable=False)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), nullable=False)
@@ -90,7 +79,9 @@ class SwapListing(TimestampMixin, Model):
     bathrooms: Mapped[int] = mapped_column(Integer, nullable=False)
     orientation: Mapped[str] = mapped_column(String(10), nullable=False)
     monthly_rent_fen: Mapped[int] = mapped_column(Integer, nullable=False)
-    guarantee_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    guarantee_type: Mapped[GuaranteeType] = mapped_column(
+        enum_type(GuaranteeType, 16), nullable=False
+    )
     description: Mapped[str] = mapped_column(Text, nullable=False)
     # The wishes. No wished areas means anywhere.
     reason_category: Mapped[str] = mapped_column(String(10), nullable=False)
@@ -173,14 +164,6 @@ class SwapListing(TimestampMixin, Model):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    @property
-    def status_enum(self) -> ListingStatus:
-        return ListingStatus(self.status)
-
-    @property
-    def guarantee(self) -> GuaranteeType:
-        return GuaranteeType(self.guarantee_type)
 
     @property
     def reason(self) -> ReasonCategory:
@@ -272,7 +255,9 @@ class SwapRequest(TimestampMixin, Model):
     from_tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     to_tenant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     message: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING, nullable=False)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus, 10), default=RequestStatus.PENDING, nullable=False
+    )
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     from_listing: Mapped[SwapListing] = relationship(foreign_keys=[from_listing_id])
@@ -285,10 +270,6 @@ class SwapRequest(TimestampMixin, Model):
         UniqueConstraint("from_listing_id", "to_listing_id"),
         CheckConstraint("from_listing_id <> to_listing_id", name="two_listings"),
     )
-
-    @property
-    def status_enum(self) -> RequestStatus:
-        return RequestStatus(self.status)
 
     @property
     def is_accepted(self) -> bool:
@@ -332,22 +313,12 @@ class SwapBlock(TimestampMixin, Model):
     )
 
 
-class ReportReason(StrEnum):
-    FALSE_INFO = "false_info"
-    ADVERT = "advert"
-    HARASSMENT = "harassment"
-    PROFIT = "profit"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            "false_info": "信息虚假（房屋情况与实际不符）",
-            "advert": "广告或中介信息",
-            "harassment": "骚扰、辱骂",
-            "profit": "以互换谋利（收取费用、转租）",
-            "other": "其他",
-        }[self.value]
+class ReportReason(Labelled):
+    FALSE_INFO = "false_info", "信息虚假（房屋情况与实际不符）"
+    ADVERT = "advert", "广告或中介信息"
+    HARASSMENT = "harassment", "骚扰、辱骂"
+    PROFIT = "profit", "以互换谋利（收取费用、转租）"
+    OTHER = "other", "其他"
 
 
 class SwapReport(TimestampMixin, Model):
@@ -364,7 +335,9 @@ class SwapReport(TimestampMixin, Model):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("swap_requests.id"))
     reason: Mapped[str] = mapped_column(String(12), nullable=False)
     detail: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN, nullable=False)
+    status: Mapped[ReportStatus] = mapped_column(
+        enum_type(ReportStatus, 10), default=ReportStatus.OPEN, nullable=False
+    )
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -376,10 +349,6 @@ class SwapReport(TimestampMixin, Model):
     @property
     def reason_enum(self) -> ReportReason:
         return ReportReason(self.reason)
-
-    @property
-    def status_enum(self) -> ReportStatus:
-        return ReportStatus(self.status)
 
 
 guard(SwapListing.status, LISTINGS)

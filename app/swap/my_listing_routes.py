@@ -20,6 +20,7 @@ from app.swap.models import SwapListing
 from app.swap.routes import area_choices
 from app.swap.rules import MAX_PHOTOS, can_renew, days_left
 from app.swap.statuses import SwapError
+from app.web import found_or_404
 
 
 @bp.get("/mine")
@@ -130,10 +131,7 @@ def edit_listing():
 
 
 def _own_live_listing_or_404() -> SwapListing:
-    found = listings.live_listing_of(current_user.id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(listings.live_listing_of(current_user.id))
 
 
 def _listing_action(action, done: str):

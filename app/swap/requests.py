@@ -118,7 +118,7 @@ def send_request(viewer: User, listing: SwapListing, message: str) -> SwapReques
         title="有人想和您换房",
         body=(
             f"{community.name if community else ''}一套{own.layout}、{own.area_m2}平方米的"
-            f"{own.guarantee.label}租户想和您换房，留言：{request.message}"
+            f"{own.guarantee_type.label}租户想和您换房，留言：{request.message}"
             "\n您可以查看对方的房屋后接受或婉拒；接受后双方可以看到对方的联系方式。"
         ),
         link=f"/swap/requests/{request.id}",
@@ -194,7 +194,7 @@ def _answer(request: SwapRequest, user: User, action: str) -> None:
 def send_message(request: SwapRequest, sender: User, body: str) -> SwapMessage:
     """A message in the conversation; no phone numbers before the request is accepted."""
     if request.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
-        raise SwapError(f"此换房沟通{request.status_enum.label}，不能再发送消息。")
+        raise SwapError(f"此换房沟通{request.status.label}，不能再发送消息。")
     other = request.other_tenant_id(sender.id)
     if block_between(sender.id, other) is not None:
         raise SwapError("你们之间已屏蔽，不能再发送消息。")

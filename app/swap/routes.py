@@ -9,7 +9,7 @@ everything else needs a sign-in.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, send_file, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -33,6 +33,7 @@ from app.swap.browse import FLOOR_BANDS, GUARANTEES, LAYOUTS, SORTS, BrowseFilte
 from app.swap.forms import ConfirmForm, ReportForm, RequestForm
 from app.swap.models import SwapListing
 from app.swap.statuses import SwapError
+from app.web import found_or_404, private_file
 
 # --- the board ----------------------------------------------------------------------------
 
@@ -148,10 +149,8 @@ def listing(listing_id: int):
 
 def stored_file(key: str, content_type: str, name: str, *, public: bool = False) -> Response:
     """An upload from storage, shown inline under a generated name; private unless ``public``."""
-    response = send_file(storage().open(key), mimetype=content_type, download_name=name, max_age=0)
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
-    return response
+    cache = "public, max-age=3600" if public else "private, no-store"
+    return private_file(storage().open(key), content_type, name, cache=cache)
 
 
 @bp.get("/photos/<int:photo_id>")
@@ -159,9 +158,7 @@ def stored_file(key: str, content_type: str, name: str, *, public: bool = False)
 def photo(photo_id: int):
     """A listing's photo: public while the listing is on the board (photos carry no EXIF,
     and their names are generated), else only for those who may see the listing."""
-    found = listings.photo_by_id(photo_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(listings.photo_by_id(photo_id))
     _visible_listing_or_404(found.listing_id)
     thumb = request.endpoint == "swap.photo_thumb"
     return stored_file(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.home.queues import Queue, QueueCount, register_queue
 from app.htmx import render, see_other
 from app.inputs import entered
@@ -21,6 +21,7 @@ from app.swap.models import ReportStatus, SwapReport
 from app.swap.routes import stored_file
 from app.swap.rules import ApplicationStatus
 from app.swap.statuses import STAFF, SwapError
+from app.web import client_ip, found_or_404, staff_only
 
 bp = Blueprint("swap_staff", __name__, url_prefix="/staff/swap")
 
@@ -59,13 +60,7 @@ register_queue(
 )
 
 
-@bp.before_request
-def require_lease_manager():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role_enum not in STAFF_ROLES:
-        abort(403)
-    return None
+staff_only(bp, STAFF_ROLES)
 
 
 @bp.get("/", endpoint="applications")
@@ -88,10 +83,7 @@ def _names_of(application: SwapApplication) -> str:
 
 
 def _application_or_404(application_id: int) -> SwapApplication:
-    found = applications.application_by_id(application_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(applications.application_by_id(application_id))
 
 
 def _application_page(
@@ -119,7 +111,7 @@ def approve(application_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        applications.approve(found, current_user, ip=request.remote_addr)
+        applications.approve(found, current_user, ip=client_ip())
     except SwapError as error:
         return _application_page(_application_or_404(application_id), problems=error.messages)
     flash(f"已通过互换申请 {found.reference}，双方租约已变更为新房屋", "success")
@@ -132,7 +124,7 @@ def refuse(application_id: int):
     form = RefuseForm()
     if form.validate_on_submit():
         try:
-            applications.refuse(found, current_user, entered(form.reason), ip=request.remote_addr)
+            applications.refuse(found, current_user, entered(form.reason), ip=client_ip())
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:
@@ -143,9 +135,7 @@ def refuse(application_id: int):
 
 @bp.get("/applications/<int:application_id>/files/<int:file_id>")
 def proof(application_id: int, file_id: int):
-    file = application_steps.proof_file(_application_or_404(application_id), file_id)
-    if file is None:
-        abort(404)
+    file = found_or_404(application_steps.proof_file(_application_or_404(application_id), file_id))
     return stored_file(file.storage_key, file.content_type, f"proof-{file.id}")
 
 
@@ -161,9 +151,7 @@ def reports():
 
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
 def report(report_id: int):
-    found = db.session.get(SwapReport, report_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(db.session.get(SwapReport, report_id))
     form = ReportDecisionForm()
     if found.status == ReportStatus.OPEN and form.validate_on_submit():
         try:
@@ -172,16 +160,14 @@ def report(report_id: int):
                 found,
                 uphold=form.decision.data == "uphold",
                 note=entered(form.note),
-                ip=request.remote_addr,
+                ip=client_ip(),
             )
         except SwapError as error:
             form.form_errors.extend(error.messages)
         else:
             flash("举报已处理", "success")
             return see_other(url_for("swap_staff.reports"))
-    listing = listings.listing_by_id(found.listing_id)
-    if listing is None:
-        abort(404)
+    listing = found_or_404(listings.listing_by_id(found.listing_id))
     reporter = db.session.get(User, found.reporter_id)
     return render(
         "swap/staff/report.html",

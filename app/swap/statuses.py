@@ -10,10 +10,9 @@ application approved; requests ended with their listing or by a block) are ``SYS
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.auth.roles import Role
 from app.core.transitions import OWNER, SYSTEM, Table, Tell, move
+from app.labels import Labelled
 
 MESSAGE_CATEGORY = "互换"
 STAFF = frozenset({Role.LEASE_MANAGER, Role.ADMIN})  # 租赁管理, 系统管理
@@ -31,70 +30,36 @@ class SwapError(Exception):
         return "；".join(self.messages)
 
 
-class ListingStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-    SWAPPED = "swapped"
-    REMOVED = "removed"  # taken down by staff after a report
-
-    @property
-    def label(self) -> str:
-        return {
-            "active": "展示中",
-            "paused": "已暂停",
-            "closed": "已关闭",
-            "swapped": "已换房",
-            "removed": "已被下架",
-        }[self.value]
+class ListingStatus(Labelled):
+    ACTIVE = "active", "展示中"
+    PAUSED = "paused", "已暂停"
+    CLOSED = "closed", "已关闭"
+    SWAPPED = "swapped", "已换房"
+    REMOVED = "removed", "已被下架"  # taken down by staff after a report
 
 
-class RequestStatus(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    CLOSED = "closed"  # a listing closed, swapped or was taken down
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": "待对方回复",
-            "accepted": "已接受",
-            "declined": "已婉拒",
-            "withdrawn": "已撤回",
-            "closed": "已结束",
-        }[self.value]
+class RequestStatus(Labelled):
+    PENDING = "pending", "待对方回复"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "已婉拒"
+    WITHDRAWN = "withdrawn", "已撤回"
+    CLOSED = "closed", "已结束"  # a listing closed, swapped or was taken down
 
 
-class ReportStatus(StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "待处理", "upheld": "已下架", "dismissed": "不予处理"}[self.value]
+class ReportStatus(Labelled):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "已下架"
+    DISMISSED = "dismissed", "不予处理"
 
 
-class ApplicationStatus(StrEnum):
+class ApplicationStatus(Labelled):
     """preparing -> submitted -> approved | refused; withdrawn from preparing or submitted."""
 
-    PREPARING = "preparing"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {
-            "preparing": "双方办理中",
-            "submitted": "已提交，待审核",
-            "approved": "审核通过，已换房",
-            "refused": "审核不通过",
-            "withdrawn": "已撤回",
-        }[self.value]
+    PREPARING = "preparing", "双方办理中"
+    SUBMITTED = "submitted", "已提交，待审核"
+    APPROVED = "approved", "审核通过，已换房"
+    REFUSED = "refused", "审核不通过"
+    WITHDRAWN = "withdrawn", "已撤回"
 
     @property
     def is_open(self) -> bool:

@@ -182,7 +182,7 @@ def test_a_draft_renewal_is_priced_again_for_the_unit_moved_into(app) -> None:
 
     renewal = db.session.get(Renewal, renewal.id)
     assert _prices(renewal) == (42000, 5000, 20000)
-    assert renewal.status_enum is RenewalStatus.DRAFT
+    assert renewal.status is RenewalStatus.DRAFT
     assert renewal.details_confirmed_at is None
     assert renewal.events[-1].action == "repriced"
     assert "月租金¥420.00" in _rent_clause(renewal)
@@ -205,7 +205,7 @@ def test_a_renewal_being_signed_starts_signing_again_on_the_new_contract(app) ->
 
     renewal = db.session.get(Renewal, renewal.id)
     assert _prices(renewal) == (42000, 5000, 20000)
-    assert renewal.status_enum is RenewalStatus.APPROVED
+    assert renewal.status is RenewalStatus.APPROVED
     assert renewal_queries.sign_step(renewal).value == "contract"
     assert renewal.sign_started_at is None and renewal.sign_confirmed_at is None
     renewal_signing.start_signing(renewal)

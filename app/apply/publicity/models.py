@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.apply.models import Application
 from app.apply.publicity.rules import OBJECTIONS, ObjectionStatus
-from app.core.models import TimestampMixin
+from app.core.models import TimestampMixin, enum_type
 from app.extensions import Model
 from app.status import guard
 
@@ -65,16 +65,14 @@ class Objection(TimestampMixin, Model):
     contact_phone: Mapped[str] = mapped_column(String(11), nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     ip: Mapped[str | None] = mapped_column(String(45))
-    status: Mapped[str] = mapped_column(String(12), default=ObjectionStatus.OPEN, nullable=False)
+    status: Mapped[ObjectionStatus] = mapped_column(
+        enum_type(ObjectionStatus, 12), default=ObjectionStatus.OPEN, nullable=False
+    )
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
 
     round: Mapped[PublicityRound] = relationship(back_populates="objections")
-
-    @property
-    def status_enum(self) -> ObjectionStatus:
-        return ObjectionStatus(self.status)
 
 
 class QualificationCertificate(TimestampMixin, Model):

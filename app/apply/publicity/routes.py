@@ -3,7 +3,7 @@ plus the holder's own printable certificate."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.apply import workflow
@@ -13,6 +13,7 @@ from app.core import clock
 from app.extensions import limiter
 from app.htmx import render, see_other
 from app.inputs import arg_page, entered
+from app.web import client_ip, found_or_404
 
 
 def _objection_rate_limit() -> str:
@@ -42,15 +43,13 @@ def index():
 @bp.route("/publicity/<int:round_id>/objection", methods=["GET", "POST"])
 @limiter.limit(_objection_rate_limit, methods=["POST"])
 def objection(round_id: int):
-    publicity = services.round_open_for_objection(round_id, clock.today_in_china())
-    if publicity is None:
-        abort(404)
+    publicity = found_or_404(services.round_open_for_objection(round_id, clock.today_in_china()))
     form = ObjectionForm()
     if form.validate_on_submit():
         name, phone = entered(form.contact_name), entered(form.contact_phone)
         content = entered(form.content)
         services.submit_objection(
-            publicity, name=name, phone=phone, content=content.strip(), ip=request.remote_addr
+            publicity, name=name, phone=phone, content=content.strip(), ip=client_ip()
         )
         flash("异议已提交，受理单位将核实处理，必要时通过您留的电话联系您", "success")
         return see_other(url_for("publicity.index"))
@@ -70,9 +69,7 @@ def objection(round_id: int):
 @login_required
 def certificate():
     """The holder's printable 资格证明 with its verification QR code."""
-    found = services.certificate_of_holder(current_user.id)
-    if found is None:
-        abort(404)
+    found = found_or_404(services.certificate_of_holder(current_user.id))
     verify_url = url_for("publicity.verify", token=found.token, _external=True)
     today = clock.today_in_china()
     return render(

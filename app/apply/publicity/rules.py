@@ -4,21 +4,16 @@ stops the application, dismissed lets the round run on."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.apply.workflow import ReviewError
 from app.auth.roles import Role
 from app.core.transitions import Table, move
+from app.labels import Labelled
 
 
-class ObjectionStatus(StrEnum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}[self.value]
+class ObjectionStatus(Labelled):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
 
 
 # The offices that run a round (workflow.ROUND_OFFICE); which one decides is the service's check.

@@ -288,6 +288,25 @@
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
 
+  // A page's own scripts ({% block scripts %} in its <head>) run on a full load. A boosted
+  // page change swaps only the body, so the scripts the new page's head names are added
+  // here, once each; they set up what is already on the page when they run.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!event.detail.boosted || !xhr || !xhr.responseText) return;
+    var head = new DOMParser().parseFromString(xhr.responseText, "text/html").head;
+    head.querySelectorAll("script[src]").forEach(function (script) {
+      var src = script.getAttribute("src");
+      var loaded = Array.prototype.some.call(document.scripts, function (existing) {
+        return existing.getAttribute("src") === src;
+      });
+      if (loaded) return;
+      var added = document.createElement("script");
+      added.src = src;
+      document.head.appendChild(added);
+    });
+  });
+
   function showFlash(text) {
     var region = document.getElementById("flash");
     if (!region) return;

@@ -56,6 +56,11 @@
     root.querySelectorAll("[data-copy-target]").forEach(initCopy);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // Loaded at the end of parsing (defer), or added later by app.js after a boosted page change.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();
