@@ -6,6 +6,7 @@ the signing phone's that holds a handoff grant for it), the details every step s
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response
@@ -72,3 +73,21 @@ def step_done(
         form.form_errors.append(error.message)
         return None
     return see_other(after_step(flow, step, renewal))
+
+
+Guard = Callable[[Renewal, Any], Response | None]
+
+
+def guarded(guard: Guard, step: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A step's view gets the tenant's own renewal (404 for anyone else's), or the guard's
+    redirect when ``step`` may not be opened now."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(renewal_id: int, **kwargs: Any) -> Any:
+            renewal = owned(renewal_id)
+            return guard(renewal, step) or view(renewal, **kwargs)
+
+        return wrapper
+
+    return decorate

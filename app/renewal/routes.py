@@ -22,7 +22,7 @@ from app.renewal import signing_routes as _signing_routes  # noqa: F401  (合同
 from app.renewal.contract import DECLARATION, DECLARATION_TITLE
 from app.renewal.forms import ConfirmForm, DeclarationForm, PolicyForm
 from app.renewal.models import IncomeCheckStatus, Renewal, RenewalPolicy, RenewalStatus
-from app.renewal.pages import after_step, details_context, owned, step_done
+from app.renewal.pages import after_step, details_context, guarded, owned, step_done
 from app.renewal.rules import ApplyStep
 from app.renewal.services import RenewalError
 from app.step_pages import counter, refusal_redirect, resume_url, step_url
@@ -166,11 +166,8 @@ def _apply_page(template: str, renewal: Renewal, step: ApplyStep, **context):
 
 @bp.route("/<int:renewal_id>/declaration", methods=["GET", "POST"])
 @login_required
-def declaration(renewal_id: int):
-    renewal = owned(renewal_id)
-    refused = _apply_guard(renewal, ApplyStep.DECLARATION)
-    if refused:
-        return refused
+@guarded(_apply_guard, ApplyStep.DECLARATION)
+def declaration(renewal: Renewal):
     form = DeclarationForm()
     if request.method == "GET" and renewal.declaration_accepted_at:
         form.agreed.data = True
@@ -192,11 +189,8 @@ def declaration(renewal_id: int):
 
 @bp.route("/<int:renewal_id>/confirm", methods=["GET", "POST"])
 @login_required
-def confirm(renewal_id: int):
-    renewal = owned(renewal_id)
-    refused = _apply_guard(renewal, ApplyStep.CONFIRM)
-    if refused:
-        return refused
+@guarded(_apply_guard, ApplyStep.CONFIRM)
+def confirm(renewal: Renewal):
     form = ConfirmForm()
     return step_done(
         form,
@@ -225,9 +219,9 @@ def _materials_page(
 
 @bp.get("/<int:renewal_id>/materials")
 @login_required
-def materials(renewal_id: int):
-    renewal = owned(renewal_id)
-    return _apply_guard(renewal, ApplyStep.MATERIALS) or _materials_page(renewal)
+@guarded(_apply_guard, ApplyStep.MATERIALS)
+def materials(renewal: Renewal):
+    return _materials_page(renewal)
 
 
 @bp.post("/<int:renewal_id>/materials/<kind>")
@@ -258,11 +252,8 @@ def upload(renewal_id: int, kind: str):
 
 @bp.post("/<int:renewal_id>/submit")
 @login_required
-def submit(renewal_id: int):
-    renewal = owned(renewal_id)
-    refused = _apply_guard(renewal, ApplyStep.MATERIALS)
-    if refused:
-        return refused
+@guarded(_apply_guard, ApplyStep.MATERIALS)
+def submit(renewal: Renewal):
     try:
         application.submit(renewal, ip=client_ip())
     except RenewalError as error:

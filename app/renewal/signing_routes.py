@@ -21,7 +21,7 @@ from app.renewal import application, bp, queries, rules, services, signing
 from app.renewal.contract import COMMITMENT_TEXT, COMMITMENT_TITLE, clauses
 from app.renewal.forms import CommitmentCopyForm, CommitmentReadForm, ConfirmForm
 from app.renewal.models import Renewal, RenewalStatus
-from app.renewal.pages import after_step, details_context, owned, signer, step_done
+from app.renewal.pages import after_step, details_context, guarded, owned, signer, step_done
 from app.renewal.rules import RenewalError, SignStep
 from app.step_pages import counter, refusal_redirect, resume_url
 from app.uploads import UploadError
@@ -64,12 +64,9 @@ def _sign_page(template: str, renewal: Renewal, step: SignStep, **context):
 
 @bp.route("/<int:renewal_id>/sign", methods=["GET", "POST"])
 @login_required
-def sign_contract(renewal_id: int):
+@guarded(_sign_guard, SignStep.CONTRACT)
+def sign_contract(renewal: Renewal):
     """个人租赁合同签订: the contract to sign, then 合同签署."""
-    renewal = owned(renewal_id)
-    refused = _sign_guard(renewal, SignStep.CONTRACT)
-    if refused:
-        return refused
     form = ConfirmForm()
     return step_done(
         form,
@@ -88,11 +85,8 @@ def sign_contract(renewal_id: int):
 
 @bp.route("/<int:renewal_id>/sign/confirm", methods=["GET", "POST"])
 @login_required
-def sign_confirm(renewal_id: int):
-    renewal = owned(renewal_id)
-    refused = _sign_guard(renewal, SignStep.CONFIRM)
-    if refused:
-        return refused
+@guarded(_sign_guard, SignStep.CONFIRM)
+def sign_confirm(renewal: Renewal):
     form = ConfirmForm()
     return step_done(
         form,
@@ -105,12 +99,9 @@ def sign_confirm(renewal_id: int):
 
 @bp.route("/<int:renewal_id>/sign/commitment", methods=["GET", "POST"])
 @login_required
-def commitment(renewal_id: int):
+@guarded(_sign_guard, SignStep.COMMITMENT)
+def commitment(renewal: Renewal):
     """阅读承诺书: 我已阅知 only after the countdown, counted from the first showing."""
-    renewal = owned(renewal_id)
-    refused = _sign_guard(renewal, SignStep.COMMITMENT)
-    if refused:
-        return refused
     signing.show_commitment(renewal)
     form = CommitmentReadForm()
     return step_done(
@@ -133,12 +124,9 @@ def commitment(renewal_id: int):
 
 @bp.route("/<int:renewal_id>/sign/copy", methods=["GET", "POST"])
 @login_required
-def commitment_copy(renewal_id: int):
+@guarded(_sign_guard, SignStep.COPY)
+def commitment_copy(renewal: Renewal):
     """Copy and paste (or type) the commitment; it must match, whitespace ignored."""
-    renewal = owned(renewal_id)
-    refused = _sign_guard(renewal, SignStep.COPY)
-    if refused:
-        return refused
     form = CommitmentCopyForm()
     if form.validate_on_submit():
         try:
@@ -160,12 +148,9 @@ def commitment_copy(renewal_id: int):
 
 @bp.get("/<int:renewal_id>/sign/face")
 @login_required
-def sign_face(renewal_id: int):
+@guarded(_sign_guard, SignStep.FACE)
+def sign_face(renewal: Renewal):
     """人脸识别并签署: on a computer the QR handoff to the phone, on a phone in place."""
-    renewal = owned(renewal_id)
-    refused = _sign_guard(renewal, SignStep.FACE)
-    if refused:
-        return refused
     context: dict = {}
     face = queries.face_for_signing(renewal)
     if face is None:
