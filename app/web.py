@@ -36,12 +36,9 @@ def staff_only(bp: Blueprint, allowed: Collection[Role] | None = None) -> None:
         return None
 
 
-def roles(*allowed: Role | Collection[Role]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A view only these roles may use (403 for the others): ``@roles(Role.A, Role.B)``
-    or ``@roles(SOME_ROLES)``."""
-    permitted: set[Any] = set()
-    for item in allowed:
-        permitted.update([item] if isinstance(item, str) else item)
+def roles(*allowed: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view only these roles may use (403 for the others): ``@roles(Role.A, Role.B)``."""
+    permitted = frozenset(allowed)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response
+from flask import Response, abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -78,14 +78,23 @@ def step_done(
 Guard = Callable[[Renewal, Any], Response | None]
 
 
-def guarded(guard: Guard, step: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A step's view gets the tenant's own renewal (404 for anyone else's), or the guard's
-    redirect when ``step`` may not be opened now."""
+def guarded(
+    guard: Guard,
+    step: str | None = None,
+    *,
+    find: Callable[[int], Renewal | None] = owned,
+    missing: Callable[[], Response] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A step's view gets the renewal ``find`` gives (by default the tenant's own: 404 for
+    anyone else's; ``missing()`` answers when it finds none), or the guard's redirect when
+    ``step`` may not be opened now."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(renewal_id: int, **kwargs: Any) -> Any:
-            renewal = owned(renewal_id)
+            renewal = find(renewal_id)
+            if renewal is None:
+                return missing() if missing else abort(404)
             return guard(renewal, step) or view(renewal, **kwargs)
 
         return wrapper

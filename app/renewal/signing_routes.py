@@ -201,7 +201,7 @@ def sign_progress(renewal_id: int):
 # -- the phone: read, draw the signature, sign --------------------------------------------
 
 
-def _phone_guard(renewal: Renewal) -> Response | None:
+def _phone_guard(renewal: Renewal, _step: object = None) -> Response | None:
     if renewal.signed_at is not None:
         return see_other(url_for("renewal.sign_done", renewal_id=renewal.id))
     if renewal.status is not RenewalStatus.APPROVED:
@@ -216,14 +216,9 @@ def _phone_guard(renewal: Renewal) -> Response | None:
 
 
 @bp.get("/<int:renewal_id>/sign/phone")
-def sign_phone(renewal_id: int):
+@guarded(_phone_guard, find=signer, missing=_grant_missing)
+def sign_phone(renewal: Renewal):
     """阅读文书: the contract with its reading countdown, then 马上签署."""
-    renewal = signer(renewal_id)
-    if renewal is None:
-        return _grant_missing()
-    refused = _phone_guard(renewal)
-    if refused:
-        return refused
     signing.show_contract_for_signing(renewal)
     return _sign_page(
         "renewal/phone_read.html",
@@ -237,13 +232,8 @@ def sign_phone(renewal_id: int):
 
 
 @bp.post("/<int:renewal_id>/sign/ready")
-def sign_ready(renewal_id: int):
-    renewal = signer(renewal_id)
-    if renewal is None:
-        return _grant_missing()
-    refused = _phone_guard(renewal)
-    if refused:
-        return refused
+@guarded(_phone_guard, find=signer, missing=_grant_missing)
+def sign_ready(renewal: Renewal):
     try:
         signing.ready_to_sign(renewal)
     except RenewalError as error:
@@ -265,14 +255,9 @@ def _signature_page(renewal: Renewal, error: str | None = None):
 
 
 @bp.route("/<int:renewal_id>/sign/signature", methods=["GET", "POST"])
-def signature(renewal_id: int):
+@guarded(_phone_guard, find=signer, missing=_grant_missing)
+def signature(renewal: Renewal):
     """签字: draw with a finger (or upload a photo of a signature on paper), 保存."""
-    renewal = signer(renewal_id)
-    if renewal is None:
-        return _grant_missing()
-    refused = _phone_guard(renewal)
-    if refused:
-        return refused
     try:
         signing.ready_to_sign(renewal)
     except RenewalError as error:

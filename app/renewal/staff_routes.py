@@ -99,7 +99,7 @@ def _renewal_or_404(renewal_id: int) -> Renewal:
 
 
 @bp.get("/")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def queue():
     view = request.args.get("view", "review")
     if view not in VIEWS:
@@ -151,13 +151,13 @@ def _stale(form, renewal: Renewal) -> bool:
 
 
 @bp.get("/<int:renewal_id>")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def detail(renewal_id: int):
     return _detail(_renewal_or_404(renewal_id))
 
 
 @bp.post("/<int:renewal_id>/review")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def review(renewal_id: int):
     renewal = _renewal_or_404(renewal_id)
     form = ReviewForm()
@@ -182,7 +182,7 @@ def review(renewal_id: int):
 
 
 @bp.post("/<int:renewal_id>/approve-contract")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def approve_contract(renewal_id: int):
     renewal = _renewal_or_404(renewal_id)
     form = ContractApprovalForm()
@@ -201,7 +201,7 @@ def approve_contract(renewal_id: int):
 
 
 @bp.get("/<int:renewal_id>/files/<int:file_id>")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def file(renewal_id: int, file_id: int):
     renewal = _renewal_or_404(renewal_id)
     found = found_or_404(next((f for f in renewal.files if f.id == file_id), None))
@@ -211,7 +211,7 @@ def file(renewal_id: int, file_id: int):
 
 
 @bp.get("/<int:renewal_id>/documents/<int:document_id>")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def document(renewal_id: int, document_id: int):
     renewal = _renewal_or_404(renewal_id)
     found = found_or_404(next((d for d in renewal.documents if d.id == document_id), None))
@@ -228,7 +228,7 @@ def document(renewal_id: int, document_id: int):
 
 
 @bp.route("/leases/<int:lease_id>/violations", methods=["GET", "POST"])
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def violations(lease_id: int):
     lease = found_or_404(db.session.get(Lease, lease_id))
     form = ViolationForm()
@@ -258,7 +258,7 @@ def violations(lease_id: int):
 
 
 @bp.post("/violations/<int:violation_id>/resolve")
-@roles(LEASE_ROLES)
+@roles(*LEASE_ROLES)
 def resolve(violation_id: int):
     violation = found_or_404(db.session.get(LeaseViolation, violation_id))
     form = ResolveForm()
@@ -276,7 +276,7 @@ def resolve(violation_id: int):
 
 
 @bp.get("/checks")
-@roles(CHECK_ROLES)
+@roles(*CHECK_ROLES)
 def checks():
     rows = db.session.execute(
         select(IncomeCheck, User.real_name, Lease.contract_number)
@@ -294,7 +294,7 @@ def checks():
 
 
 @bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
-@roles(CHECK_ROLES)
+@roles(*CHECK_ROLES)
 def check(check_id: int):
     found = found_or_404(db.session.get(IncomeCheck, check_id))
     form = IncomeCheckForm()
