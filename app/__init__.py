@@ -128,7 +128,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.rent.routes import bp as rent_bp
     from app.rent.staff_routes import bp as rent_staff_bp
     from app.staff.routes import bp as staff_bp
-    from app.swap import application_routes, conversation_routes, my_listing_routes  # noqa: F401 - views
+
+    # views, and the session hook that keeps the stored matches in step
+    from app.swap import (  # noqa: F401
+        application_routes,
+        conversation_routes,
+        match_store,
+        my_listing_routes,
+    )
     from app.swap.routes import bp as swap_bp
     from app.swap.staff_routes import bp as swap_staff_bp
 

@@ -127,9 +127,9 @@ DEMO_LOGINS = (
     DemoLogin(
         "13800000012",
         "周婷, tenant (公租房, 十里公租房小区 3栋502, 濂溪区), listing wants 浔阳区",
-        "互相匹配: a three-way chain with 黄磊 and 郑伟 (and 刘洋 once he posts); 我想换, "
-        "messages, 申请互换",
-        (shows("/swap/matches", "三方互换（1 组）"),),
+        "互相匹配: exchange chains of three (with 黄磊 and 郑伟), four and five homes, each "
+        "with its 匹配度 (and 刘洋 as a mutual match once he posts); 我想换, messages, 申请互换",
+        (shows("/swap/matches", "5 户互换 · 匹配度"),),
     ),
     DemoLogin(
         "13800000013",
@@ -153,16 +153,18 @@ DEMO_LOGINS = (
     DemoLogin(
         "13800000016",
         "陈刚, tenant (公租房, 琵琶湖公租房小区 1栋501), listing wants 十里公租房小区, floors 1-9",
-        "a listing wishing for a community rather than a district",
-        (shows("/swap/mine", "展示中"),),
+        "a listing wishing for a community rather than a district; 互相匹配: chains of four "
+        "and five homes",
+        (shows("/swap/mine", "展示中"), shows("/swap/matches", "4 户互换 · 匹配度")),
     ),
     DemoLogin(
         "13800000031",
         "曹阳 and 17 more tenants (13800000031–13800000048) of 八里湖公租房小区 (濂溪区) and "
         "沙河保障房小区 B/C栋 (柴桑区), each with a listing",
-        "the rest of the board; mutual matches and three-way chains among them (`/swap/matches`); "
+        "the rest of the board; mutual matches and chains of up to five homes among them "
+        "(`/swap/matches`); "
         "任洁 (13800000046) has reported 叶帆's listing",
-        (shows("/swap/matches", "三方互换（"),),
+        (shows("/swap/matches", "多方互换（"),),
     ),
     DemoLogin(
         "13900000001",

@@ -4,7 +4,7 @@ queries tenant pages need.
 Public API for other areas:
 
 * ``tenant_has_arrears(tenant_id)`` / ``months_in_arrears(lease_id)``: e.g. 互换 and 续约
-  require "租金缴纳正常，没有欠租情况".
+  require "租金缴纳正常，没有欠租情况"; ``in_arrears_sql`` is the same for a list of tenants.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, func, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from app.core.clock import today_in_china
 from app.extensions import db
@@ -272,6 +272,18 @@ def months_in_arrears(lease_id: int, today: date | None = None) -> int:
             )
         )
         or 0
+    )
+
+
+def in_arrears_sql(
+    tenant_id: ColumnElement[int] | InstrumentedAttribute[int], today: date
+) -> ColumnElement[bool]:
+    """SQL for ``tenant_has_arrears`` of the tenant in ``tenant_id`` (a column), for lists."""
+    return (
+        select(Bill.id)
+        .join(Lease, Lease.id == Bill.lease_id)
+        .where(Lease.tenant_id == tenant_id, is_unpaid(), Bill.due_date < today)
+        .exists()
     )
 
 

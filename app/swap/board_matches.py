@@ -1,115 +1,60 @@
-"""互相匹配: the matches of one listing on the board, mutual ones and three-way chains.
+"""互相匹配: one listing's mutual matches and its exchange chains of up to five homes, read
+from the stored matches (``SwapMatch``, kept by ``match_store``); the chains are found by
+``chains.chains_through`` on the part of the graph around the listing.
 
-Read-only. The rules of matching are in ``matching`` (pure); the SQL of ``matching_sql``
-narrows the board down to a few hundred rows, and the pure functions then decide and rank.
+Read-only. What the stored rows cannot know is filtered here, on every listing shown: it
+is still on the board (within its 60 days), its tenant is paid up today (no arrears) and
+neither tenant has blocked the other.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, Select, case, or_, select
+from sqlalchemy import ColumnElement, and_, select, union_all
+from sqlalchemy.orm import aliased
 
-from app.core.clock import utcnow
+from app.core.clock import to_china_time, utcnow
 from app.extensions import db
-from app.swap import matching
+from app.rent.standing import in_arrears_sql
 from app.swap.board import Card, cards_for, listings_by_id, on_board
 from app.swap.browse import PAGE_SIZE
-from app.swap.matching import Chain, Home, Match, Party, Wishes
-from app.swap.matching_sql import accepts_home_sql, home_fits_sql, not_blocked_sql, party_of
-from app.swap.models import SwapListing, SwapWishArea
-from app.swap.subsidy_sql import current_subsidy_sql, same_guarantee_sql
+from app.swap.chains import Chain, Fit, Graph, as_percent, chains_through, share
+from app.swap.matching import Home, met_wishes
+from app.swap.matching_sql import not_blocked_sql, wishes_of
+from app.swap.models import SwapListing, SwapMatch
 
-# How many rows the match view reads at most for each of its three questions. Newest first,
-# so on a board far bigger than the demo the freshest listings are the ones considered.
-MUTUAL_CAP = 1000
-CHAIN_SIDE_CAP = 150
-CHAIN_LIMIT = 10
-
-
-_PARTY_COLUMNS = (
-    SwapListing.id,
-    SwapListing.tenant_id,
-    SwapListing.district_id,
-    SwapListing.community_id,
-    SwapListing.bedrooms,
-    SwapListing.floor,
-    SwapListing.has_lift,
-    SwapListing.guarantee_type,
-    current_subsidy_sql().label("monthly_subsidy_fen"),
-    SwapListing.min_bedrooms,
-    SwapListing.floor_min,
-    SwapListing.floor_max,
-    SwapListing.needs_lift,
-)
-
-
-def _wish_areas(listing_ids: Sequence[int]) -> dict[int, tuple[set[int], set[int]]]:
-    areas: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-    for start in range(0, len(listing_ids), 500):
-        rows = db.session.execute(
-            select(
-                SwapWishArea.listing_id, SwapWishArea.district_id, SwapWishArea.community_id
-            ).where(SwapWishArea.listing_id.in_(listing_ids[start : start + 500]))
-        )
-        for listing_id, district_id, community_id in rows:
-            districts, communities = areas[listing_id]
-            if district_id:
-                districts.add(district_id)
-            if community_id:
-                communities.add(community_id)
-    return areas
-
-
-def _newest_first(query: Select) -> Select:
-    return query.order_by(SwapListing.published_at.desc(), SwapListing.id.desc())
-
-
-def _as_parties(rows: Sequence[Row]) -> list[Party]:
-    areas = _wish_areas([row.id for row in rows])
-    found = []
-    for row in rows:
-        districts, communities = areas.get(row.id, (set(), set()))
-        found.append(
-            Party(
-                row.id,
-                row.tenant_id,
-                Home(
-                    row.district_id,
-                    row.community_id,
-                    row.bedrooms,
-                    row.floor,
-                    row.has_lift,
-                    row.guarantee_type,
-                    row.monthly_subsidy_fen,
-                ),
-                Wishes(
-                    frozenset(districts),
-                    frozenset(communities),
-                    row.min_bedrooms,
-                    row.floor_min,
-                    row.floor_max,
-                    row.needs_lift,
-                ),
-            )
-        )
-    return found
+# How much of the graph a chain search reads: the homes the viewer wants and the listings
+# that want the viewer's, best first, then the moves out of (into) each of those.
+SIDE_CAP = 12
+STEP_CAP = 8
+LETTERS = "ABCD"
 
 
 @dataclass(frozen=True)
 class MatchCard:
     card: Card
-    score: int
+    percent: int
+    you_get: tuple[str, ...]  # the viewer's wishes the other home meets
+    they_get: tuple[str, ...]  # the other's wishes the viewer's home meets
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    mover: str  # 您, A, B, …
+    card: Card | None  # the home moved into; None: the viewer's own
+    move: str  # the move in words: 您搬进 A 的房屋, …, D 搬进您现在的房屋
+    met: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ChainView:
-    gets: Card
-    gives_to: Card
-    score: int
+    size: int
+    percent: int
+    steps: list[ChainStep]
 
 
 @dataclass(frozen=True)
@@ -121,103 +66,206 @@ class MatchView:
     chains: list[ChainView]
 
 
-def _candidates(viewer: Party, viewer_id: int, now: datetime) -> Select:
-    return select(*_PARTY_COLUMNS).where(
-        on_board(now),
-        SwapListing.id != viewer.listing_id,
-        SwapListing.tenant_id != viewer_id,
-        same_guarantee_sql(viewer.home),
-        not_blocked_sql(viewer_id),
-    )
-
-
 @dataclass(frozen=True)
-class Sides:
-    """The candidates of one viewer, newest first: homes that suit the viewer (``wanted``),
-    listings that would take the viewer's home (``wanting``), and both (``mutual``)."""
+class Mutual:
+    listing_id: int
+    mine: Fit  # their home against the viewer's wishes
+    theirs: Fit  # the viewer's home against theirs
 
-    mutual: list[Party]
-    wanted: list[Party]
-    wanting: list[Party]
+    @property
+    def percent(self) -> int:
+        return as_percent(share((self.mine, self.theirs)))
 
 
-def candidate_sides(listing: SwapListing, now: datetime | None = None) -> Sides:
-    """One pass over the board gives all three sides: each row says which way it fits,
-    and reading stops once every side is full."""
-    viewer = party_of(listing)
-    fits = home_fits_sql(viewer.wishes)
-    accepts = accepts_home_sql(viewer.home)
-    query = (
-        _candidates(viewer, listing.tenant_id, now or utcnow())
-        .add_columns(
-            case((fits, 1), else_=0).label("fits"), case((accepts, 1), else_=0).label("accepts")
+def usable(ids: Collection[int], viewer: SwapListing, now: datetime) -> dict[int, int]:
+    """Of ``ids``, the listings that may be shown to ``viewer``'s tenant now, with their
+    tenant: on the board, paid up, not blocked either way."""
+    found: dict[int, int] = {}
+    ordered = sorted(ids)
+    today = to_china_time(now).date()
+    for start in range(0, len(ordered), 500):
+        rows = db.session.execute(
+            select(SwapListing.id, SwapListing.tenant_id).where(
+                SwapListing.id.in_(ordered[start : start + 500]),
+                on_board(now),
+                not_blocked_sql(viewer.tenant_id),
+                ~in_arrears_sql(SwapListing.tenant_id, today),
+            )
         )
-        .where(or_(fits, accepts))
+        found.update({listing_id: tenant_id for listing_id, tenant_id in rows})
+    return found
+
+
+def mutual_matches(viewer: SwapListing, now: datetime) -> list[Mutual]:
+    """Listings that want the viewer's home and whose home the viewer wants, best first
+    (匹配度 of both moves, then the newest)."""
+    theirs = aliased(SwapMatch)
+    rows = db.session.execute(
+        select(SwapMatch.home_id, SwapMatch.points, SwapMatch.wished, theirs.points, theirs.wished)
+        .join(
+            theirs,
+            and_(theirs.wanter_id == SwapMatch.home_id, theirs.home_id == SwapMatch.wanter_id),
+        )
+        .where(SwapMatch.wanter_id == viewer.id)
+    ).all()
+    allowed = usable([row[0] for row in rows], viewer, now)
+    found = [
+        Mutual(other, Fit(points, wished), Fit(their_points, their_wished))
+        for other, points, wished, their_points, their_wished in rows
+        if other in allowed and other != viewer.id
+    ]
+    return sorted(found, key=lambda m: (-share((m.mine, m.theirs)), -m.listing_id))
+
+
+def _not_mutual(move: type[SwapMatch], viewer_id: int, wanter_side: bool) -> ColumnElement[bool]:
+    back = aliased(SwapMatch)
+    if wanter_side:  # the viewer wants move.home_id's home: does it want the viewer's?
+        reverse = and_(back.wanter_id == move.home_id, back.home_id == viewer_id)
+    else:
+        reverse = and_(back.wanter_id == viewer_id, back.home_id == move.wanter_id)
+    return ~select(back.points).where(reverse).exists()
+
+
+def _moves(rows: Iterable) -> list[tuple[int, int, Fit]]:
+    return [(wanter, home, Fit(points, wished)) for wanter, home, points, wished in rows]
+
+
+_MOVE = (SwapMatch.wanter_id, SwapMatch.home_id, SwapMatch.points, SwapMatch.wished)
+
+
+def _side(viewer_id: int, *, out: bool, cap: int) -> list[tuple[int, int, Fit]]:
+    """The viewer's best moves out (homes it wants) or in (listings wanting its home)."""
+    mine = SwapMatch.wanter_id if out else SwapMatch.home_id
+    other = SwapMatch.home_id if out else SwapMatch.wanter_id
+    query = (
+        select(*_MOVE)
+        .where(mine == viewer_id, _not_mutual(SwapMatch, viewer_id, out))
+        .order_by(SwapMatch.points.desc(), other.desc())
+        .limit(cap)
     )
-    mutual: list[Row] = []
-    wanted: list[Row] = []
-    wanting: list[Row] = []
-    result = db.session.execute(_newest_first(query))
-    for row in result:
-        if row.fits and row.accepts and len(mutual) < MUTUAL_CAP:
-            mutual.append(row)
-        if row.fits and len(wanted) < CHAIN_SIDE_CAP:
-            wanted.append(row)
-        if row.accepts and len(wanting) < CHAIN_SIDE_CAP:
-            wanting.append(row)
-        if len(mutual) == MUTUAL_CAP and len(wanted) == len(wanting) == CHAIN_SIDE_CAP:
-            break
-    result.close()
-    by_id = {party.listing_id: party for party in _as_parties([*mutual, *wanted, *wanting])}
-    return Sides(
-        mutual=[by_id[row.id] for row in mutual],
-        wanted=[by_id[row.id] for row in wanted],
-        wanting=[by_id[row.id] for row in wanting],
+    return _moves(db.session.execute(query))
+
+
+def _steps(ids: Sequence[int], *, out: bool, cap: int) -> list[tuple[int, int, Fit]]:
+    """The best ``cap`` moves out of (into) each of ``ids``, in one statement."""
+    if not ids:
+        return []
+    mine = SwapMatch.wanter_id if out else SwapMatch.home_id
+    other = SwapMatch.home_id if out else SwapMatch.wanter_id
+    parts = [
+        select(*_MOVE)
+        .where(mine == listing_id)
+        .order_by(SwapMatch.points.desc(), other.desc())
+        .limit(cap)
+        .subquery()
+        for listing_id in ids
+    ]
+    query = union_all(*(select(*part.c) for part in parts))
+    return _moves(db.session.execute(query))
+
+
+def _between(wanters: Collection[int], homes: Collection[int]) -> list[tuple[int, int, Fit]]:
+    if not wanters or not homes:
+        return []
+    query = select(*_MOVE).where(
+        SwapMatch.wanter_id.in_(sorted(wanters)), SwapMatch.home_id.in_(sorted(homes))
+    )
+    return _moves(db.session.execute(query))
+
+
+def chain_graph(viewer: SwapListing, now: datetime) -> Graph:
+    """The moves around ``viewer`` a chain of up to five homes can use, on usable listings."""
+    firsts = _side(viewer.id, out=True, cap=SIDE_CAP)
+    lasts = _side(viewer.id, out=False, cap=SIDE_CAP)
+    first_ids = [home for _w, home, _f in firsts]
+    last_ids = [wanter for wanter, _h, _f in lasts]
+    outs = _steps(first_ids, out=True, cap=STEP_CAP)
+    ins = _steps(last_ids, out=False, cap=STEP_CAP)
+    ends = {home for _w, home, _f in outs} | set(first_ids)
+    starts = {wanter for wanter, _h, _f in ins} | set(last_ids)
+    middle = _between(ends, starts)
+    moves = [*firsts, *lasts, *outs, *ins, *middle]
+    seen = {x for wanter, home, _f in moves for x in (wanter, home)} - {viewer.id}
+    tenant_of = usable(seen, viewer, now)
+    tenant_of[viewer.id] = viewer.tenant_id
+    wants: dict[int, dict[int, Fit]] = defaultdict(dict)
+    for wanter, home, fit in moves:
+        if wanter in tenant_of and home in tenant_of:
+            wants[wanter][home] = fit
+    return Graph(wants, tenant_of)
+
+
+def chains_for(
+    viewer: SwapListing, now: datetime | None = None, partners: Collection[int] | None = None
+) -> list[Chain]:
+    """The best chains of three to five homes through ``viewer``."""
+    now = now or utcnow()
+    if partners is None:
+        partners = [m.listing_id for m in mutual_matches(viewer, now)]
+    return chains_through(chain_graph(viewer, now), viewer.id, partners=partners)
+
+
+# --- the page --------------------------------------------------------------------------
+
+
+def _home(listing: SwapListing) -> Home:
+    """The home's facts for saying which wishes it meets (the subsidy plays no part there)."""
+    return Home(
+        listing.district_id,
+        listing.community_id,
+        listing.bedrooms,
+        listing.floor,
+        listing.has_lift,
+        listing.guarantee_type,
     )
 
 
-def mutual_parties(listing: SwapListing, now: datetime | None = None) -> list[Match]:
-    """Listings that match ``listing`` both ways, best first."""
-    return matching.mutual_matches(party_of(listing), candidate_sides(listing, now).mutual)
+def _met(home: SwapListing, wanter: SwapListing) -> tuple[str, ...]:
+    return met_wishes(_home(home), wishes_of(wanter))
 
 
-def chains_for(listing: SwapListing, now: datetime | None = None) -> list[Chain]:
-    sides = candidate_sides(listing, now)
-    return _chains(party_of(listing), sides)
-
-
-def _chains(viewer: Party, sides: Sides) -> list[Chain]:
-    return matching.three_way_chains(viewer, sides.wanted, sides.wanting, limit=CHAIN_LIMIT)
+def _chain_view(viewer: SwapListing, chain: Chain, cards: dict[int, Card]) -> ChainView | None:
+    if any(home not in cards for home in chain.homes):
+        return None
+    movers = ["您", *LETTERS[: len(chain.homes)]]
+    steps = []
+    for index, mover in enumerate(movers):
+        if index < len(chain.homes):
+            card = cards[chain.homes[index]]
+            into, listing = f" {movers[index + 1]} 的房屋", card.listing
+        else:
+            card, into, listing = None, "您现在的房屋", viewer
+        who = mover if index == 0 else f"{mover} "
+        wanter = viewer if index == 0 else cards[chain.homes[index - 1]].listing
+        steps.append(ChainStep(mover, card, f"{who}搬进{into}", _met(listing, wanter)))
+    return ChainView(chain.size, chain.percent, steps)
 
 
 def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None) -> MatchView:
-    """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and three-way chains."""
-    viewer = party_of(listing)
-    sides = candidate_sides(listing, now)
-    matches = matching.mutual_matches(viewer, sides.mutual)
-    chains = _chains(viewer, sides)
-    pages = max(1, -(-len(matches) // PAGE_SIZE))
+    """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and chains."""
+    now = now or utcnow()
+    mutual = mutual_matches(listing, now)
+    chains = chains_for(listing, now, [m.listing_id for m in mutual])
+    pages = max(1, -(-len(mutual) // PAGE_SIZE))
     page = max(1, min(page, pages))
-    shown = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    wanted_ids = [m.party.listing_id for m in shown]
-    for chain in chains:
-        wanted_ids += [chain.gets.listing_id, chain.gives_to.listing_id]
-    unique_ids = list(dict.fromkeys(wanted_ids))
-    cards = {
-        card.listing.id: card for card in cards_for(listings_by_id(unique_ids), listing.tenant_id)
-    }
+    shown = mutual[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    wanted = [m.listing_id for m in shown] + [home for c in chains for home in c.homes]
+    found = listings_by_id(list(dict.fromkeys(wanted)))
+    cards = {card.listing.id: card for card in cards_for(found, listing.tenant_id)}
+    views = [_chain_view(listing, chain, cards) for chain in chains]
     return MatchView(
         mutual=[
-            MatchCard(cards[m.party.listing_id], m.score)
+            MatchCard(
+                cards[m.listing_id],
+                m.percent,
+                _met(cards[m.listing_id].listing, listing),
+                _met(listing, cards[m.listing_id].listing),
+            )
             for m in shown
-            if m.party.listing_id in cards
+            if m.listing_id in cards
         ],
-        total=len(matches),
+        total=len(mutual),
         page=page,
         pages=pages,
-        chains=[
-            ChainView(cards[c.gets.listing_id], cards[c.gives_to.listing_id], c.score)
-            for c in chains
-            if c.gets.listing_id in cards and c.gives_to.listing_id in cards
-        ],
+        chains=[view for view in views if view is not None],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-swap_cli = AppGroup("swap", help="公租房互换：补提交双方已完成全部步骤的互换申请。")
+swap_cli = AppGroup("swap", help="公租房互换：补提交已完成全部步骤的互换申请；重新计算互相匹配。")
 
 
 @swap_cli.command("submit-ready")
@@ -21,3 +21,12 @@ def submit_ready_command() -> None:
 
     submitted = submit_ready_applications()
     click.echo(f"已提交互换申请 {submitted} 件")
+
+
+@swap_cli.command("rebuild-matches")
+def rebuild_matches_command() -> None:
+    """重新计算互相匹配（升级数据库或批量导入互换信息后运行一次）。"""
+    from app.swap.match_store import rebuild_all
+
+    written = rebuild_all()
+    click.echo(f"已重新计算互相匹配：{written} 条")

@@ -4,7 +4,8 @@ A listing is a home (its facts, from the lease) and wishes (where and what the t
 wants). Listing B *suits* A when B's home fits A's wishes. A and B *match mutually* when
 each suits the other. A *three-way chain* A → B → C → A is three listings where A's
 home suits C, C's suits B and B's suits A: each moves one step along and everyone gets a
-home they asked for, though no two of them would swap directly.
+home they asked for, though no two of them would swap directly; ``chains`` finds those of up
+to five homes on the stored matches (``match_store``).
 
 Only tenants of the same 保障类型 can swap: those who 享受租金补贴 (every 廉租房 lease and
 a 公租房 lease with a subsidy) only among themselves, the others only among themselves
@@ -16,9 +17,6 @@ before these functions decide; tests keep the two in step.
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.swap.eligibility import enjoys_rent_subsidy
@@ -113,6 +111,39 @@ def fit_points(home: Home, wishes: Wishes) -> int:
     return points
 
 
+def wished_points(wishes: Wishes) -> int:
+    """The most ``fit_points`` any home could score against ``wishes``."""
+    area = (
+        COMMUNITY_POINTS if wishes.community_ids else DISTRICT_POINTS if wishes.district_ids else 0
+    )
+    floor = wishes.floor_min is not None or wishes.floor_max is not None
+    return (
+        area
+        + (LAYOUT_POINTS if wishes.min_bedrooms is not None else 0)
+        + (FLOOR_POINTS if floor else 0)
+        + (LIFT_POINTS if wishes.needs_lift else 0)
+    )
+
+
+def met_wishes(home: Home, wishes: Wishes) -> tuple[str, ...]:
+    """The explicit wishes ``home`` meets, as a tenant would say them (for a match card)."""
+    met = []
+    if home.community_id in wishes.community_ids:
+        met.append("想去的小区")
+    elif home.district_id in wishes.district_ids:
+        met.append("想去的区")
+    if wishes.min_bedrooms is not None and home.bedrooms >= wishes.min_bedrooms:
+        met.append(f"{wishes.min_bedrooms}室及以上")
+    if (wishes.floor_min is not None or wishes.floor_max is not None) and (
+        (wishes.floor_min is None or home.floor >= wishes.floor_min)
+        and (wishes.floor_max is None or home.floor <= wishes.floor_max)
+    ):
+        met.append("楼层")
+    if wishes.needs_lift and home.has_lift:
+        met.append("有电梯")
+    return tuple(met)
+
+
 def can_pair(a: Party, b: Party) -> bool:
     """Two different tenants of the same 保障类型: both 享受租金补贴, or neither."""
     return a.tenant_id != b.tenant_id and a.home.enjoys_rent_subsidy == b.home.enjoys_rent_subsidy
@@ -125,100 +156,3 @@ def suits(candidate: Party, viewer: Party) -> bool:
 
 def is_mutual(a: Party, b: Party) -> bool:
     return suits(b, a) and suits(a, b)
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    party: Party
-    score: int  # both directions' fit points
-
-
-def mutual_score(viewer: Party, other: Party) -> int:
-    return fit_points(other.home, viewer.wishes) + fit_points(viewer.home, other.wishes)
-
-
-def mutual_matches(viewer: Party, candidates: Iterable[Party]) -> list[Match]:
-    """Candidates that match ``viewer`` both ways, best first (newest first on a tie)."""
-    found = [
-        Match(other, mutual_score(viewer, other))
-        for other in candidates
-        if other.listing_id != viewer.listing_id and is_mutual(viewer, other)
-    ]
-    return sorted(found, key=lambda match: (-match.score, -match.party.listing_id))
-
-
-@dataclass(frozen=True, slots=True)
-class Chain:
-    """``viewer`` → ``gets`` → ``gives_to`` → ``viewer``: the viewer moves into ``gets``'s
-    home, ``gets``'s tenant into ``gives_to``'s, and ``gives_to``'s tenant into the viewer's."""
-
-    gets: Party
-    gives_to: Party
-    score: int
-
-
-def three_way_chains(
-    viewer: Party,
-    wanted: Sequence[Party],
-    wanting: Sequence[Party],
-    *,
-    limit: int = 10,
-) -> list[Chain]:
-    """Chains through one listing ``viewer`` wants (``wanted``: their home suits the viewer)
-    and one that wants the viewer's home (``wanting``), where the first wants the second's.
-
-    Pairs that could swap with the viewer directly are left out: a direct swap is simpler.
-    Best first: the fit points of all three moves, then the newest listings.
-    """
-    direct = {p.listing_id for p in wanted if suits(viewer, p)} | {
-        p.listing_id for p in wanting if suits(p, viewer)
-    }
-    gets_side = [p for p in wanted if p.listing_id not in direct and suits(p, viewer)]
-    gives_side = [p for p in wanting if p.listing_id not in direct and suits(viewer, p)]
-    by_district: dict[int, list[Party]] = defaultdict(list)
-    by_community: dict[int, list[Party]] = defaultdict(list)
-    for party in gives_side:
-        by_district[party.home.district_id].append(party)
-        by_community[party.home.community_id].append(party)
-    # The points of the first and last moves depend on one listing each: work them out once.
-    gets_points = {p.listing_id: fit_points(p.home, viewer.wishes) for p in gets_side}
-    gives_points = {p.listing_id: fit_points(viewer.home, p.wishes) for p in gives_side}
-    chains: list[Chain] = []
-    # Both sides share the viewer's subsidy status, and ``_homes_in_area`` yields only homes
-    # in the area ``gets`` wished for: what is left to check is the rest of its wishes.
-    for gets in gets_side:
-        for gives_to in _homes_in_area(gets.wishes, gives_side, by_district, by_community):
-            if (
-                gives_to.listing_id == gets.listing_id
-                or gives_to.tenant_id in (viewer.tenant_id, gets.tenant_id)
-                or not fits_apart_from_area(gives_to.home, gets.wishes)
-            ):
-                continue
-            score = (
-                gets_points[gets.listing_id]
-                + fit_points(gives_to.home, gets.wishes)
-                + gives_points[gives_to.listing_id]
-            )
-            chains.append(Chain(gets, gives_to, score))
-    return heapq.nsmallest(
-        limit, chains, key=lambda c: (-c.score, -c.gets.listing_id, -c.gives_to.listing_id)
-    )
-
-
-def _homes_in_area(
-    wishes: Wishes,
-    parties: list[Party],
-    by_district: dict[int, list[Party]],
-    by_community: dict[int, list[Party]],
-) -> Iterable[Party]:
-    """The parties whose home lies in the wished area (each once)."""
-    if wishes.any_area:
-        return parties
-    seen: dict[int, Party] = {}
-    for district_id in wishes.district_ids:
-        for party in by_district.get(district_id, ()):
-            seen[party.listing_id] = party
-    for community_id in wishes.community_ids:
-        for party in by_community.get(community_id, ()):
-            seen[party.listing_id] = party
-    return seen.values()

@@ -7,11 +7,16 @@ down to a few hundred rows, for the pure functions to decide and rank.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_, select, true
+from collections import defaultdict
+from collections.abc import Sequence
 
+from sqlalchemy import ColumnElement, Row, Select, and_, case, literal, or_, select, true
+
+from app.extensions import db
 from app.swap import matching
 from app.swap.matching import Home, Party, Wishes
 from app.swap.models import SwapBlock, SwapListing, SwapWishArea
+from app.swap.subsidy_sql import current_subsidy_sql
 
 # --- listings as matching sees them ------------------------------------------------------
 
@@ -41,6 +46,75 @@ def wishes_of(listing: SwapListing) -> Wishes:
 
 def party_of(listing: SwapListing) -> Party:
     return Party(listing.id, listing.tenant_id, home_of(listing), wishes_of(listing))
+
+
+PARTY_COLUMNS = (
+    SwapListing.id,
+    SwapListing.tenant_id,
+    SwapListing.district_id,
+    SwapListing.community_id,
+    SwapListing.bedrooms,
+    SwapListing.floor,
+    SwapListing.has_lift,
+    SwapListing.guarantee_type,
+    current_subsidy_sql().label("monthly_subsidy_fen"),
+    SwapListing.min_bedrooms,
+    SwapListing.floor_min,
+    SwapListing.floor_max,
+    SwapListing.needs_lift,
+)
+
+
+def wish_areas(listing_ids: Sequence[int]) -> dict[int, tuple[set[int], set[int]]]:
+    areas: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for start in range(0, len(listing_ids), 500):
+        rows = db.session.execute(
+            select(
+                SwapWishArea.listing_id, SwapWishArea.district_id, SwapWishArea.community_id
+            ).where(SwapWishArea.listing_id.in_(listing_ids[start : start + 500]))
+        )
+        for listing_id, district_id, community_id in rows:
+            districts, communities = areas[listing_id]
+            if district_id:
+                districts.add(district_id)
+            if community_id:
+                communities.add(community_id)
+    return areas
+
+
+def _newest_first(query: Select) -> Select:
+    return query.order_by(SwapListing.published_at.desc(), SwapListing.id.desc())
+
+
+def parties_of_rows(rows: Sequence[Row]) -> list[Party]:
+    areas = wish_areas([row.id for row in rows])
+    found = []
+    for row in rows:
+        districts, communities = areas.get(row.id, (set(), set()))
+        found.append(
+            Party(
+                row.id,
+                row.tenant_id,
+                Home(
+                    row.district_id,
+                    row.community_id,
+                    row.bedrooms,
+                    row.floor,
+                    row.has_lift,
+                    row.guarantee_type,
+                    row.monthly_subsidy_fen,
+                ),
+                Wishes(
+                    frozenset(districts),
+                    frozenset(communities),
+                    row.min_bedrooms,
+                    row.floor_min,
+                    row.floor_max,
+                    row.needs_lift,
+                ),
+            )
+        )
+    return found
 
 
 # --- the SQL mirrors of matching's rules -------------------------------------------------

@@ -213,6 +213,49 @@ class SwapWishArea(Model):
     )
 
 
+class SwapMatch(Model):
+    """One listing wants another's home: ``home_id``'s home suits ``wanter_id``'s wishes
+    (``matching.suits``: every wish met, both of the same 保障类型). Kept by
+    ``match_store`` for every pair of listings on the board, so 互相匹配 reads who fits
+    whom instead of scoring the board. ``points`` of ``wished`` are how many of the
+    wanter's explicit wishes the home meets (``matching.fit_points`` / ``wished_points``)."""
+
+    __tablename__ = "swap_matches"
+
+    wanter_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), primary_key=True
+    )
+    home_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), primary_key=True
+    )
+    points: Mapped[int] = mapped_column(Integer, nullable=False)
+    wished: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        # Who wants this home (the other half of a mutual match, the last move of a chain).
+        Index("ix_swap_matches_home", "home_id", "points", "wanter_id", "wished"),
+        # The best homes of a wanter first, from the index alone.
+        Index("ix_swap_matches_best", "wanter_id", "points", "home_id", "wished"),
+    )
+
+
+class SwapMatchNotice(TimestampMixin, Model):
+    """A tenant was told (消息) that ``because_id``, newly on the board, matches their
+    ``listing_id`` directly or in a chain: once, however often the pair is recomputed."""
+
+    __tablename__ = "swap_match_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), nullable=False
+    )
+    because_id: Mapped[int] = mapped_column(
+        ForeignKey("swap_listings.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+
+    __table_args__ = (UniqueConstraint("listing_id", "because_id"),)
+
+
 class SwapListingPhoto(TimestampMixin, Model):
     __tablename__ = "swap_listing_photos"
 

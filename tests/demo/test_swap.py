@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.core.clock import utcnow
 from app.demo import board as demo_board
 from app.demo import swap as swap_demo
 from app.extensions import db
@@ -28,10 +29,13 @@ def test_swap_demo_is_idempotent_and_tells_its_stories(runner, client) -> None:
         db.session.scalar(select(func.count(SwapListingPhoto.id))),
     ) == counted
 
-    # 周婷 sees the three-way chain with 黄磊 and 郑伟.
+    # 周婷 sees chains of three (with 黄磊 and 郑伟), four and five homes, each with its 匹配度.
     assert login(client, "13800000012", "Anju2026").status_code == 303
     html = page_text(client.get("/swap/matches"))
-    assert "三方互换（1 组）" in html and "琵琶湖公租房小区" in html and "沙河保障房小区" in html
+    assert "多方互换（9 组）" in html and "琵琶湖公租房小区" in html and "沙河保障房小区" in html
+    for size in (3, 4, 5):
+        assert f"{size} 户互换 · 匹配度 100%" in html
+    assert "D 搬进您现在的房屋" in html  # the last household of a chain of five
 
     # 刘洋 has no listing yet and may post one.
     liu = db.session.scalar(select(User).where(User.phone == "13800000011"))
@@ -48,4 +52,4 @@ def test_swap_demo_is_idempotent_and_tells_its_stories(runner, client) -> None:
     zhou = listings.live_listing_of(
         db.session.scalar(select(User.id).where(User.phone == "13800000012"))
     )
-    assert wu.id not in {m.party.tenant_id for m in board_matches.mutual_parties(zhou)}
+    assert wu_listing.id not in {m.listing_id for m in board_matches.mutual_matches(zhou, utcnow())}

@@ -35,7 +35,9 @@ from app.rent.models import Bill, BillStatus
 from app.rent.statuses import BILLS
 from app.status import change
 from app.swap import listings
-from app.swap.models import ReasonCategory, SwapListing
+from app.swap.chains import Fit, Graph, share
+from app.swap.matching import Party, fit_points, suits, wished_points
+from app.swap.models import ReasonCategory, SwapListing, SwapMatch
 from tests.conftest import login
 from tests.factories import PASSWORD, next_phone, valid_id_number
 
@@ -254,3 +256,41 @@ def age_listing(found: SwapListing, days: int) -> None:
     found.published_at -= timedelta(days=days)
     found.updated_at -= timedelta(days=days)
     db.session.commit()
+
+
+# --- the matches as the pure rules say they should be -------------------------------------
+
+
+def pure_moves(parties: list[Party]) -> dict[tuple[int, int], Fit]:
+    """(wanter, home) for every pair where ``matching.suits`` holds, with its fit."""
+    return {
+        (a.listing_id, b.listing_id): Fit(fit_points(b.home, a.wishes), wished_points(a.wishes))
+        for a in parties
+        for b in parties
+        if a.listing_id != b.listing_id and suits(b, a)
+    }
+
+
+def stored_moves() -> dict[tuple[int, int], Fit]:
+    rows = db.session.execute(
+        select(SwapMatch.wanter_id, SwapMatch.home_id, SwapMatch.points, SwapMatch.wished)
+    )
+    return {(wanter, home): Fit(points, wished) for wanter, home, points, wished in rows}
+
+
+def pure_graph(parties: list[Party]) -> Graph:
+    wants: dict[int, dict[int, Fit]] = {p.listing_id: {} for p in parties}
+    for (wanter, home), fit in pure_moves(parties).items():
+        wants[wanter][home] = fit
+    return Graph(wants, {p.listing_id: p.tenant_id for p in parties})
+
+
+def pure_mutual(parties: list[Party], me: Party) -> list[int]:
+    """``me``'s mutual matches, best 匹配度 first, then the newest."""
+    moves = pure_moves(parties)
+    found = [
+        (share((moves[me.listing_id, p.listing_id], moves[p.listing_id, me.listing_id])), p)
+        for p in parties
+        if (me.listing_id, p.listing_id) in moves and (p.listing_id, me.listing_id) in moves
+    ]
+    return [p.listing_id for s, p in sorted(found, key=lambda f: (-f[0], -f[1].listing_id))]

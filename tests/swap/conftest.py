@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.auth.roles import Role
+from app.swap import board_matches
 from tests.factories import create_staff
 from tests.swap import builders
 
@@ -22,3 +23,11 @@ def pair(app):
 @pytest.fixture
 def manager(app):
     return builders.signed_in(app, create_staff(Role.LEASE_MANAGER))
+
+
+@pytest.fixture
+def whole_graph(monkeypatch):
+    """The chain search reads the whole (small) board, so it can be checked against the
+    pure rules: no side of it is cut at the caps a city-sized board needs."""
+    monkeypatch.setattr(board_matches, "SIDE_CAP", 10_000)
+    monkeypatch.setattr(board_matches, "STEP_CAP", 10_000)

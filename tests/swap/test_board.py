@@ -9,10 +9,12 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import GuaranteeType, Lease, LeaseTerm
 from app.swap import board, board_matches, matching, matching_sql, tenant_standing
 from app.swap.browse import SUBSIDISED, BrowseFilters
+from app.swap.chains import chains_through
 from app.swap.models import SwapListing
 from app.swap.subsidy_sql import enjoys_rent_subsidy_sql
 from tests.conftest import page_text
@@ -214,11 +216,11 @@ def _add_newer_term(lease: Lease, *, subsidy_fen: int) -> None:
     db.session.commit()
 
 
-def test_the_sql_agrees_with_the_matching_rules(app) -> None:
+def test_the_sql_agrees_with_the_matching_rules(app, whole_graph) -> None:
     _assert_the_sql_agrees(_random_board(20261123))
 
 
-def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app) -> None:
+def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app, whole_graph) -> None:
     """002 Q&A 10 ③ (享受租金补贴的租赁对象（含廉租房租赁对象）只能与同保障类型的租赁对象进行
     互换房屋) in SQL: the board's 保障类型 filter and the match view's candidates go by whether
     the lease's current term carries a subsidy, as ``eligibility.enjoys_rent_subsidy`` does."""
@@ -241,14 +243,15 @@ def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app) -> None:
 
 
 def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
+    """The SQL mirrors agree with the pure rules, and so do the stored matches, the mutual
+    matches and the chains read from them (the chain search reads the whole small board)."""
     parties = [matching_sql.party_of(listing) for listing in listings]
+    assert builders.stored_moves() == builders.pure_moves(parties)
     mutual_pairs = 0
     for listing, me in zip(listings, parties, strict=True):
-        expected = matching.mutual_matches(me, parties)
-        found = board_matches.mutual_parties(listing)
-        assert [(m.party.listing_id, m.score) for m in found] == [
-            (m.party.listing_id, m.score) for m in expected
-        ]
+        expected = builders.pure_mutual(parties, me)
+        found = [m.listing_id for m in board_matches.mutual_matches(listing, utcnow())]
+        assert found == expected
         mutual_pairs += len(found)
         fits_sql = set(
             db.session.scalars(select(SwapListing.id).where(matching_sql.home_fits_sql(me.wishes)))
@@ -262,13 +265,9 @@ def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
             db.session.execute(select(SwapListing.id, matching_sql.fit_points_sql(me.wishes))).all()
         )
         assert points_sql == {p.listing_id: matching.fit_points(p.home, me.wishes) for p in parties}
-        chains = board_matches.chains_for(listing)
-        wanted = [p for p in parties if matching.suits(p, me)]
-        wanting = [p for p in parties if matching.suits(me, p)]
-        assert [(c.gets.listing_id, c.gives_to.listing_id) for c in chains] == [
-            (c.gets.listing_id, c.gives_to.listing_id)
-            for c in matching.three_way_chains(me, wanted, wanting, limit=board_matches.CHAIN_LIMIT)
-        ]
+        assert board_matches.chains_for(listing) == chains_through(
+            builders.pure_graph(parties), listing.id
+        )
     assert mutual_pairs > 0  # the random board is not trivially empty
 
 

@@ -1,4 +1,4 @@
-"""Matching rules as tables: fits, fit points, mutual matches and three-way chains."""
+"""Matching rules as tables: fits, fit points, mutual matches, the wishes a home meets."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from app.swap.matching import (
     fit_points,
     fits,
     is_mutual,
-    mutual_matches,
-    three_way_chains,
+    met_wishes,
+    wished_points,
 )
 
 # Districts 1 浔阳 / 2 濂溪 / 3 柴桑; communities 11, 12 in 1; 21 in 2; 31 in 3.
@@ -133,89 +133,19 @@ def test_the_same_tenant_never_matches_themselves() -> None:
     assert not is_mutual(Party(1, 7, home(), wish()), Party(2, 7, home(), wish()))
 
 
-def test_mutual_matches_best_first_then_newest() -> None:
-    me = party(
-        1,
-        home_=home(district=XUNYANG, community=11),
-        wishes_=wish(districts=[LIANXI], communities=[21]),
-    )
-    exact = party(
-        2, home_=home(district=LIANXI, community=21), wishes_=wish(communities=[11])
-    )  # 3 + 3
-    district_only = party(
-        3, home_=home(district=LIANXI, community=22), wishes_=wish(districts=[XUNYANG])
-    )  # 2 + 2
-    newer_same = party(
-        4, home_=home(district=LIANXI, community=23), wishes_=wish(districts=[XUNYANG])
-    )  # 2 + 2, newer id
-    not_mutual = party(5, home_=home(district=CHAISANG, community=31), wishes_=wish())
-    found = mutual_matches(me, [district_only, not_mutual, exact, newer_same, me])
-    assert [(m.party.listing_id, m.score) for m in found] == [(2, 6), (4, 4), (3, 4)]
-
-
-# A chain A -> B -> C -> A: A wants B's home, B wants C's, C wants A's.
-A = party(1, home_=home(district=XUNYANG, community=11), wishes_=wish(districts=[LIANXI]))
-B = party(2, home_=home(district=LIANXI, community=21), wishes_=wish(districts=[CHAISANG]))
-C = party(3, home_=home(district=CHAISANG, community=31), wishes_=wish(districts=[XUNYANG]))
-
-
 @pytest.mark.parametrize(
-    ("viewer", "wanted", "wanting", "expected"),
+    ("the_home", "the_wishes", "wished", "met"),
     [
-        # the chain, seen from each of its three members
-        (A, [B], [C], [(2, 3)]),
-        (B, [C], [A], [(3, 1)]),
-        (C, [A], [B], [(1, 2)]),
-        # B missing: no chain
-        (A, [], [C], []),
-        # C wants something else: no chain
-        (A, [B], [party(3, home_=C.home, wishes_=wish(districts=[LIANXI]))], []),
-        # B does not want C's home (needs a lift): no chain
-        (A, [party(2, home_=B.home, wishes_=wish(districts=[CHAISANG], lift=True))], [C], []),
-        # B and C belong to the same tenant: not three households
-        (
-            A,
-            [party(2, 9, home_=B.home, wishes_=B.wishes)],
-            [party(3, 9, home_=C.home, wishes_=C.wishes)],
-            [],
-        ),
-        # another guarantee type in the middle: no chain
-        (A, [party(2, home_=home(district=LIANXI, guarantee="lianzu"), wishes_=B.wishes)], [C], []),
-        # a subsidised 公租房 tenant in the middle (002 Q&A 10 ③): no chain either
-        (A, [party(2, home_=home(district=LIANXI, subsidy=25000), wishes_=B.wishes)], [C], []),
+        (home(), wish(), 0, ()),  # nothing specific asked for
+        (home(district=XUNYANG), wish(districts=[XUNYANG]), 2, ("想去的区",)),
+        # a community named counts more; the home in the district only meets part of it
+        (home(community=11), wish(districts=[XUNYANG], communities=[11]), 3, ("想去的小区",)),
+        (home(community=12), wish(districts=[XUNYANG], communities=[11]), 3, ("想去的区",)),
+        (home(bedrooms=3, floor=4), wish(min_bedrooms=2, floor_min=2), 2, ("2室及以上", "楼层")),
+        (home(lift=True), wish(lift=True, floor_max=2), 2, ("有电梯",)),
     ],
 )
-def test_three_way_chains(viewer, wanted, wanting, expected) -> None:
-    chains = three_way_chains(viewer, wanted, wanting)
-    assert [(c.gets.listing_id, c.gives_to.listing_id) for c in chains] == expected
-
-
-def test_a_chain_with_a_direct_partner_is_left_out() -> None:
-    # B also wants A's home: A and B can swap directly, so A -> B -> C -> A is not offered.
-    b_direct = party(2, home_=B.home, wishes_=wish(districts=[CHAISANG, XUNYANG]))
-    assert is_mutual(A, b_direct)
-    assert three_way_chains(A, [b_direct], [C, b_direct]) == []
-
-
-def test_chains_best_first_and_limited() -> None:
-    wanted = [
-        party(
-            10 + i,
-            home_=home(district=LIANXI, community=21 + i),
-            wishes_=wish(districts=[CHAISANG]),
-        )
-        for i in range(4)
-    ]
-    wanting = [
-        C,
-        party(
-            4,
-            home_=home(district=CHAISANG, community=31, lift=True),
-            wishes_=wish(communities=[11]),
-        ),
-    ]
-    chains = three_way_chains(A, wanted, wanting, limit=3)
-    assert len(chains) == 3
-    # C' (listing 4) names A's community: 3 points beat C's district 2.
-    assert all(chain.gives_to.listing_id == 4 for chain in chains)
-    assert [c.gets.listing_id for c in chains] == [13, 12, 11]
+def test_wished_points_and_met_wishes(the_home, the_wishes, wished, met) -> None:
+    assert wished_points(the_wishes) == wished
+    assert met_wishes(the_home, the_wishes) == met
+    assert fit_points(the_home, the_wishes) <= wished

@@ -7,15 +7,18 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import GuaranteeType
 from app.messages.models import Message
 from app.swap import blocks, board_matches, moderation, requests, tenant_standing
+from app.swap.match_notices import CHAIN_TITLE, MUTUAL_TITLE
 from app.swap.models import (
     ListingStatus,
     ReportStatus,
     RequestStatus,
     SwapFavourite,
+    SwapListing,
     SwapReport,
     SwapRequest,
 )
@@ -30,11 +33,22 @@ def only_request() -> SwapRequest:
 
 
 def messages_to(user) -> list[Message]:
+    """The user's 互换 messages about requests (not the 有新的互相匹配 kind)."""
     return list(
         db.session.scalars(
-            select(Message).where(Message.user_id == user.id, Message.category == "互换")
+            select(Message).where(
+                Message.user_id == user.id,
+                Message.category == "互换",
+                Message.title.not_in([MUTUAL_TITLE, CHAIN_TITLE]),
+            )
         )
     )
+
+
+def mutual_tenants(listing: SwapListing) -> set[int]:
+    """The tenants of ``listing``'s mutual matches, as 互相匹配 reads them."""
+    found = board_matches.mutual_matches(listing, utcnow())
+    return {db.session.get(SwapListing, m.listing_id).tenant_id for m in found}
 
 
 def test_request_accept_and_contact_details(app, pair) -> None:
@@ -173,7 +187,7 @@ def test_lianzu_cannot_swap_with_gongzu(app, pair) -> None:
     assert "只能与同保障类型" in page_text(response)
     assert db.session.scalars(select(SwapRequest)).all() == []
     # and a 廉租 listing never shows up among a 公租 tenant's matches
-    assert wang.id not in {m.party.tenant_id for m in board_matches.mutual_parties(a_listing)}
+    assert wang.id not in mutual_tenants(a_listing)
 
 
 GONGZU, LIANZU = GuaranteeType.GONGZU, GuaranteeType.LIANZU
@@ -213,7 +227,7 @@ def test_seed_002_qa10_rule3_rent_subsidy_decides_who_may_swap(app, mine, theirs
     check = requests.request_check(me, their_listing)
     assert check.ok is allowed, check.problems
     assert tenant_standing.pair_check(other.id, me.id).ok is allowed
-    matched = {m.party.tenant_id for m in board_matches.mutual_parties(my_listing)}
+    matched = mutual_tenants(my_listing)
     assert (other.id in matched) is allowed
     if not allowed:
         (reason,) = check.problems
@@ -263,7 +277,7 @@ def test_block_hides_both_ways_and_ends_conversations(app, pair) -> None:
     b_client = builders.signed_in(app, b)
     assert f'/swap/listings/{a_listing.id}"' not in page_text(b_client.get("/swap/"))
     assert "对方暂不接受您的换房请求" in page_text(b_client.get(f"/swap/listings/{a_listing.id}"))
-    assert board_matches.mutual_parties(a_listing) == []
+    assert mutual_tenants(a_listing) == set()
     with pytest.raises(SwapError):
         requests.send_message(request, b, "还在吗？")
     ((block, community),) = blocks.blocks_of(a.id)

@@ -1,0 +1,228 @@
+"""Who-fits-whom kept as data: ``SwapMatch`` rows among the listings on the board.
+
+The pure rules of ``matching`` stay the single truth: for one listing, the SQL mirrors of
+``matching_sql`` narrow the board down to the listings that might fit either way, and
+``matching.suits`` decides each direction. Its rows are worked out again whenever
+something they depend on changes, by one session hook, whatever code made the change:
+
+- a listing posted, edited (home or wishes), paused, resumed, renewed, closed, swapped or
+  taken down (any tracked column of ``SwapListing``, or its ``SwapWishArea`` rows);
+- a lease's term added or changed (its 租金补贴 decides rule 3, same 保障类型);
+
+the listings are noted after each flush, and just before the transaction commits their
+rows are deleted and written again, in the same transaction. Arrears and blocks are not
+kept here: they change with the date and per viewer, and ``board_matches`` filters them
+when it reads. Listings past their 60 days keep their rows until renewed or rebuilt; the
+reader filters them too.
+
+When a listing newly on the board (or newly fitting) matches a tenant directly or in a
+chain, that tenant is told once (消息), never again for the same two listings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, event, insert, or_, select
+from sqlalchemy.orm import Session
+
+from app.core.clock import utcnow
+from app.extensions import db
+from app.housing.models import LeaseTerm
+from app.swap.board import is_on_board, on_board
+from app.swap.matching import Party, fit_points, suits, wished_points
+from app.swap.matching_sql import (
+    PARTY_COLUMNS,
+    accepts_home_sql,
+    home_fits_sql,
+    parties_of_rows,
+    party_of,
+)
+from app.swap.models import SwapListing, SwapMatch, SwapMatchNotice, SwapWishArea
+from app.swap.subsidy_sql import same_guarantee_sql
+
+# The columns a listing's matches depend on.
+TRACKED = frozenset(
+    {
+        "status",
+        "published_at",
+        "tenant_id",
+        "lease_id",
+        "district_id",
+        "community_id",
+        "bedrooms",
+        "floor",
+        "has_lift",
+        "guarantee_type",
+        "wants_any_area",
+        "min_bedrooms",
+        "floor_min",
+        "floor_max",
+        "needs_lift",
+    }
+)
+_LISTINGS = "swap_match_listings"
+_LEASES = "swap_match_leases"
+
+Move = tuple[int, int, int, int]  # wanter, home, points, wished
+
+
+def moves_of(listing: SwapListing, now: datetime) -> list[Move]:
+    """Every move between ``listing`` and the other listings on the board, both ways."""
+    viewer = party_of(listing)
+    fits = home_fits_sql(viewer.wishes)
+    accepts = accepts_home_sql(viewer.home)
+    rows = db.session.execute(
+        select(*PARTY_COLUMNS).where(
+            on_board(now),
+            SwapListing.id != listing.id,
+            SwapListing.tenant_id != listing.tenant_id,
+            same_guarantee_sql(viewer.home),
+            or_(fits, accepts),
+        )
+    ).all()
+    return [*_decide(viewer, parties_of_rows(rows))]
+
+
+def _decide(viewer: Party, others: Iterable[Party]) -> Iterable[Move]:
+    wanted = wished_points(viewer.wishes)
+    for other in others:
+        if suits(other, viewer):
+            yield viewer.listing_id, other.listing_id, fit_points(other.home, viewer.wishes), wanted
+        if suits(viewer, other):
+            yield (
+                other.listing_id,
+                viewer.listing_id,
+                fit_points(viewer.home, other.wishes),
+                wished_points(other.wishes),
+            )
+
+
+def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: bool = True) -> int:
+    """Work the rows of ``listing_ids`` out again (the caller commits); how many were written."""
+    if not listing_ids:
+        return 0
+    now = now or utcnow()
+    ids = sorted(set(listing_ids))
+    before = _mutual_pairs(ids) if tell else set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        db.session.execute(
+            delete(SwapMatch).where(
+                or_(SwapMatch.wanter_id.in_(chunk), SwapMatch.home_id.in_(chunk))
+            )
+        )
+    moves: dict[tuple[int, int], Move] = {}
+    live = []
+    for listing in db.session.scalars(select(SwapListing).where(SwapListing.id.in_(ids))):
+        if is_on_board(listing, now):
+            live.append(listing)
+            for move in moves_of(listing, now):
+                moves[move[0], move[1]] = move
+    _write(moves.values())
+    if tell and live:
+        from app.swap.match_notices import tell_new_matches
+
+        tell_new_matches(live, before, now)
+    return len(moves)
+
+
+def _write(moves: Iterable[Move]) -> None:
+    rows = [{"wanter_id": w, "home_id": h, "points": p, "wished": n} for w, h, p, n in moves]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(SwapMatch), rows[start : start + 5000])
+
+
+def _mutual_pairs(ids: list[int]) -> set[tuple[int, int]]:
+    """(listing, other) for each mutual match ``ids`` have now: to tell only of new ones."""
+    found = db.session.execute(
+        select(SwapMatch.wanter_id, SwapMatch.home_id).where(
+            or_(SwapMatch.wanter_id.in_(ids), SwapMatch.home_id.in_(ids))
+        )
+    ).all()
+    pairs = {(w, h) for w, h in found}
+    return {(w, h) for w, h in pairs if (h, w) in pairs}
+
+
+def rebuild_all(*, now: datetime | None = None) -> int:
+    """Every row again, from the board as it is (after a bulk load or an upgrade). Each
+    listing's own wants are enough: the other direction is another listing's wants."""
+    now = now or utcnow()
+    db.session.execute(delete(SwapMatch))
+    written = 0
+    ids = list(db.session.scalars(select(SwapListing.id).where(on_board(now))))
+    for start in range(0, len(ids), 200):
+        listings = db.session.scalars(
+            select(SwapListing).where(SwapListing.id.in_(ids[start : start + 200]))
+        ).all()
+        moves: list[Move] = []
+        for listing in listings:
+            moves += [m for m in moves_of(listing, now) if m[0] == listing.id]
+        _write(moves)
+        written += len(moves)
+        db.session.commit()
+    return written
+
+
+# --- the session hook ----------------------------------------------------------------
+
+
+def _changed(obj: object) -> bool:
+    state = db.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in TRACKED)
+
+
+def _note_changes(session: Session, _flush_context) -> None:
+    listings: set[int] = session.info.setdefault(_LISTINGS, set())
+    leases: set[int] = session.info.setdefault(_LEASES, set())
+    for obj in session.new:
+        if isinstance(obj, SwapListing):
+            listings.add(obj.id)
+        elif isinstance(obj, SwapWishArea):
+            listings.add(obj.listing_id)
+        elif isinstance(obj, LeaseTerm):
+            leases.add(obj.lease_id)
+    for obj in session.dirty:
+        if isinstance(obj, SwapListing) and _changed(obj):
+            listings.add(obj.id)
+        elif isinstance(obj, SwapWishArea) and session.is_modified(obj):
+            listings.add(obj.listing_id)
+        elif isinstance(obj, LeaseTerm) and session.is_modified(obj):
+            leases.add(obj.lease_id)
+    for obj in session.deleted:
+        if isinstance(obj, SwapWishArea):
+            listings.add(obj.listing_id)
+
+
+def _refresh_before_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    listings: set[int] = session.info.pop(_LISTINGS, set())
+    leases: set[int] = session.info.pop(_LEASES, set())
+    if leases:
+        listings |= set(
+            session.scalars(select(SwapListing.id).where(SwapListing.lease_id.in_(leases)))
+        )
+    if listings:
+        refresh(listings)
+        _forget(session)
+
+
+def _forget(session: Session, _previous=None) -> None:
+    session.info.pop(_LISTINGS, None)
+    session.info.pop(_LEASES, None)
+
+
+def notices_for(listing_id: int) -> list[int]:
+    """The listings ``listing_id``'s tenant has been told about (for tests and support)."""
+    return list(
+        db.session.scalars(
+            select(SwapMatchNotice.because_id).where(SwapMatchNotice.listing_id == listing_id)
+        )
+    )
+
+
+event.listen(Session, "after_flush", _note_changes)
+event.listen(Session, "before_commit", _refresh_before_commit)
+event.listen(Session, "after_soft_rollback", _forget)
