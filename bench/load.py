@@ -270,7 +270,13 @@ def prepare_database(database_url: str, scale: int) -> None:
     """Migrate and seed with the real commands (idempotent: a second run only checks)."""
     env = app_env(database_url, ANJU_ENV="development")
     flask = str(BIN / "flask")
-    for command in (["db", "upgrade"], ["seed-demo", "--scale", str(scale)]):
+    commands = [
+        ["db", "upgrade"],
+        ["seed-demo", "--scale", str(scale)],
+        # a database seeded before 互相匹配 kept its matches as data
+        ["swap", "rebuild-matches", "--if-empty"],
+    ]
+    for command in commands:
         started = time.perf_counter()
         done = subprocess.run(  # noqa: S603 - our own venv's flask, fixed arguments
             [flask, "--app", "app", *command], cwd=ROOT, env=env, capture_output=True, text=True

@@ -9,11 +9,13 @@ neither tenant has blocked the other.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -22,10 +24,10 @@ from app.extensions import db
 from app.rent.standing import in_arrears_sql
 from app.swap.board import Card, cards_for, listings_by_id, on_board
 from app.swap.browse import PAGE_SIZE
-from app.swap.chains import Chain, Fit, Graph, as_percent, chains_through, share
+from app.swap.chains import SHOWN, Chain, Fit, Graph, as_percent, chains_through, share
 from app.swap.matching import Home, met_wishes
 from app.swap.matching_sql import not_blocked_sql, wishes_of
-from app.swap.models import SwapListing, SwapMatch
+from app.swap.models import SwapBoardVersion, SwapListing, SwapMatch
 
 # How much of the graph a chain search reads: the homes the viewer wants and the listings
 # that want the viewer's, best first, then the moves out of (into) each of those.
@@ -196,13 +198,68 @@ def chain_graph(viewer: SwapListing, now: datetime) -> Graph:
 
 
 def chains_for(
-    viewer: SwapListing, now: datetime | None = None, partners: Collection[int] | None = None
+    viewer: SwapListing,
+    now: datetime | None = None,
+    partners: Collection[int] | None = None,
+    *,
+    limit: int = SHOWN,
 ) -> list[Chain]:
-    """The best chains of three to five homes through ``viewer``."""
+    """The best chains of three to five homes through ``viewer``, worked out now."""
     now = now or utcnow()
     if partners is None:
         partners = [m.listing_id for m in mutual_matches(viewer, now)]
-    return chains_through(chain_graph(viewer, now), viewer.id, partners=partners)
+    return chains_through(chain_graph(viewer, now), viewer.id, partners=partners, limit=limit)
+
+
+# --- chains worked out once per version of the board ------------------------------------
+# A chain search reads a few hundred moves; its result stands until the stored matches
+# change (``SwapBoardVersion``, bumped by ``match_store``) or ``CACHE_SECONDS`` pass. A
+# cached chain is shown only while all its households are still usable (on the board, paid
+# up, not blocked): the one check that changes with the date or per viewer. Kept in each
+# worker's memory, per app, for the ``CACHE_SIZE`` listings seen last.
+
+CACHE_SIZE = 5000
+CACHE_SECONDS = 600
+CACHED = 2 * SHOWN  # kept per listing, so that some can drop out when checked again
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: int
+    at: datetime
+    chains: list[Chain]
+
+
+def board_version() -> int:
+    found = db.session.scalar(select(SwapBoardVersion.version).where(SwapBoardVersion.id == 1))
+    return found or 0
+
+
+def _cache() -> OrderedDict[int, _Cached]:
+    return current_app.extensions.setdefault("swap_chains", OrderedDict())
+
+
+def cached_chains(viewer: SwapListing, now: datetime, partners: Collection[int]) -> list[Chain]:
+    version = board_version()
+    cache = _cache()
+    with _lock:
+        hit = cache.get(viewer.id)
+    fresh = (
+        hit is not None
+        and hit.version == version
+        and hit.at <= now < hit.at + timedelta(seconds=CACHE_SECONDS)
+    )
+    if hit is None or not fresh:
+        chains = chains_for(viewer, now, partners, limit=CACHED)
+        with _lock:
+            cache[viewer.id] = _Cached(version, now, chains)
+            cache.move_to_end(viewer.id)
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+        return chains[:SHOWN]
+    still = usable({home for chain in hit.chains for home in chain.homes}, viewer, now)
+    return [c for c in hit.chains if all(home in still for home in c.homes)][:SHOWN]
 
 
 # --- the page --------------------------------------------------------------------------
@@ -245,7 +302,7 @@ def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None)
     """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and chains."""
     now = now or utcnow()
     mutual = mutual_matches(listing, now)
-    chains = chains_for(listing, now, [m.listing_id for m in mutual])
+    chains = cached_chains(listing, now, [m.listing_id for m in mutual])
     pages = max(1, -(-len(mutual) // PAGE_SIZE))
     page = max(1, min(page, pages))
     shown = mutual[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

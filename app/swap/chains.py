@@ -164,5 +164,19 @@ def chains_through(
             for c in graph.wants.get(b, {}):
                 for d in starts.get(c, ()):
                     found += [(a, b, c, d) for a in befores if distinct(a, b, c, d)]
-    chains = (chain_of(graph, viewer, homes) for homes in found)
-    return heapq.nsmallest(limit, chains, key=rank_key)
+    wants = graph.wants
+
+    def key(homes: tuple[int, ...]) -> tuple[float, int, tuple[int, ...]]:
+        # ``rank_key`` without building every chain: a float share orders as the Fraction
+        # does (equal fractions divide to the same float; these never differ by 1e-15).
+        points = wished = 0
+        wanter = viewer
+        for home in (*homes, viewer):
+            fit = wants[wanter][home]
+            points += fit.points
+            wished += fit.wished
+            wanter = home
+        return (-(points / wished) if wished else -1.0, len(homes), tuple(-h for h in homes))
+
+    best = heapq.nsmallest(limit, found, key=key)
+    return [chain_of(graph, viewer, homes) for homes in best]

@@ -24,9 +24,13 @@ def submit_ready_command() -> None:
 
 
 @swap_cli.command("rebuild-matches")
-def rebuild_matches_command() -> None:
+@click.option("--if-empty", is_flag=True, help="只在还没有任何匹配记录时计算（升级后首次运行）。")
+def rebuild_matches_command(if_empty: bool) -> None:
     """重新计算互相匹配（升级数据库或批量导入互换信息后运行一次）。"""
-    from app.swap.match_store import rebuild_all
+    from app.swap.match_store import has_matches, rebuild_all
 
+    if if_empty and has_matches():
+        click.echo("已有互相匹配记录，未重新计算")
+        return
     written = rebuild_all()
     click.echo(f"已重新计算互相匹配：{written} 条")

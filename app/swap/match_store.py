@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, event, insert, or_, select
+from sqlalchemy import delete, event, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.clock import utcnow
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.housing.models import LeaseTerm
 from app.swap.board import is_on_board, on_board
 from app.swap.matching import Party, fit_points, suits, wished_points
@@ -39,7 +39,13 @@ from app.swap.matching_sql import (
     parties_of_rows,
     party_of,
 )
-from app.swap.models import SwapListing, SwapMatch, SwapMatchNotice, SwapWishArea
+from app.swap.models import (
+    SwapBoardVersion,
+    SwapListing,
+    SwapMatch,
+    SwapMatchNotice,
+    SwapWishArea,
+)
 from app.swap.subsidy_sql import same_guarantee_sql
 
 # The columns a listing's matches depend on.
@@ -121,6 +127,7 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
             for move in moves_of(listing, now):
                 moves[move[0], move[1]] = move
     _write(moves.values())
+    bump_version()
     if tell and live:
         from app.swap.match_notices import tell_new_matches
 
@@ -162,7 +169,24 @@ def rebuild_all(*, now: datetime | None = None) -> int:
         _write(moves)
         written += len(moves)
         db.session.commit()
+    bump_version()
+    db.session.commit()
     return written
+
+
+def bump_version() -> None:
+    """Chains worked out before now are out of date (``board_matches`` caches them)."""
+    moved = rows_changed(
+        update(SwapBoardVersion)
+        .where(SwapBoardVersion.id == 1)
+        .values(version=SwapBoardVersion.version + 1)
+    )
+    if not moved:
+        db.session.execute(insert(SwapBoardVersion).values(id=1, version=1))
+
+
+def has_matches() -> bool:
+    return db.session.scalar(select(SwapMatch.wanter_id).limit(1)) is not None
 
 
 # --- the session hook ----------------------------------------------------------------

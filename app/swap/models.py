@@ -239,6 +239,16 @@ class SwapMatch(Model):
     )
 
 
+class SwapBoardVersion(Model):
+    """One row whose ``version`` goes up whenever stored matches change (``match_store``):
+    a chain search worked out for an older version is not used again."""
+
+    __tablename__ = "swap_board_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+
 class SwapMatchNotice(TimestampMixin, Model):
     """A tenant was told (消息) that ``because_id``, newly on the board, matches their
     ``listing_id`` directly or in a chain: once, however often the pair is recomputed."""

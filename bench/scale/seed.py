@@ -28,6 +28,7 @@ from app.housing.models import Community, District, Street
 from app.renewal.services import notify_window_openings
 from app.rent.notices import send_arrears_notices
 from app.rent.policy import due_day, late_fee_policy
+from app.swap.match_store import rebuild_all
 from bench.scale.applications import ApplicationSeeder
 from bench.scale.housing import build_homes
 from bench.scale.people import IdNumbers, phone_for
@@ -48,6 +49,7 @@ SUMMARY_TABLES = (
     ("rent_bills", "张账单"),
     ("rent_payments", "笔缴费"),
     ("swap_listings", "条互换信息"),
+    ("swap_matches", "条互相匹配（谁想要谁的房屋）"),
     ("applications", "份申请"),
     ("messages", "条消息"),
 )
@@ -108,7 +110,9 @@ def seed_scale(volume: Volume) -> ScaleResult:
     db.session.commit()
     send_arrears_notices(scene.today)
     notify_window_openings(scene.today)
-    analyze(writer.tables_written())
+    # The bulk rows bypassed the session hook that keeps 互相匹配's stored matches.
+    rebuild_all(now=scene.now)
+    analyze([*writer.tables_written(), "swap_matches"])
     return ScaleResult(volume, time.perf_counter() - started, _counts())
 
 

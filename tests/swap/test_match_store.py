@@ -14,7 +14,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import LeaseTerm
 from app.messages.models import Message
-from app.swap import board, board_matches, listings, match_store
+from app.swap import blocks, board, board_matches, listings, match_store
 from app.swap.chains import chains_through
 from app.swap.match_notices import CHAIN_TITLE, MUTUAL_TITLE
 from app.swap.matching_sql import party_of
@@ -194,3 +194,27 @@ def test_a_subsidy_granted_at_renewal_ends_the_match(app, pair) -> None:
     term.monthly_subsidy_fen = 0
     db.session.commit()
     assert builders.stored_moves() == before
+
+
+def test_chains_on_the_page_follow_the_board(app) -> None:
+    """The page keeps a chain search until the board changes; a household blocked since is
+    left out at once, and a change to the board is seen on the next visit."""
+    users = [
+        builders.tenant(name, home=builders.unit(place, district))[0]
+        for name, (place, district) in zip(("甲", "乙", "丙"), PLACES, strict=True)
+    ]
+    first = builders.listing(users[0], districts=("濂溪区",))
+    second = builders.listing(users[1], districts=("柴桑区",))
+    builders.listing(users[2], districts=("浔阳区",))
+
+    def shown() -> list[int]:
+        return [len(chain.steps) for chain in board_matches.match_view(first).chains]
+
+    assert shown() == [3]
+    assert shown() == [3]  # the second visit reads the kept search
+    listings.pause_listing(second)
+    assert shown() == []
+    listings.resume_listing(second)
+    assert shown() == [3]
+    blocks.block_user(users[0].id, users[2].id)
+    assert shown() == []
