@@ -1,16 +1,21 @@
-"""Benchmark the swap board on 50,000 listings in a SQLite file (or a PostgreSQL database).
+"""Benchmark the swap board and 互相匹配 in a SQLite file (or a PostgreSQL database).
 
 Builds the database once (kept under /tmp for the next run; ``--rebuild`` to start again)
-with bulk inserts: 50,000 tenants with leases across 6 districts and 240 communities, their
-listings (90% shown, some expired, paused or closed; 15% 廉租房), wishes and photo rows.
-Then measures through the Flask test client:
+with bulk inserts: 50,000 tenants with leases across 6 districts and 240 communities, and
+their listings, wishes and photo rows. Of the 50,000 listings 2,500 are live on the board
+(active, published within the last 60 days); the rest are closed, paused or past their 60
+days. The stored matches (``swap_matches``) are quadratic in the listings on the board; the
+bulk insert bypasses the session hook that keeps them, so ``match_store.rebuild_all()``
+writes them afterwards (rows and seconds printed). Then measures through the Flask test
+client:
 
 * the filtered board (``/swap/``: filters, keywords, sorting, deep pages, htmx fragments,
   signed out and signed in), p95 target 100 ms, and every list fragment under 20 KB;
 * 互相匹配 (``/swap/matches``) for tenants with a listing, p95 target 300 ms.
 
-It also prints the query plans of the main queries. Run ``python bench/bench_swap.py``
-(``--db postgresql+psycopg://...`` for PostgreSQL); exits 1 if a target is missed.
+``--explain`` prints the query plans of the board's queries and of what 互相匹配 runs on
+the stored matches. Run ``python bench/bench_swap.py`` (``--db postgresql+psycopg://...``
+for PostgreSQL); exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -21,24 +26,30 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.core.clock import utcnow
 from app.extensions import db
-from app.swap import board, board_matches, matching_sql
+from app.swap import board, board_matches, match_store
 from app.swap.browse import BrowseFilters
-from app.swap.models import SwapListing
+from app.swap.models import SwapListing, SwapMatch
+from app.swap.rules import LISTING_DAYS
+from bench.scale.housing import BUILDING_COLUMNS, COMMUNITY_COLUMNS, UNIT_COLUMNS
+from bench.scale.swap import LISTING_COLUMNS, WISH_COLUMNS
+from bench.scale.tenancy import LEASE_COLUMNS, TERM_COLUMNS
 
 LIST_P95_MS = 100.0
+LIVE_SHARE = 0.05  # of the generated listings: live on the board
 MATCH_P95_MS = 300.0
 FRAGMENT_BYTES = 20 * 1024
 PASSWORD = "Bench2026pw"  # noqa: S105 - a throwaway benchmark account
@@ -52,8 +63,9 @@ WORDS = [
 ]  # fmt: skip
 
 
-def build(url: str, listings: int, seed: int) -> None:
-    """Schema from the models, then rows in batches with executemany."""
+def build(url: str, listings: int, live: int, seed: int) -> None:
+    """Schema from the models, then rows in batches with executemany, then the stored
+    matches (``match_store.rebuild_all``: the bulk insert bypasses the session hook)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -62,27 +74,64 @@ def build(url: str, listings: int, seed: int) -> None:
         db.create_all()
         engine = db.engine
         with engine.begin() as connection:
-            _rows(connection, listings, rng)
-            if engine.dialect.name == "sqlite":
+            _rows(connection, listings, live, rng)
+        print(f"built {listings:,} listings in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        written = match_store.rebuild_all()
+        db.session.remove()
+        print(
+            f"rebuild_all: {written:,} match rows for"
+            f" {_on_board_count():,} listings on the board in"
+            f" {time.perf_counter() - started:.1f} s"
+        )
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
-        if engine.dialect.name == "postgresql":
+        else:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")
         db.engine.dispose()
-    print(f"built {listings:,} listings in {time.perf_counter() - started:.1f} s")
 
 
-def _insert(connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _on_board_count() -> int:
+    return db.session.scalar(select(func.count(SwapListing.id)).where(board.on_board(utcnow())))
+
+
+def _insert(connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     insert = db.metadata.tables[table].insert()
     for start in range(0, len(rows), 20_000):
         chunk = rows[start : start + 20_000]
         connection.execute(insert, [dict(zip(columns, row, strict=True)) for row in chunk])
 
 
-def _rows(connection, listings: int, rng: random.Random) -> None:
+def listing_row(**values: object) -> tuple:
+    """A ``swap_listings`` row in the order of ``LISTING_COLUMNS`` (the scale seed's)."""
+    missing = set(LISTING_COLUMNS) ^ set(values)
+    assert not missing, f"swap_listings columns not matched: {sorted(missing)}"
+    return tuple(values[name] for name in LISTING_COLUMNS)
+
+
+def _life(now: datetime, shown: bool, rng: random.Random) -> tuple[str, datetime, datetime | None]:
+    """(status, published, closed) of one listing: ``shown`` ones active within their 60
+    days; of the rest most closed, some still active but past their 60 days, a few paused."""
+    if shown:
+        return "active", now - timedelta(minutes=rng.randint(5, (LISTING_DAYS - 1) * 24 * 60)), None
+    kind = rng.random()
+    if kind < 0.08:
+        days = rng.uniform(LISTING_DAYS + 1, 2 * LISTING_DAYS)
+        return "active", now - timedelta(days=days), None
+    if kind < 0.12:
+        return "paused", now - timedelta(days=rng.uniform(1, LISTING_DAYS - 1)), None
+    published = now - timedelta(days=rng.uniform(3, 400))
+    open_for = timedelta(days=rng.uniform(1, LISTING_DAYS + 10))
+    return "closed", published, min(published + open_for, now - timedelta(hours=1))
+
+
+def _rows(connection, listings: int, live: int, rng: random.Random) -> None:
     now = utcnow()
-    stamp = now - timedelta(days=300)
+    stamp = now - timedelta(days=400)
     password_hash = generate_password_hash(PASSWORD)
+    shown = set(rng.sample(range(1, listings + 1), min(live, listings)))
     _insert(
         connection,
         "districts",
@@ -102,15 +151,15 @@ def _rows(connection, listings: int, rng: random.Random) -> None:
             communities.append(
                 (cid, f"{DISTRICTS[d][:2]}{c + 1:02d}号公租房小区", "测试路1号", d + 1)
             )
-    _insert(connection, "communities", ["id", "name", "address", "street_id"], communities)
+    _insert(connection, "communities", COMMUNITY_COLUMNS, communities)
     buildings = [
         (b, (b - 1) % len(communities) + 1, f"{b}栋", 18 if b % 3 else 6, b % 3 != 0)
         for b in range(1, listings // 20 + 2)
     ]
-    _insert(
-        connection, "buildings", ["id", "community_id", "name", "floors", "has_lift"], buildings
-    )
-    users, units, leases, listing_rows, wish_rows, photo_rows = [], [], [], [], [], []
+    _insert(connection, "buildings", BUILDING_COLUMNS, buildings)
+    term_start = stamp.date()
+    term_end = term_start.replace(year=term_start.year + 3) - timedelta(days=1)
+    users, units, leases, terms, listing_rows, wish_rows, photo_rows = [], [], [], [], [], [], []
     wish_id = photo_id = 0
     for i in range(1, listings + 1):
         building = buildings[(i - 1) // 20]
@@ -124,8 +173,10 @@ def _rows(connection, listings: int, rng: random.Random) -> None:
         users.append((i, f"139{i:08d}", password_hash, "resident", "王小明", False, 1, stamp))
         units.append((i, building[0], f"{floor}{i % 20:02d}", floor, area, bedrooms, 1, 1, "南北"))
         leases.append((i, f"JJ-BENCH-{i:06d}", i, i, guarantee, "active", 1, stamp))
-        published = now - timedelta(minutes=rng.randint(0, 70 * 24 * 60))
-        status = rng.choices(["active", "paused", "closed"], [90, 5, 5])[0]
+        rent = 60_000 + 100 * (i % 50)
+        subsidy = rent // 2 if guarantee == "lianzu" else 0  # 廉租房: rule 3 pairs them apart
+        terms.append((i, i, term_start, term_end, rent, 5_000, subsidy, stamp))
+        status, published, closed = _life(now, i in shown, rng)
         words = " ".join(rng.sample(WORDS, 5))
         description = f"{bedrooms}室一厅，{words}。"
         district_name = DISTRICTS[district_id - 1]
@@ -142,39 +193,38 @@ def _rows(connection, listings: int, rng: random.Random) -> None:
                 areas = [
                     (None, c) for c in rng.sample(range(1, len(communities) + 1), rng.randint(1, 3))
                 ]
-        floor_min = rng.choice([None, None, None, 2, 4])
-        floor_max = rng.choice([None, None, None, 9, 12])
         listing_rows.append(
-            (
-                i,
-                i,
-                i,
-                status,
-                district_id,
-                community_id,
-                floor,
-                floors,
-                lift,
-                area,
-                bedrooms,
-                1,
-                1,
-                "南北",
-                60_000 + 100 * (i % 50),
-                guarantee,
-                description,
-                rng.choice(["medical", "school", "work", "elderly", "other"]),
-                not areas,
-                rng.choice([None, None, 1, 2, 3]),
-                floor_min,
-                floor_max,
-                rng.random() < 0.2,
-                place,
-                f"{place} {bedrooms}室1厅1卫 南北 {description}",
-                published,
-                published,
-                1,
-                published,
+            listing_row(
+                id=i,
+                tenant_id=i,
+                lease_id=i,
+                status=status,
+                district_id=district_id,
+                community_id=community_id,
+                floor=floor,
+                floors_total=floors,
+                has_lift=lift,
+                area_m2=area,
+                bedrooms=bedrooms,
+                living_rooms=1,
+                bathrooms=1,
+                orientation="南北",
+                monthly_rent_fen=rent,
+                guarantee_type=guarantee,
+                description=description,
+                reason_category=rng.choice(["medical", "school", "work", "elderly", "other"]),
+                wants_any_area=not areas,
+                min_bedrooms=rng.choice([None, None, 1, 2, 3]),
+                floor_min=rng.choice([None, None, None, 2, 4]),
+                floor_max=rng.choice([None, None, None, 9, 12]),
+                needs_lift=rng.random() < 0.2,
+                place_text=place,
+                search_text=f"{place} {bedrooms}室1厅1卫 南北 {description}",
+                published_at=published,
+                updated_at=closed or published,
+                closed_at=closed,
+                version=1 if closed is None else 2,
+                created_at=published,
             )
         )
         for district, community in areas:
@@ -209,79 +259,11 @@ def _rows(connection, listings: int, rng: random.Random) -> None:
         ],
         users,
     )
-    _insert(
-        connection,
-        "units",
-        [
-            "id",
-            "building_id",
-            "number",
-            "floor",
-            "area_m2",
-            "bedrooms",
-            "living_rooms",
-            "bathrooms",
-            "orientation",
-        ],
-        units,
-    )
-    _insert(
-        connection,
-        "leases",
-        [
-            "id",
-            "contract_number",
-            "unit_id",
-            "tenant_id",
-            "guarantee_type",
-            "status",
-            "version",
-            "created_at",
-        ],
-        leases,
-    )
-    _insert(
-        connection,
-        "swap_listings",
-        [
-            "id",
-            "tenant_id",
-            "lease_id",
-            "status",
-            "district_id",
-            "community_id",
-            "floor",
-            "floors_total",
-            "has_lift",
-            "area_m2",
-            "bedrooms",
-            "living_rooms",
-            "bathrooms",
-            "orientation",
-            "monthly_rent_fen",
-            "guarantee_type",
-            "description",
-            "reason_category",
-            "wants_any_area",
-            "min_bedrooms",
-            "floor_min",
-            "floor_max",
-            "needs_lift",
-            "place_text",
-            "search_text",
-            "published_at",
-            "updated_at",
-            "version",
-            "created_at",
-        ],
-        listing_rows,
-    )
-    _insert(
-        connection,
-        "swap_wish_areas",
-        ["id", "listing_id", "district_id", "community_id"],
-        wish_rows,
-    )
+    _insert(connection, "units", UNIT_COLUMNS, units)
+    _insert(connection, "leases", LEASE_COLUMNS, leases)
+    _insert(connection, "lease_terms", TERM_COLUMNS, terms)
+    _insert(connection, "swap_listings", LISTING_COLUMNS, listing_rows)
+    _insert(connection, "swap_wish_areas", WISH_COLUMNS, wish_rows)
     _insert(
         connection,
         "swap_listing_photos",
@@ -299,16 +281,31 @@ def _rows(connection, listings: int, rng: random.Random) -> None:
     )
 
 
-def listing_count(url: str) -> int:
+def ready(url: str, listings: int) -> bool:
+    """Built before, with today's tables, ``listings`` listings and its matches stored."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         try:
-            return db.session.scalar(select(func.count(SwapListing.id))) or 0
-        except SQLAlchemyError:  # no schema yet
-            return 0
+            if set(db.metadata.tables) - set(inspect(db.engine).get_table_names()):
+                return False  # built by an older version of the models
+            count = db.session.scalar(select(func.count(SwapListing.id))) or 0
+            return count == listings and match_store.has_matches()
+        except SQLAlchemyError:  # no schema yet, or one from before swap_matches
+            return False
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def summary(url: str) -> str:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        listings = db.session.scalar(select(func.count(SwapListing.id))) or 0
+        matches = db.session.scalar(select(func.count()).select_from(SwapMatch)) or 0
+        shown = _on_board_count()
+        db.session.remove()
+        db.engine.dispose()
+    return f"{listings:,} listings ({shown:,} on the board), {matches:,} stored matches"
 
 
 def signed_in(app, phone: str) -> FlaskClient:
@@ -351,14 +348,38 @@ def board_paths(rng: random.Random) -> list[str]:
     ]
 
 
+def _statements(action: Callable[[], object]) -> list[tuple[str, object]]:
+    """The SQL statements (with their parameters) ``action`` runs."""
+    seen: list[tuple[str, object]] = []
+
+    def note(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def _print_plan(name: str, statement: str, parameters=None) -> None:
+    dialect = db.engine.dialect
+    prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
+    connection = db.session.connection()
+    rows = connection.exec_driver_sql(prefix + statement, parameters or None).all()
+    print(f"  plan: {name}")
+    for row in rows:
+        print("    " + str(row[-1] if dialect.name == "sqlite" else row[0]))
+
+
 def explain(url: str) -> None:
-    """The plans of the board's count and page queries and of the match view's queries."""
+    """The plans of the board's count and page queries and of the queries 互相匹配 runs
+    on the stored matches (mutual matches, then the moves a chain search reads)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         dialect = db.engine.dialect
         now = utcnow()
-        listing = db.session.scalar(select(SwapListing).where(board.on_board(now)).limit(1))
-        me = matching_sql.party_of(listing)
         filters = BrowseFilters(district=2, layout="2")
         conditions = board.board_conditions(filters, now, None)
         queries = {
@@ -367,38 +388,65 @@ def explain(url: str) -> None:
             .where(*conditions)
             .order_by(SwapListing.published_at.desc(), SwapListing.id.desc())
             .limit(20),
-            "match: wanted by me": board_matches._candidates(me, listing.tenant_id, now)
-            .where(matching_sql.home_fits_sql(me.wishes))
-            .order_by(SwapListing.published_at.desc())
-            .limit(board_matches.CHAIN_SIDE_CAP),
-            "match: wanting my home": board_matches._candidates(me, listing.tenant_id, now)
-            .where(matching_sql.accepts_home_sql(me.home))
-            .order_by(SwapListing.published_at.desc())
-            .limit(board_matches.CHAIN_SIDE_CAP),
         }
-        prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
         for name, query in queries.items():
             compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-            rows = db.session.execute(text(prefix + str(compiled))).all()
-            print(f"  plan: {name}")
-            for row in rows:
-                print("    " + str(row[-1] if dialect.name == "sqlite" else row[0]))
+            _print_plan(name, str(compiled))
+        listing, firsts, lasts = None, [], []
+        for listing in db.session.scalars(
+            select(SwapListing).where(board.on_board(now)).order_by(SwapListing.id).limit(200)
+        ):  # one with moves out and in that are not mutual: every query of a chain search
+            firsts = board_matches._side(listing.id, out=True, cap=board_matches.SIDE_CAP)
+            lasts = board_matches._side(listing.id, out=False, cap=board_matches.SIDE_CAP)
+            if firsts and lasts:
+                break
+        if listing is None:
+            print("  plan: no listing on the board to explain 互相匹配 with")
+            return
+        viewer = listing.id
+        first_ids = [home for _wanter, home, _fit in firsts]
+        last_ids = [wanter for wanter, _home, _fit in lasts]
+        steps = {
+            "match: mutual (swap_matches self-join), then usable": lambda: (
+                board_matches.mutual_matches(listing, now)
+            ),
+            "match: best moves out (homes it wants, not mutual)": lambda: board_matches._side(
+                viewer, out=True, cap=board_matches.SIDE_CAP
+            ),
+            "match: best moves in (listings wanting its home)": lambda: board_matches._side(
+                viewer, out=False, cap=board_matches.SIDE_CAP
+            ),
+            f"match: next steps out of {len(first_ids)} homes (union of best moves)": lambda: (
+                board_matches._steps(first_ids, out=True, cap=board_matches.STEP_CAP)
+            ),
+            "match: moves between the chain's ends": lambda: board_matches._between(
+                first_ids, last_ids
+            ),
+        }
+        print(f"  match plans for listing {viewer}: {len(firsts)} out, {len(lasts)} in")
+        for name, step in steps.items():
+            for number, (statement, parameters) in enumerate(_statements(step), 1):
+                _print_plan(f"{name} [{number}]", statement, parameters)
         db.session.remove()
         db.engine.dispose()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--listings", type=int, default=50_000)
+    parser.add_argument("--listings", type=int, default=50_000, help="listings generated")
+    parser.add_argument(
+        "--live", type=int, help="of them live on the board (default 5%%: 2,500 of 50,000)"
+    )
     parser.add_argument("--db", default=f"sqlite:///{DEFAULT_DB}", help="database URL")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument("--requests", type=int, default=240, help="board requests")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     args = parser.parse_args()
-    if args.rebuild or listing_count(args.db) != args.listings:
-        build(args.db, args.listings, args.seed)
-    print(f"swap: {listing_count(args.db):,} listings in {args.db}")
+    live = args.live if args.live is not None else round(args.listings * LIVE_SHARE)
+    if args.rebuild or not ready(args.db, args.listings):
+        build(args.db, args.listings, live, args.seed)
+    print(f"swap: {summary(args.db)} in {args.db}")
     if args.explain:
         explain(args.db)
     app = create_app(
