@@ -103,6 +103,14 @@ class Bill(PeriodLabelMixin, TimestampMixin, Model):
             sqlite_where=text(UNPAID_CONDITION),
             postgresql_where=text(UNPAID_CONDITION),
         ),
+        # Whether one tenant is in arrears (in_arrears_sql, for every listing 互相匹配 shows).
+        Index(
+            "ix_rent_bills_unpaid_lease",
+            "lease_id",
+            "due_date",
+            sqlite_where=text(UNPAID_CONDITION),
+            postgresql_where=text(UNPAID_CONDITION),
+        ),
         CheckConstraint("rent_fen >= 0", name="rent_not_negative"),
         CheckConstraint("property_fee_fen >= 0", name="fee_not_negative"),
         CheckConstraint("subsidy_fen >= 0", name="subsidy_not_negative"),

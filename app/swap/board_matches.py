@@ -79,19 +79,25 @@ class Mutual:
         return as_percent(share((self.mine, self.theirs)))
 
 
+def _shown_to(viewer: SwapListing, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """On ``SwapListing``: may be shown to ``viewer``'s tenant now (on the board, paid up,
+    not blocked either way)."""
+    return (
+        on_board(now),
+        not_blocked_sql(viewer.tenant_id),
+        ~in_arrears_sql(SwapListing.tenant_id, to_china_time(now).date()),
+    )
+
+
 def usable(ids: Collection[int], viewer: SwapListing, now: datetime) -> dict[int, int]:
     """Of ``ids``, the listings that may be shown to ``viewer``'s tenant now, with their
-    tenant: on the board, paid up, not blocked either way."""
+    tenant."""
     found: dict[int, int] = {}
     ordered = sorted(ids)
-    today = to_china_time(now).date()
     for start in range(0, len(ordered), 500):
         rows = db.session.execute(
             select(SwapListing.id, SwapListing.tenant_id).where(
-                SwapListing.id.in_(ordered[start : start + 500]),
-                on_board(now),
-                not_blocked_sql(viewer.tenant_id),
-                ~in_arrears_sql(SwapListing.tenant_id, today),
+                SwapListing.id.in_(ordered[start : start + 500]), *_shown_to(viewer, now)
             )
         )
         found.update({listing_id: tenant_id for listing_id, tenant_id in rows})
@@ -108,13 +114,12 @@ def mutual_matches(viewer: SwapListing, now: datetime) -> list[Mutual]:
             theirs,
             and_(theirs.wanter_id == SwapMatch.home_id, theirs.home_id == SwapMatch.wanter_id),
         )
-        .where(SwapMatch.wanter_id == viewer.id)
+        .join(SwapListing, SwapListing.id == SwapMatch.home_id)
+        .where(SwapMatch.wanter_id == viewer.id, *_shown_to(viewer, now))
     ).all()
-    allowed = usable([row[0] for row in rows], viewer, now)
     found = [
         Mutual(other, Fit(points, wished), Fit(their_points, their_wished))
         for other, points, wished, their_points, their_wished in rows
-        if other in allowed and other != viewer.id
     ]
     return sorted(found, key=lambda m: (-share((m.mine, m.theirs)), -m.listing_id))
 
