@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -202,3 +203,27 @@ def start_server(tmp_path):
     from tests.servers import server_starter
 
     yield from server_starter(tmp_path)
+
+
+def race(app: Flask, calls: list[Callable[[], object]]) -> list[object]:
+    """Run ``calls`` at the same moment, each in its own thread; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results[index] = calls[index]()
+            except BaseException as error:  # reported in the test's thread
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    return results

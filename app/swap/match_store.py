@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, event, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.clock import utcnow
@@ -111,6 +112,7 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
         return 0
     now = now or utcnow()
     ids = sorted(set(listing_ids))
+    bump_version()
     before = _mutual_pairs(ids) if tell else set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -127,7 +129,6 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
             for move in moves_of(listing, now):
                 moves[move[0], move[1]] = move
     _write(moves.values())
-    bump_version()
     if tell and live:
         from app.swap.match_notices import tell_new_matches
 
@@ -156,6 +157,7 @@ def rebuild_all(*, now: datetime | None = None) -> int:
     """Every row again, from the board as it is (after a bulk load or an upgrade). Each
     listing's own wants are enough: the other direction is another listing's wants."""
     now = now or utcnow()
+    bump_version()
     db.session.execute(delete(SwapMatch))
     written = 0
     ids = list(db.session.scalars(select(SwapListing.id).where(on_board(now))))
@@ -169,20 +171,30 @@ def rebuild_all(*, now: datetime | None = None) -> int:
         _write(moves)
         written += len(moves)
         db.session.commit()
-    bump_version()
+    bump_version()  # what was read in between is out of date as well
     db.session.commit()
     return written
 
 
 def bump_version() -> None:
-    """Chains worked out before now are out of date (``board_matches`` caches them)."""
-    moved = rows_changed(
+    """Chains worked out before now are out of date (``board_matches`` keeps them). Done
+    first in every refresh: on PostgreSQL the row lock it takes makes refreshes wait for one
+    another, so two listings that match, posted at once, never both write the same move."""
+    if _bump():
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(SwapBoardVersion).values(id=1, version=1))
+    except IntegrityError:  # another transaction made the row first
+        _bump()
+
+
+def _bump() -> int:
+    return rows_changed(
         update(SwapBoardVersion)
         .where(SwapBoardVersion.id == 1)
         .values(version=SwapBoardVersion.version + 1)
     )
-    if not moved:
-        db.session.execute(insert(SwapBoardVersion).values(id=1, version=1))
 
 
 def has_matches() -> bool:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from flask import Flask
@@ -13,35 +12,11 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.handoff.models import HandoffToken
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, race
 from tests.factories import PASSWORD, create_resident
 from tests.handoff.flow import right_number, scan, show_code, wrong_number
 
 RACERS = 5
-
-
-def _race(app: Flask, calls: list[Callable[[], object]]) -> list[object]:
-    """Run ``calls`` at the same moment, each in its own thread; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results[index] = calls[index]()
-            except BaseException as error:  # reported in the test's thread
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    db.session.expire_all()
-    return results
 
 
 def _tapper(client: FlaskClient, number: str) -> Callable[[], tuple[int, str]]:
@@ -76,7 +51,7 @@ def test_five_phones_tapping_the_right_number_at_once_give_one_grant(shared_app)
     for phone in phones:
         assert scan(phone, shown).status_code == 200
     right = right_number(shown.token_id)
-    results = _race(shared_app, [_tapper(phone, right) for phone in phones])
+    results = race(shared_app, [_tapper(phone, right) for phone in phones])
     face = f"/handoff/{shown.token_id}/face"
     assert sorted(results) == [(303, face)] + [(404, "")] * (RACERS - 1), results
     winners = [phone for phone, result in zip(phones, results, strict=True) if result[0] == 303]
@@ -96,7 +71,7 @@ def test_a_right_and_a_wrong_tap_at_once_never_both_win(shared_app) -> None:
     scan(forwarded, shown)
     right = right_number(shown.token_id)
     wrong = wrong_number(page.get_data(as_text=True), right)
-    results = _race(shared_app, [_tapper(honest, right), _tapper(forwarded, wrong)])
+    results = race(shared_app, [_tapper(honest, right), _tapper(forwarded, wrong)])
     status = db.session.get(HandoffToken, shown.token_id).status
     codes = sorted(code for code, _location in results)
     if status == "opened":  # the right tap came first: the wrong one finds it used
@@ -121,7 +96,7 @@ def test_five_browsers_continuing_in_place_at_once_give_one_grant(shared_app) ->
             "Location", ""
         )
 
-    locations = _race(shared_app, [here(browser) for browser in browsers])
+    locations = race(shared_app, [here(browser) for browser in browsers])
     face = f"/handoff/{shown.token_id}/face"
     assert locations.count(face) == 1, locations
     assert _opened_events(shown.token_id) == 1

@@ -19,6 +19,7 @@ from app.swap.chains import chains_through
 from app.swap.match_notices import CHAIN_TITLE, MUTUAL_TITLE
 from app.swap.matching_sql import party_of
 from app.swap.models import SwapListing, SwapMatch
+from tests.conftest import post, race
 from tests.swap import builders
 
 PLACES = [("琵琶湖小区", "浔阳区"), ("十里小区", "濂溪区"), ("沙河小区", "柴桑区")]
@@ -218,3 +219,27 @@ def test_chains_on_the_page_follow_the_board(app) -> None:
     assert shown() == [3]
     blocks.block_user(users[0].id, users[2].id)
     assert shown() == []
+
+
+def test_listings_that_match_posted_at_once_are_all_kept(shared_app) -> None:
+    """Four tenants who all want each other's homes post at the same moment, each through
+    the form: every post lands and the stored matches are exactly the pure rules' (each
+    refresh waits for the one before it; none writes a move another just wrote)."""
+    with shared_app.app_context():
+        clients = []
+        for index in range(4):
+            place, district = PLACES[index % 3]
+            user, _lease = builders.tenant(f"同时{index}", home=builders.unit(place, district))
+            clients.append(builders.signed_in(shared_app, user))
+    form = builders.form_data()  # anywhere, any home
+
+    def poster(client):
+        return lambda: post(client, "/swap/mine/listing", form).status_code
+
+    assert race(shared_app, [poster(client) for client in clients]) == [303] * 4
+    with shared_app.app_context():
+        shown = list(db.session.scalars(select(SwapListing)))
+        assert len(shown) == 4
+        parties = [party_of(listing) for listing in shown]
+        assert builders.stored_moves() == builders.pure_moves(parties)
+        assert len(builders.stored_moves()) == 4 * 3
