@@ -27,7 +27,7 @@ from app.swap.browse import PAGE_SIZE
 from app.swap.chains import SHOWN, Chain, Fit, Graph, as_percent, chains_through, share
 from app.swap.matching import Home, met_wishes
 from app.swap.matching_sql import not_blocked_sql, wishes_of
-from app.swap.models import SwapBoardVersion, SwapListing, SwapMatch
+from app.swap.models import SwapBlock, SwapBoardVersion, SwapListing, SwapMatch
 
 # How much of the graph a chain search reads: the homes the viewer wants and the listings
 # that want the viewer's, best first, then the moves out of (into) each of those.
@@ -140,28 +140,35 @@ def _moves(rows: Iterable) -> list[tuple[int, int, Fit]]:
 _MOVE = (SwapMatch.wanter_id, SwapMatch.home_id, SwapMatch.points, SwapMatch.wished)
 
 
-def _side(viewer_id: int, *, out: bool, cap: int) -> list[tuple[int, int, Fit]]:
-    """The viewer's best moves out (homes it wants) or in (listings wanting its home)."""
+def _side(viewer: SwapListing, now: datetime, *, out: bool, cap: int) -> list[tuple[int, int, Fit]]:
+    """The viewer's best moves out (homes it wants) or in (listings wanting its home), of
+    listings that may be shown: the cap is not spent on listings past their 60 days."""
     mine = SwapMatch.wanter_id if out else SwapMatch.home_id
     other = SwapMatch.home_id if out else SwapMatch.wanter_id
     query = (
         select(*_MOVE)
-        .where(mine == viewer_id, _not_mutual(SwapMatch, viewer_id, out))
+        .join(SwapListing, SwapListing.id == other)
+        .where(mine == viewer.id, _not_mutual(SwapMatch, viewer.id, out), *_shown_to(viewer, now))
         .order_by(SwapMatch.points.desc(), other.desc())
         .limit(cap)
     )
     return _moves(db.session.execute(query))
 
 
-def _steps(ids: Sequence[int], *, out: bool, cap: int) -> list[tuple[int, int, Fit]]:
-    """The best ``cap`` moves out of (into) each of ``ids``, in one statement."""
+def _steps(
+    viewer: SwapListing, now: datetime, ids: Sequence[int], *, out: bool, cap: int
+) -> list[tuple[int, int, Fit]]:
+    """The best ``cap`` moves out of (into) each of ``ids`` to listings that may be shown,
+    in one statement."""
     if not ids:
         return []
     mine = SwapMatch.wanter_id if out else SwapMatch.home_id
     other = SwapMatch.home_id if out else SwapMatch.wanter_id
+    shown = _shown_to(viewer, now)
     parts = [
         select(*_MOVE)
-        .where(mine == listing_id)
+        .join(SwapListing, SwapListing.id == other)
+        .where(mine == listing_id, *shown)
         .order_by(SwapMatch.points.desc(), other.desc())
         .limit(cap)
         .subquery()
@@ -182,12 +189,12 @@ def _between(wanters: Collection[int], homes: Collection[int]) -> list[tuple[int
 
 def chain_graph(viewer: SwapListing, now: datetime) -> Graph:
     """The moves around ``viewer`` a chain of up to five homes can use, on usable listings."""
-    firsts = _side(viewer.id, out=True, cap=SIDE_CAP)
-    lasts = _side(viewer.id, out=False, cap=SIDE_CAP)
+    firsts = _side(viewer, now, out=True, cap=SIDE_CAP)
+    lasts = _side(viewer, now, out=False, cap=SIDE_CAP)
     first_ids = [home for _w, home, _f in firsts]
     last_ids = [wanter for wanter, _h, _f in lasts]
-    outs = _steps(first_ids, out=True, cap=STEP_CAP)
-    ins = _steps(last_ids, out=False, cap=STEP_CAP)
+    outs = _steps(viewer, now, first_ids, out=True, cap=STEP_CAP)
+    ins = _steps(viewer, now, last_ids, out=False, cap=STEP_CAP)
     ends = {home for _w, home, _f in outs} | set(first_ids)
     starts = {wanter for wanter, _h, _f in ins} | set(last_ids)
     middle = _between(ends, starts)
@@ -195,11 +202,32 @@ def chain_graph(viewer: SwapListing, now: datetime) -> Graph:
     seen = {x for wanter, home, _f in moves for x in (wanter, home)} - {viewer.id}
     tenant_of = usable(seen, viewer, now)
     tenant_of[viewer.id] = viewer.tenant_id
+    blocked = _blocked_pairs(set(tenant_of.values()))
     wants: dict[int, dict[int, Fit]] = defaultdict(dict)
     for wanter, home, fit in moves:
-        if wanter in tenant_of and home in tenant_of:
+        if (
+            wanter in tenant_of
+            and home in tenant_of
+            and (tenant_of[wanter], tenant_of[home]) not in blocked
+        ):
             wants[wanter][home] = fit
     return Graph(wants, tenant_of)
+
+
+def _blocked_pairs(tenants: set[int]) -> set[tuple[int, int]]:
+    """(a, b) both ways for every block among ``tenants``: no move between them."""
+    found: set[tuple[int, int]] = set()
+    ordered = sorted(tenants)
+    if not ordered:
+        return found
+    rows = db.session.execute(
+        select(SwapBlock.blocker_id, SwapBlock.blocked_id).where(
+            SwapBlock.blocker_id.in_(ordered), SwapBlock.blocked_id.in_(ordered)
+        )
+    )
+    for blocker, blocked in rows:
+        found |= {(blocker, blocked), (blocked, blocker)}
+    return found
 
 
 def chains_for(

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.core.clock import to_china_time
 from app.extensions import db
 from app.messages.services import post_message
+from app.rent.standing import tenant_has_arrears
 from app.swap.board_matches import chains_for, mutual_matches
 from app.swap.models import SwapListing, SwapMatchNotice
 from app.swap.statuses import MESSAGE_CATEGORY
@@ -24,12 +26,21 @@ CHAIN_BODY = "刚发布（或更新）的一条互换信息让您可以和几户
 def tell_new_matches(
     listings: Iterable[SwapListing], before: set[tuple[int, int]], now: datetime
 ) -> None:
-    """Tell the tenants ``listings`` now match (directly, or in one of their best chains)
-    who were not told about them before; ``before`` are the mutual pairs there were."""
+    """Tell the tenants ``listings`` now match, directly or in one of their best chains,
+    where that match uses a move that is not in ``before`` (the moves there were): saving
+    the same wishes again, or renewing, tells nobody anything."""
     for listing in listings:
+        if tenant_has_arrears(listing.tenant_id, to_china_time(now).date()):
+            continue  # the others' pages do not show it until the rent is paid
+        me = listing.id
         partners = [m.listing_id for m in mutual_matches(listing, now)]
-        new = [p for p in partners if (listing.id, p) not in before]
-        in_chains = {home for chain in chains_for(listing, now, partners) for home in chain.homes}
+        new = [p for p in partners if (me, p) not in before or (p, me) not in before]
+        in_chains = {
+            home
+            for chain in chains_for(listing, now, partners)
+            if (me, chain.homes[0]) not in before or (chain.homes[-1], me) not in before
+            for home in chain.homes
+        }
         _tell(listing, new, MUTUAL_TITLE, MUTUAL_BODY)
         _tell(listing, sorted(in_chains), CHAIN_TITLE, CHAIN_BODY)
 

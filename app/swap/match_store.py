@@ -8,6 +8,7 @@ something they depend on changes, by one session hook, whatever code made the ch
 - a listing posted, edited (home or wishes), paused, resumed, renewed, closed, swapped or
   taken down (any tracked column of ``SwapListing``, or its ``SwapWishArea`` rows);
 - a lease's term added or changed (its 租金补贴 decides rule 3, same 保障类型);
+- a block made or undone: no rows change, but kept chain searches start again;
 
 the listings are noted after each flush, and just before the transaction commits their
 rows are deleted and written again, in the same transaction. Arrears and blocks are not
@@ -41,6 +42,7 @@ from app.swap.matching_sql import (
     party_of,
 )
 from app.swap.models import (
+    SwapBlock,
     SwapBoardVersion,
     SwapListing,
     SwapMatch,
@@ -67,10 +69,12 @@ TRACKED = frozenset(
         "floor_min",
         "floor_max",
         "needs_lift",
+        "wish_areas",  # an area removed from the list is deleted as an orphan, unseen below
     }
 )
 _LISTINGS = "swap_match_listings"
 _LEASES = "swap_match_leases"
+_BLOCKS = "swap_match_blocks"
 
 Move = tuple[int, int, int, int]  # wanter, home, points, wished
 
@@ -113,7 +117,7 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
     now = now or utcnow()
     ids = sorted(set(listing_ids))
     bump_version()
-    before = _mutual_pairs(ids) if tell else set()
+    before = _moves_touching(ids) if tell else set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         db.session.execute(
@@ -142,15 +146,18 @@ def _write(moves: Iterable[Move]) -> None:
         db.session.execute(insert(SwapMatch), rows[start : start + 5000])
 
 
-def _mutual_pairs(ids: list[int]) -> set[tuple[int, int]]:
-    """(listing, other) for each mutual match ``ids`` have now: to tell only of new ones."""
-    found = db.session.execute(
-        select(SwapMatch.wanter_id, SwapMatch.home_id).where(
-            or_(SwapMatch.wanter_id.in_(ids), SwapMatch.home_id.in_(ids))
+def _moves_touching(ids: list[int]) -> set[tuple[int, int]]:
+    """(wanter, home) of every stored move to or from ``ids``: to tell only of new ones."""
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.session.execute(
+            select(SwapMatch.wanter_id, SwapMatch.home_id).where(
+                or_(SwapMatch.wanter_id.in_(chunk), SwapMatch.home_id.in_(chunk))
+            )
         )
-    ).all()
-    pairs = {(w, h) for w, h in found}
-    return {(w, h) for w, h in pairs if (h, w) in pairs}
+        found |= {(wanter, home) for wanter, home in rows}
+    return found
 
 
 def rebuild_all(*, now: datetime | None = None) -> int:
@@ -168,6 +175,11 @@ def rebuild_all(*, now: datetime | None = None) -> int:
         moves: list[Move] = []
         for listing in listings:
             moves += [m for m in moves_of(listing, now) if m[0] == listing.id]
+        # A listing changed meanwhile has written its moves both ways: take the lock again
+        # and replace this chunk's own, so none is written twice.
+        bump_version()
+        chunk = [listing.id for listing in listings]
+        db.session.execute(delete(SwapMatch).where(SwapMatch.wanter_id.in_(chunk)))
         _write(moves)
         written += len(moves)
         db.session.commit()
@@ -212,6 +224,8 @@ def _changed(obj: object) -> bool:
 def _note_changes(session: Session, _flush_context) -> None:
     listings: set[int] = session.info.setdefault(_LISTINGS, set())
     leases: set[int] = session.info.setdefault(_LEASES, set())
+    if any(isinstance(obj, SwapBlock) for obj in (*session.new, *session.deleted)):
+        session.info[_BLOCKS] = True  # a chain through two who blocked each other ends
     for obj in session.new:
         if isinstance(obj, SwapListing):
             listings.add(obj.id)
@@ -229,9 +243,13 @@ def _note_changes(session: Session, _flush_context) -> None:
     for obj in session.deleted:
         if isinstance(obj, SwapWishArea):
             listings.add(obj.listing_id)
+        elif isinstance(obj, LeaseTerm):
+            leases.add(obj.lease_id)
 
 
 def _refresh_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the commit comes later
+        return
     if session.new or session.dirty or session.deleted:
         session.flush()
     listings: set[int] = session.info.pop(_LISTINGS, set())
@@ -242,12 +260,17 @@ def _refresh_before_commit(session: Session) -> None:
         )
     if listings:
         refresh(listings)
-        _forget(session)
+    elif session.info.get(_BLOCKS):
+        bump_version()
+    _forget(session)
 
 
-def _forget(session: Session, _previous=None) -> None:
+def _forget(session: Session, previous=None) -> None:
+    if previous is not None and previous.nested:
+        return  # a savepoint rolled back: what the transaction noted before still stands
     session.info.pop(_LISTINGS, None)
     session.info.pop(_LEASES, None)
+    session.info.pop(_BLOCKS, None)
 
 
 def notices_for(listing_id: int) -> list[int]:

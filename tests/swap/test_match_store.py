@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import utcnow
 from app.extensions import db
@@ -243,3 +244,60 @@ def test_listings_that_match_posted_at_once_are_all_kept(shared_app) -> None:
         parties = [party_of(listing) for listing in shown]
         assert builders.stored_moves() == builders.pure_moves(parties)
         assert len(builders.stored_moves()) == 4 * 3
+
+
+def _ring() -> tuple[list, list[SwapListing]]:
+    """甲 wants 乙's home, 乙 wants 丙's, 丙 wants 甲's: one chain of three."""
+    users = [
+        builders.tenant(name, home=builders.unit(place, district))[0]
+        for name, (place, district) in zip(("甲", "乙", "丙"), PLACES, strict=True)
+    ]
+    wanted = ("濂溪区", "柴桑区", "浔阳区")
+    return users, [builders.listing(u, districts=(d,)) for u, d in zip(users, wanted, strict=True)]
+
+
+def test_saving_the_same_wishes_again_tells_nobody(app) -> None:
+    users, ring = _ring()
+    told = [_titles(user) for user in users]
+    listings.update_listing(ring[0], builders.wishes(districts=("濂溪区",)), version=None)
+    listings.update_listing(ring[1], builders.wishes(districts=("柴桑区",)), version=None)
+    assert [_titles(user) for user in users] == told
+
+
+def test_a_household_blocked_by_the_next_breaks_the_chain(app) -> None:
+    users, ring = _ring()
+    assert len(board_matches.match_view(ring[0]).chains) == 1
+    blocks.block_user(users[1].id, users[2].id)  # 乙 will not move into 丙's home
+    assert board_matches.match_view(ring[0]).chains == []
+    assert board_matches.chains_for(ring[0]) == []
+
+
+def test_the_reading_caps_are_not_spent_on_listings_past_their_days(app, monkeypatch) -> None:
+    """甲 wants a home in 濂溪区: 乙 there has run past its 60 days (its stored moves are
+    still there until it is renewed), 乙二 has not. With room for one home each way, the
+    chain goes through 乙二."""
+    monkeypatch.setattr(board_matches, "SIDE_CAP", 1)
+    monkeypatch.setattr(board_matches, "STEP_CAP", 1)
+    other, _ = builders.tenant("乙二", home=builders.unit("十里小区", "濂溪区"))
+    second = builders.listing(other, districts=("柴桑区",))
+    _users, ring = _ring()
+    later = utcnow() + timedelta(days=2)
+    ring[1].published_at = utcnow() - timedelta(days=59)  # shown now, gone in two days
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).where(SwapMatch.home_id == ring[1].id))
+    # 乙's move ranks first (the newer listing), so a cap spent before filtering takes it.
+    assert ring[1].id > second.id
+    chains = board_matches.chains_for(ring[0], later)
+    assert [chain.homes[0] for chain in chains] == [second.id]
+
+
+def test_a_savepoint_rolled_back_keeps_what_was_noted(app, pair) -> None:
+    _a, a_listing, _b, b_listing = pair
+    a_listing.min_bedrooms = 9  # nobody's home has nine rooms
+    db.session.flush()
+    copy = {"wanter_id": a_listing.id, "home_id": b_listing.id, "points": 2, "wished": 2}
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(SwapMatch.__table__.insert().values(**copy))
+    db.session.commit()
+    # 刘洋 now wants no one's home; 周婷 still wants his.
+    assert set(builders.stored_moves()) == {(b_listing.id, a_listing.id)}
