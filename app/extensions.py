@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -45,6 +46,16 @@ csrf = CSRFProtect()
 htmx_extension = Htmx()
 limiter = Limiter(key_func=get_remote_address)
 compress = Compress()
+
+
+T = TypeVar("T")
+IN_LIST_SIZE = 500  # ids per ``IN (...)``: well under every database's parameter limit
+
+
+def batches(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """``items`` in slices of at most ``size``, for queries and inserts in batches."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def rows_changed(statement: Update | Delete) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import today_in_china
 from app.core.money import format_yuan
-from app.extensions import db
+from app.extensions import batches, db
 from app.housing.models import Lease
 from app.messages.services import post_message
 from app.rent.billing import Period
@@ -57,8 +57,7 @@ def send_arrears_notices(today: date | None = None) -> int:
 
 def _notices_sent(lease_ids: list[int]) -> set[tuple[int, str, str]]:
     sent: set[tuple[int, str, str]] = set()
-    for start in range(0, len(lease_ids), 500):
-        chunk = lease_ids[start : start + 500]
+    for chunk in batches(lease_ids):
         sent.update(
             (row.lease_id, row.kind, row.period)
             for row in db.session.execute(

@@ -20,13 +20,13 @@ from sqlalchemy import ColumnElement, and_, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.core.clock import to_china_time, utcnow
-from app.extensions import db
+from app.extensions import batches, db
 from app.rent.standing import in_arrears_sql
 from app.swap.board import Card, cards_for, listings_by_id, on_board
 from app.swap.browse import PAGE_SIZE
 from app.swap.chains import SHOWN, Chain, Fit, Graph, as_percent, chains_through, share
-from app.swap.matching import Home, met_wishes
-from app.swap.matching_sql import not_blocked_sql, wishes_of
+from app.swap.matching import met_wishes
+from app.swap.matching_sql import home_of, not_blocked_sql, wishes_of
 from app.swap.models import SwapBlock, SwapBoardVersion, SwapListing, SwapMatch
 
 # How much of the graph a chain search reads: the homes the viewer wants and the listings
@@ -93,11 +93,10 @@ def usable(ids: Collection[int], viewer: SwapListing, now: datetime) -> dict[int
     """Of ``ids``, the listings that may be shown to ``viewer``'s tenant now, with their
     tenant."""
     found: dict[int, int] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
+    for chunk in batches(sorted(ids)):
         rows = db.session.execute(
             select(SwapListing.id, SwapListing.tenant_id).where(
-                SwapListing.id.in_(ordered[start : start + 500]), *_shown_to(viewer, now)
+                SwapListing.id.in_(chunk), *_shown_to(viewer, now)
             )
         )
         found.update({listing_id: tenant_id for listing_id, tenant_id in rows})
@@ -298,20 +297,9 @@ def cached_chains(viewer: SwapListing, now: datetime, partners: Collection[int])
 # --- the page --------------------------------------------------------------------------
 
 
-def _home(listing: SwapListing) -> Home:
-    """The home's facts for saying which wishes it meets (the subsidy plays no part there)."""
-    return Home(
-        listing.district_id,
-        listing.community_id,
-        listing.bedrooms,
-        listing.floor,
-        listing.has_lift,
-        listing.guarantee_type,
-    )
-
-
 def _met(home: SwapListing, wanter: SwapListing) -> tuple[str, ...]:
-    return met_wishes(_home(home), wishes_of(wanter))
+    # Which wishes a home meets does not depend on the subsidy: no lease is read for it.
+    return met_wishes(home_of(home, subsidy_fen=0), wishes_of(wanter))
 
 
 def _chain_view(viewer: SwapListing, chain: Chain, cards: dict[int, Card]) -> ChainView | None:

@@ -101,8 +101,18 @@ class Chain:
         return as_percent(self.share)
 
 
-def rank_key(chain: Chain) -> tuple[Fraction, int, tuple[int, ...]]:
-    return (-chain.share, chain.size, tuple(-home for home in chain.homes))
+def order_key(
+    points: int, wished: int, homes: tuple[int, ...]
+) -> tuple[float, int, tuple[int, ...]]:
+    """Best first: 匹配度, then fewer homes, then the newest listings. A float share orders
+    as the fraction does (equal fractions divide to the same float, and shares of these
+    small sums never differ by as little as 1e-15)."""
+    return (-(points / wished) if wished else -1.0, len(homes), tuple(-h for h in homes))
+
+
+def rank_key(chain: Chain) -> tuple[float, int, tuple[int, ...]]:
+    points = sum(fit.points for fit in chain.fits)
+    return order_key(points, sum(fit.wished for fit in chain.fits), chain.homes)
 
 
 def chain_of(graph: Graph, viewer: int, homes: tuple[int, ...]) -> Chain:
@@ -167,8 +177,7 @@ def chains_through(
     wants = graph.wants
 
     def key(homes: tuple[int, ...]) -> tuple[float, int, tuple[int, ...]]:
-        # ``rank_key`` without building every chain: a float share orders as the Fraction
-        # does (equal fractions divide to the same float; these never differ by 1e-15).
+        # ``rank_key`` without building every chain
         points = wished = 0
         wanter = viewer
         for home in (*homes, viewer):
@@ -176,7 +185,7 @@ def chains_through(
             points += fit.points
             wished += fit.wished
             wanter = home
-        return (-(points / wished) if wished else -1.0, len(homes), tuple(-h for h in homes))
+        return order_key(points, wished, homes)
 
     best = heapq.nsmallest(limit, found, key=key)
     return [chain_of(graph, viewer, homes) for homes in best]

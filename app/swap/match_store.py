@@ -22,17 +22,18 @@ chain, that tenant is told once (消息), never again for the same two listings.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, event, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.clock import utcnow
-from app.extensions import db, rows_changed
+from app.extensions import batches, db, rows_changed
 from app.housing.models import LeaseTerm
 from app.swap.board import is_on_board, on_board
+from app.swap.match_notices import tell_new_matches
 from app.swap.matching import Party, fit_points, suits, wished_points
 from app.swap.matching_sql import (
     PARTY_COLUMNS,
@@ -46,7 +47,6 @@ from app.swap.models import (
     SwapBoardVersion,
     SwapListing,
     SwapMatch,
-    SwapMatchNotice,
     SwapWishArea,
 )
 from app.swap.subsidy_sql import same_guarantee_sql
@@ -118,13 +118,8 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
     ids = sorted(set(listing_ids))
     bump_version()
     before = _moves_touching(ids) if tell else set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        db.session.execute(
-            delete(SwapMatch).where(
-                or_(SwapMatch.wanter_id.in_(chunk), SwapMatch.home_id.in_(chunk))
-            )
-        )
+    for chunk in batches(ids):
+        db.session.execute(delete(SwapMatch).where(_touching(chunk)))
     moves: dict[tuple[int, int], Move] = {}
     live = []
     for listing in db.session.scalars(select(SwapListing).where(SwapListing.id.in_(ids))):
@@ -134,30 +129,29 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
                 moves[move[0], move[1]] = move
     _write(moves.values())
     if tell and live:
-        from app.swap.match_notices import tell_new_matches
-
         tell_new_matches(live, before, now)
     return len(moves)
 
 
 def _write(moves: Iterable[Move]) -> None:
     rows = [{"wanter_id": w, "home_id": h, "points": p, "wished": n} for w, h, p, n in moves]
-    for start in range(0, len(rows), 5000):
-        db.session.execute(insert(SwapMatch), rows[start : start + 5000])
+    for chunk in batches(rows, 5000):
+        db.session.execute(insert(SwapMatch), chunk)
 
 
 def _moves_touching(ids: list[int]) -> set[tuple[int, int]]:
     """(wanter, home) of every stored move to or from ``ids``: to tell only of new ones."""
     found: set[tuple[int, int]] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in batches(ids):
         rows = db.session.execute(
-            select(SwapMatch.wanter_id, SwapMatch.home_id).where(
-                or_(SwapMatch.wanter_id.in_(chunk), SwapMatch.home_id.in_(chunk))
-            )
+            select(SwapMatch.wanter_id, SwapMatch.home_id).where(_touching(chunk))
         )
         found |= {(wanter, home) for wanter, home in rows}
     return found
+
+
+def _touching(ids: Sequence[int]) -> ColumnElement[bool]:
+    return or_(SwapMatch.wanter_id.in_(ids), SwapMatch.home_id.in_(ids))
 
 
 def rebuild_all(*, now: datetime | None = None) -> int:
@@ -168,17 +162,14 @@ def rebuild_all(*, now: datetime | None = None) -> int:
     db.session.execute(delete(SwapMatch))
     written = 0
     ids = list(db.session.scalars(select(SwapListing.id).where(on_board(now))))
-    for start in range(0, len(ids), 200):
-        listings = db.session.scalars(
-            select(SwapListing).where(SwapListing.id.in_(ids[start : start + 200]))
-        ).all()
+    for chunk in batches(ids, 200):
+        listings = db.session.scalars(select(SwapListing).where(SwapListing.id.in_(chunk))).all()
         moves: list[Move] = []
         for listing in listings:
             moves += [m for m in moves_of(listing, now) if m[0] == listing.id]
         # A listing changed meanwhile has written its moves both ways: take the lock again
         # and replace this chunk's own, so none is written twice.
         bump_version()
-        chunk = [listing.id for listing in listings]
         db.session.execute(delete(SwapMatch).where(SwapMatch.wanter_id.in_(chunk)))
         _write(moves)
         written += len(moves)
@@ -271,15 +262,6 @@ def _forget(session: Session, previous=None) -> None:
     session.info.pop(_LISTINGS, None)
     session.info.pop(_LEASES, None)
     session.info.pop(_BLOCKS, None)
-
-
-def notices_for(listing_id: int) -> list[int]:
-    """The listings ``listing_id``'s tenant has been told about (for tests and support)."""
-    return list(
-        db.session.scalars(
-            select(SwapMatchNotice.because_id).where(SwapMatchNotice.listing_id == listing_id)
-        )
-    )
 
 
 event.listen(Session, "after_flush", _note_changes)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, literal, or_, select, true
 
-from app.extensions import db
+from app.extensions import batches, db
 from app.swap import matching
 from app.swap.matching import Home, Party, Wishes
 from app.swap.models import SwapBlock, SwapListing, SwapWishArea
@@ -21,7 +21,11 @@ from app.swap.subsidy_sql import current_subsidy_sql
 # --- listings as matching sees them ------------------------------------------------------
 
 
-def home_of(listing: SwapListing) -> Home:
+def home_of(listing: SwapListing, *, subsidy_fen: int | None = None) -> Home:
+    """The listing's home; its 租金补贴 read from the lease unless ``subsidy_fen`` is given
+    (where the subsidy plays no part, e.g. saying which wishes a home meets)."""
+    if subsidy_fen is None:
+        subsidy_fen = listing.lease.current_term.monthly_subsidy_fen
     return Home(
         district_id=listing.district_id,
         community_id=listing.community_id,
@@ -29,7 +33,7 @@ def home_of(listing: SwapListing) -> Home:
         floor=listing.floor,
         has_lift=listing.has_lift,
         guarantee_type=listing.guarantee_type,
-        monthly_subsidy_fen=listing.lease.current_term.monthly_subsidy_fen,
+        monthly_subsidy_fen=subsidy_fen,
     )
 
 
@@ -67,11 +71,11 @@ PARTY_COLUMNS = (
 
 def wish_areas(listing_ids: Sequence[int]) -> dict[int, tuple[set[int], set[int]]]:
     areas: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-    for start in range(0, len(listing_ids), 500):
+    for chunk in batches(listing_ids):
         rows = db.session.execute(
             select(
                 SwapWishArea.listing_id, SwapWishArea.district_id, SwapWishArea.community_id
-            ).where(SwapWishArea.listing_id.in_(listing_ids[start : start + 500]))
+            ).where(SwapWishArea.listing_id.in_(chunk))
         )
         for listing_id, district_id, community_id in rows:
             districts, communities = areas[listing_id]

@@ -15,11 +15,11 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import LeaseTerm
 from app.messages.models import Message
-from app.swap import blocks, board, board_matches, listings, match_store
+from app.swap import blocks, board, board_matches, listings
 from app.swap.chains import chains_through
 from app.swap.match_notices import CHAIN_TITLE, MUTUAL_TITLE
 from app.swap.matching_sql import party_of
-from app.swap.models import SwapListing, SwapMatch
+from app.swap.models import SwapListing, SwapMatch, SwapMatchNotice
 from tests.conftest import post, race
 from tests.swap import builders
 
@@ -156,18 +156,13 @@ def test_a_new_match_is_told_once(app) -> None:
     listings.pause_listing(b_listing)
     listings.resume_listing(b_listing)
     assert _titles(a) == [MUTUAL_TITLE]
-    assert match_store.notices_for(a_listing.id) == [b_listing.id]
+    told = select(SwapMatchNotice.because_id).where(SwapMatchNotice.listing_id == a_listing.id)
+    assert list(db.session.scalars(told)) == [b_listing.id]
 
 
 def test_a_new_chain_is_told_once_to_each_household(app) -> None:
-    # 1 wants 2's home, 2 wants 3's; 3's listing closes the ring 1 → 2 → 3 → 1.
-    users = [
-        builders.tenant(name, home=builders.unit(place, district))[0]
-        for name, (place, district) in zip(("甲", "乙", "丙"), PLACES, strict=True)
-    ]
-    builders.listing(users[0], districts=("濂溪区",))
-    builders.listing(users[1], districts=("柴桑区",))
-    builders.listing(users[2], districts=("浔阳区",))
+    # 丙's listing, posted last, closes the ring 甲 → 乙 → 丙 → 甲.
+    users, _ring_listings = _ring()
     assert _titles(users[0]) == [CHAIN_TITLE] and _titles(users[1]) == [CHAIN_TITLE]
     assert _titles(users[2]) == []
 
@@ -201,13 +196,7 @@ def test_a_subsidy_granted_at_renewal_ends_the_match(app, pair) -> None:
 def test_chains_on_the_page_follow_the_board(app) -> None:
     """The page keeps a chain search until the board changes; a household blocked since is
     left out at once, and a change to the board is seen on the next visit."""
-    users = [
-        builders.tenant(name, home=builders.unit(place, district))[0]
-        for name, (place, district) in zip(("甲", "乙", "丙"), PLACES, strict=True)
-    ]
-    first = builders.listing(users[0], districts=("濂溪区",))
-    second = builders.listing(users[1], districts=("柴桑区",))
-    builders.listing(users[2], districts=("浔阳区",))
+    users, (first, second, _third) = _ring()
 
     def shown() -> list[int]:
         return [len(chain.steps) for chain in board_matches.match_view(first).chains]
