@@ -16,8 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from app.core.clock import to_china_time, utcnow
 from app.extensions import batches, db
@@ -103,24 +114,69 @@ def usable(ids: Collection[int], viewer: SwapListing, now: datetime) -> dict[int
     return found
 
 
-def mutual_matches(viewer: SwapListing, now: datetime) -> list[Mutual]:
-    """Listings that want the viewer's home and whose home the viewer wants, best first
-    (匹配度 of both moves, then the newest)."""
-    theirs = aliased(SwapMatch)
-    rows = db.session.execute(
-        select(SwapMatch.home_id, SwapMatch.points, SwapMatch.wished, theirs.points, theirs.wished)
+# The other side of a mutual match, and the order of mutual matches in SQL: 匹配度 of both
+# moves, as ``chains.share`` works it out (equal fractions divide to the same float), then
+# the newest.
+_THEIRS = aliased(SwapMatch, name="theirs")
+_WISHED = SwapMatch.wished + _THEIRS.wished
+_SHARE = case(
+    (_WISHED == 0, literal(1.0)),
+    else_=cast(SwapMatch.points + _THEIRS.points, Float) / _WISHED,
+)
+
+
+def _mutual(
+    viewer: SwapListing, now: datetime, *columns: ColumnElement | InstrumentedAttribute
+) -> Select:
+    """Listings that want the viewer's home and whose home the viewer wants, may be shown."""
+    return (
+        select(*columns)
+        .select_from(SwapMatch)
         .join(
-            theirs,
-            and_(theirs.wanter_id == SwapMatch.home_id, theirs.home_id == SwapMatch.wanter_id),
+            _THEIRS,
+            and_(_THEIRS.wanter_id == SwapMatch.home_id, _THEIRS.home_id == SwapMatch.wanter_id),
         )
         .join(SwapListing, SwapListing.id == SwapMatch.home_id)
         .where(SwapMatch.wanter_id == viewer.id, *_shown_to(viewer, now))
-    ).all()
-    found = [
+    )
+
+
+def mutual_matches(
+    viewer: SwapListing, now: datetime, *, offset: int = 0, limit: int | None = None
+) -> list[Mutual]:
+    """The viewer's mutual matches, best first, from ``offset``: sorted and cut in SQL, so
+    a page reads only its own rows."""
+    query = (
+        _mutual(
+            viewer,
+            now,
+            SwapMatch.home_id,
+            SwapMatch.points,
+            SwapMatch.wished,
+            _THEIRS.points,
+            _THEIRS.wished,
+        )
+        .order_by(_SHARE.desc(), SwapMatch.home_id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
         Mutual(other, Fit(points, wished), Fit(their_points, their_wished))
-        for other, points, wished, their_points, their_wished in rows
+        for other, points, wished, their_points, their_wished in db.session.execute(query)
     ]
-    return sorted(found, key=lambda m: (-share((m.mine, m.theirs)), -m.listing_id))
+
+
+def count_mutual(viewer: SwapListing, now: datetime) -> int:
+    return db.session.scalar(_mutual(viewer, now, func.count())) or 0
+
+
+def partners_among(viewer: SwapListing, now: datetime, ids: Collection[int]) -> set[int]:
+    """Which of ``ids`` are the viewer's mutual matches (a chain leaves them out)."""
+    found: set[int] = set()
+    for chunk in batches(sorted(ids)):
+        query = _mutual(viewer, now, SwapMatch.home_id).where(SwapMatch.home_id.in_(chunk))
+        found |= set(db.session.scalars(query))
+    return found
 
 
 def _not_mutual(move: type[SwapMatch], viewer_id: int, wanter_side: bool) -> ColumnElement[bool]:
@@ -230,17 +286,14 @@ def _blocked_pairs(tenants: set[int]) -> set[tuple[int, int]]:
 
 
 def chains_for(
-    viewer: SwapListing,
-    now: datetime | None = None,
-    partners: Collection[int] | None = None,
-    *,
-    limit: int = SHOWN,
+    viewer: SwapListing, now: datetime | None = None, *, limit: int = SHOWN
 ) -> list[Chain]:
-    """The best chains of three to five homes through ``viewer``, worked out now."""
+    """The best chains of three to five homes through ``viewer``, worked out now; none goes
+    through one of the viewer's mutual matches."""
     now = now or utcnow()
-    if partners is None:
-        partners = [m.listing_id for m in mutual_matches(viewer, now)]
-    return chains_through(chain_graph(viewer, now), viewer.id, partners=partners, limit=limit)
+    graph = chain_graph(viewer, now)
+    partners = partners_among(viewer, now, set(graph.tenant_of) - {viewer.id})
+    return chains_through(graph, viewer.id, partners=partners, limit=limit)
 
 
 # --- chains worked out once per version of the board ------------------------------------
@@ -272,7 +325,7 @@ def _cache() -> OrderedDict[int, _Cached]:
     return current_app.extensions.setdefault("swap_chains", OrderedDict())
 
 
-def cached_chains(viewer: SwapListing, now: datetime, partners: Collection[int]) -> list[Chain]:
+def cached_chains(viewer: SwapListing, now: datetime) -> list[Chain]:
     version = board_version()
     cache = _cache()
     with _lock:
@@ -283,7 +336,7 @@ def cached_chains(viewer: SwapListing, now: datetime, partners: Collection[int])
         and hit.at <= now < hit.at + timedelta(seconds=CACHE_SECONDS)
     )
     if hit is None or not fresh:
-        chains = chains_for(viewer, now, partners, limit=CACHED)
+        chains = chains_for(viewer, now, limit=CACHED)
         with _lock:
             cache[viewer.id] = _Cached(version, now, chains)
             cache.move_to_end(viewer.id)
@@ -322,11 +375,11 @@ def _chain_view(viewer: SwapListing, chain: Chain, cards: dict[int, Card]) -> Ch
 def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None) -> MatchView:
     """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and chains."""
     now = now or utcnow()
-    mutual = mutual_matches(listing, now)
-    chains = cached_chains(listing, now, [m.listing_id for m in mutual])
-    pages = max(1, -(-len(mutual) // PAGE_SIZE))
+    total = count_mutual(listing, now)
+    pages = max(1, -(-total // PAGE_SIZE))
     page = max(1, min(page, pages))
-    shown = mutual[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = mutual_matches(listing, now, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    chains = cached_chains(listing, now)
     wanted = [m.listing_id for m in shown] + [home for c in chains for home in c.homes]
     found = listings_by_id(list(dict.fromkeys(wanted)))
     cards = {card.listing.id: card for card in cards_for(found, listing.tenant_id)}
@@ -342,7 +395,7 @@ def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None)
             for m in shown
             if m.listing_id in cards
         ],
-        total=len(mutual),
+        total=total,
         page=page,
         pages=pages,
         chains=[view for view in views if view is not None],

@@ -37,7 +37,7 @@ def tell_new_matches(
         new = [p for p in partners if (me, p) not in before or (p, me) not in before]
         in_chains = {
             home
-            for chain in chains_for(listing, now, partners)
+            for chain in chains_for(listing, now)
             if (me, chain.homes[0]) not in before or (chain.homes[-1], me) not in before
             for home in chain.homes
         }

@@ -22,6 +22,7 @@ chain, that tenant is told once (消息), never again for the same two listings.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
@@ -155,28 +156,71 @@ def _touching(ids: Sequence[int]) -> ColumnElement[bool]:
 
 
 def rebuild_all(*, now: datetime | None = None) -> int:
-    """Every row again, from the board as it is (after a bulk load or an upgrade). Each
-    listing's own wants are enough: the other direction is another listing's wants."""
+    """Every row again, from the board as it is (after a bulk load or an upgrade), a chunk
+    of wanters at a time. Each listing's own wants are enough: the other direction is
+    another listing's wants. The board is read into memory once per chunk, under the lock,
+    so a listing changed meanwhile is written from what it is now."""
     now = now or utcnow()
     bump_version()
     db.session.execute(delete(SwapMatch))
     written = 0
     ids = list(db.session.scalars(select(SwapListing.id).where(on_board(now))))
-    for chunk in batches(ids, 200):
-        listings = db.session.scalars(select(SwapListing).where(SwapListing.id.in_(chunk))).all()
-        moves: list[Move] = []
-        for listing in listings:
-            moves += [m for m in moves_of(listing, now) if m[0] == listing.id]
-        # A listing changed meanwhile has written its moves both ways: take the lock again
-        # and replace this chunk's own, so none is written twice.
-        bump_version()
+    for chunk in batches(ids, REBUILD_CHUNK):
+        bump_version()  # first: on PostgreSQL, refreshes wait until this chunk is in
+        board = BoardIndex(
+            parties_of_rows(db.session.execute(select(*PARTY_COLUMNS).where(on_board(now))).all())
+        )
         db.session.execute(delete(SwapMatch).where(SwapMatch.wanter_id.in_(chunk)))
+        moves = [move for wanter in chunk for move in board.wants_of(wanter)]
         _write(moves)
         written += len(moves)
         db.session.commit()
     bump_version()  # what was read in between is out of date as well
     db.session.commit()
     return written
+
+
+REBUILD_CHUNK = 1000
+
+
+class BoardIndex:
+    """The listings on the board in memory, by 保障类型 and by area, so that a wanter is
+    checked only against the homes that could be in a place it asked for."""
+
+    def __init__(self, parties: Iterable[Party]) -> None:
+        self.by_id: dict[int, Party] = {}
+        self.everyone: dict[bool, list[Party]] = defaultdict(list)
+        self.in_district: dict[tuple[bool, int], list[Party]] = defaultdict(list)
+        self.in_community: dict[tuple[bool, int], list[Party]] = defaultdict(list)
+        for party in parties:
+            kind = party.home.enjoys_rent_subsidy
+            self.by_id[party.listing_id] = party
+            self.everyone[kind].append(party)
+            self.in_district[kind, party.home.district_id].append(party)
+            self.in_community[kind, party.home.community_id].append(party)
+
+    def _candidates(self, wanter: Party) -> Iterable[Party]:
+        kind, wishes = wanter.home.enjoys_rent_subsidy, wanter.wishes
+        if wishes.any_area:
+            return self.everyone[kind]
+        found: dict[int, Party] = {}
+        for district in wishes.district_ids:
+            found.update((p.listing_id, p) for p in self.in_district.get((kind, district), ()))
+        for community in wishes.community_ids:
+            found.update((p.listing_id, p) for p in self.in_community.get((kind, community), ()))
+        return found.values()
+
+    def wants_of(self, wanter_id: int) -> list[Move]:
+        """The moves of ``wanter_id`` into the homes that suit it (none if it left the board)."""
+        wanter = self.by_id.get(wanter_id)
+        if wanter is None:
+            return []
+        wished = wished_points(wanter.wishes)
+        return [
+            (wanter_id, home.listing_id, fit_points(home.home, wanter.wishes), wished)
+            for home in self._candidates(wanter)
+            if suits(home, wanter)
+        ]
 
 
 def bump_version() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.core.clock import utcnow
 from app.extensions import db
 from app.housing.models import GuaranteeType, Lease, LeaseTerm
-from app.swap import board, board_matches, matching, matching_sql, tenant_standing
+from app.swap import board, board_matches, match_store, matching, matching_sql, tenant_standing
 from app.swap.browse import SUBSIDISED, BrowseFilters
 from app.swap.chains import chains_through
 from app.swap.models import SwapListing
@@ -242,10 +242,38 @@ def test_seed_002_qa10_rule3_the_subsidy_sql_agrees_with_the_rule(app, whole_gra
     _assert_the_sql_agrees(listings)
 
 
+def test_the_matches_page_reads_the_mutual_list_a_page_at_a_time(
+    app, whole_graph, monkeypatch
+) -> None:
+    """Sorted and cut in SQL: page after page, the same listings in the same order as the
+    pure rules, and the total counted apart."""
+    monkeypatch.setattr(board_matches, "PAGE_SIZE", 3)
+    listings = _random_board(20261207)
+    parties = [matching_sql.party_of(listing) for listing in listings]
+    longest = 0
+    for listing, me in zip(listings, parties, strict=True):
+        expected = builders.pure_mutual(parties, me)
+        first = board_matches.match_view(listing)
+        assert first.total == len(expected)
+        assert first.pages == max(1, -(-len(expected) // 3))
+        read = []
+        for page in range(1, first.pages + 1):
+            read += [
+                card.card.listing.id for card in board_matches.match_view(listing, page).mutual
+            ]
+        assert read == expected
+        past_the_end = board_matches.match_view(listing, first.pages + 5)
+        assert past_the_end.page == first.pages
+        longest = max(longest, first.pages)
+    assert longest > 2  # some listing's matches fill several pages
+
+
 def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
     """The SQL mirrors agree with the pure rules, and so do the stored matches, the mutual
     matches and the chains read from them (the chain search reads the whole small board)."""
     parties = [matching_sql.party_of(listing) for listing in listings]
+    assert builders.stored_moves() == builders.pure_moves(parties)
+    match_store.rebuild_all()  # the bulk path, from the board in memory, writes the same
     assert builders.stored_moves() == builders.pure_moves(parties)
     mutual_pairs = 0
     for listing, me in zip(listings, parties, strict=True):
