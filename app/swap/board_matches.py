@@ -144,8 +144,15 @@ def _mutual(
 def mutual_matches(
     viewer: SwapListing, now: datetime, *, offset: int = 0, limit: int | None = None
 ) -> list[Mutual]:
-    """The viewer's mutual matches, best first, from ``offset``: sorted and cut in SQL, so
-    a page reads only its own rows."""
+    """The viewer's mutual matches, best first, from ``offset``."""
+    return _read_mutual(viewer, now, offset, limit)[0]
+
+
+def _read_mutual(
+    viewer: SwapListing, now: datetime, offset: int, limit: int | None
+) -> tuple[list[Mutual], int | None]:
+    """Sorted and cut in SQL, so a page reads only its own rows, and counted in the same
+    statement; the count is None when no row is past ``offset``."""
     query = (
         _mutual(
             viewer,
@@ -155,15 +162,31 @@ def mutual_matches(
             SwapMatch.wished,
             _THEIRS.points,
             _THEIRS.wished,
+            func.count().over(),
         )
         .order_by(_SHARE.desc(), SwapMatch.home_id.desc())
         .offset(offset)
         .limit(limit)
     )
-    return [
+    rows = db.session.execute(query).all()
+    found = [
         Mutual(other, Fit(points, wished), Fit(their_points, their_wished))
-        for other, points, wished, their_points, their_wished in db.session.execute(query)
+        for other, points, wished, their_points, their_wished, _total in rows
     ]
+    return found, (rows[0][-1] if rows else None)
+
+
+def mutual_page(viewer: SwapListing, now: datetime, page: int) -> tuple[list[Mutual], int, int]:
+    """One page of mutual matches (a page past the last shows the last), their total and
+    the page shown: one statement, two when the page asked for is past the end."""
+    page = max(1, page)
+    shown, total = _read_mutual(viewer, now, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    if total is None:
+        total = count_mutual(viewer, now) if page > 1 else 0
+        page = max(1, -(-total // PAGE_SIZE))
+        if total:
+            shown, _total = _read_mutual(viewer, now, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    return shown, total, page
 
 
 def count_mutual(viewer: SwapListing, now: datetime) -> int:
@@ -375,10 +398,8 @@ def _chain_view(viewer: SwapListing, chain: Chain, cards: dict[int, Card]) -> Ch
 def match_view(listing: SwapListing, page: int = 1, now: datetime | None = None) -> MatchView:
     """互相匹配 for ``listing``'s tenant: mutual matches (a page of them) and chains."""
     now = now or utcnow()
-    total = count_mutual(listing, now)
+    shown, total, page = mutual_page(listing, now, page)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = max(1, min(page, pages))
-    shown = mutual_matches(listing, now, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     chains = cached_chains(listing, now)
     wanted = [m.listing_id for m in shown] + [home for c in chains for home in c.homes]
     found = listings_by_id(list(dict.fromkeys(wanted)))

@@ -264,6 +264,8 @@ def test_the_matches_page_reads_the_mutual_list_a_page_at_a_time(
         assert read == expected
         past_the_end = board_matches.match_view(listing, first.pages + 5)
         assert past_the_end.page == first.pages
+        assert [c.card.listing.id for c in past_the_end.mutual] == read[(first.pages - 1) * 3 :]
+        assert board_matches.match_view(listing, 0).page == 1
         longest = max(longest, first.pages)
     assert longest > 2  # some listing's matches fill several pages
 
