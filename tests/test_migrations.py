@@ -54,3 +54,22 @@ def test_downgrade_to_base_and_back(migration_app) -> None:
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert "users" in inspect(db.engine).get_table_names()
+
+
+def test_0013_fills_the_share_of_mutual_matches_as_the_app_writes_it(migration_app) -> None:
+    """Down to 0012 (no ``share``) and up again: the SQL fill gives every mutual move the
+    share the app wrote, to the last bit, and leaves the others NULL."""
+    from app.demo import seed_demo
+    from app.swap.models import SwapMatch
+
+    upgrade()
+    seed_demo()
+    columns = (SwapMatch.wanter_id, SwapMatch.home_id, SwapMatch.share)
+    written = {(w, h): s for w, h, s in db.session.execute(db.select(*columns))}
+    db.session.remove()
+    assert sum(s is not None for s in written.values()) >= 2  # the demo has mutual matches
+    assert None in written.values()
+    downgrade(revision="0012")
+    upgrade()
+    filled = {(w, h): s for w, h, s in db.session.execute(db.select(*columns))}
+    assert filled == written

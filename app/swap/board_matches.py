@@ -18,13 +18,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Select,
     and_,
-    case,
-    cast,
     func,
-    literal,
     select,
     union_all,
 )
@@ -114,30 +110,24 @@ def usable(ids: Collection[int], viewer: SwapListing, now: datetime) -> dict[int
     return found
 
 
-# The other side of a mutual match, and the order of mutual matches in SQL: 匹配度 of both
-# moves, as ``chains.share`` works it out (equal fractions divide to the same float), then
-# the newest.
+# The other side of a mutual match, read for the rows of a page.
 _THEIRS = aliased(SwapMatch, name="theirs")
-_WISHED = SwapMatch.wished + _THEIRS.wished
-_SHARE = case(
-    (_WISHED == 0, literal(1.0)),
-    else_=cast(SwapMatch.points + _THEIRS.points, Float) / _WISHED,
-)
 
 
 def _mutual(
     viewer: SwapListing, now: datetime, *columns: ColumnElement | InstrumentedAttribute
 ) -> Select:
-    """Listings that want the viewer's home and whose home the viewer wants, may be shown."""
+    """Listings that want the viewer's home and whose home the viewer wants (the move has a
+    ``share``), may be shown."""
     return (
         select(*columns)
         .select_from(SwapMatch)
-        .join(
-            _THEIRS,
-            and_(_THEIRS.wanter_id == SwapMatch.home_id, _THEIRS.home_id == SwapMatch.wanter_id),
-        )
         .join(SwapListing, SwapListing.id == SwapMatch.home_id)
-        .where(SwapMatch.wanter_id == viewer.id, *_shown_to(viewer, now))
+        .where(
+            SwapMatch.wanter_id == viewer.id,
+            SwapMatch.share.is_not(None),
+            *_shown_to(viewer, now),
+        )
     )
 
 
@@ -145,14 +135,14 @@ def mutual_matches(
     viewer: SwapListing, now: datetime, *, offset: int = 0, limit: int | None = None
 ) -> list[Mutual]:
     """The viewer's mutual matches, best first, from ``offset``."""
-    return _read_mutual(viewer, now, offset, limit)[0]
+    return _read_mutual(viewer, now, offset, limit)
 
 
 def _read_mutual(
     viewer: SwapListing, now: datetime, offset: int, limit: int | None
-) -> tuple[list[Mutual], int | None]:
-    """Sorted and cut in SQL, so a page reads only its own rows, and counted in the same
-    statement; the count is None when no row is past ``offset``."""
+) -> list[Mutual]:
+    """Best first (匹配度 of both moves, then the newest), from ``offset``: read in the order
+    of ``ix_swap_matches_mutual``, so a page reads only its own rows."""
     query = (
         _mutual(
             viewer,
@@ -162,31 +152,27 @@ def _read_mutual(
             SwapMatch.wished,
             _THEIRS.points,
             _THEIRS.wished,
-            func.count().over(),
         )
-        .order_by(_SHARE.desc(), SwapMatch.home_id.desc())
+        .join(
+            _THEIRS,
+            and_(_THEIRS.wanter_id == SwapMatch.home_id, _THEIRS.home_id == SwapMatch.wanter_id),
+        )
+        .order_by(SwapMatch.share.desc(), SwapMatch.home_id.desc())
         .offset(offset)
         .limit(limit)
     )
-    rows = db.session.execute(query).all()
-    found = [
+    return [
         Mutual(other, Fit(points, wished), Fit(their_points, their_wished))
-        for other, points, wished, their_points, their_wished, _total in rows
+        for other, points, wished, their_points, their_wished in db.session.execute(query)
     ]
-    return found, (rows[0][-1] if rows else None)
 
 
 def mutual_page(viewer: SwapListing, now: datetime, page: int) -> tuple[list[Mutual], int, int]:
     """One page of mutual matches (a page past the last shows the last), their total and
-    the page shown: one statement, two when the page asked for is past the end."""
-    page = max(1, page)
-    shown, total = _read_mutual(viewer, now, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    if total is None:
-        total = count_mutual(viewer, now) if page > 1 else 0
-        page = max(1, -(-total // PAGE_SIZE))
-        if total:
-            shown, _total = _read_mutual(viewer, now, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    return shown, total, page
+    the page shown."""
+    total = count_mutual(viewer, now)
+    page = max(1, min(page, -(-total // PAGE_SIZE)))
+    return _read_mutual(viewer, now, (page - 1) * PAGE_SIZE, PAGE_SIZE), total, page
 
 
 def count_mutual(viewer: SwapListing, now: datetime) -> int:
@@ -200,15 +186,6 @@ def partners_among(viewer: SwapListing, now: datetime, ids: Collection[int]) -> 
         query = _mutual(viewer, now, SwapMatch.home_id).where(SwapMatch.home_id.in_(chunk))
         found |= set(db.session.scalars(query))
     return found
-
-
-def _not_mutual(move: type[SwapMatch], viewer_id: int, wanter_side: bool) -> ColumnElement[bool]:
-    back = aliased(SwapMatch)
-    if wanter_side:  # the viewer wants move.home_id's home: does it want the viewer's?
-        reverse = and_(back.wanter_id == move.home_id, back.home_id == viewer_id)
-    else:
-        reverse = and_(back.wanter_id == viewer_id, back.home_id == move.wanter_id)
-    return ~select(back.points).where(reverse).exists()
 
 
 def _moves(rows: Iterable) -> list[tuple[int, int, Fit]]:
@@ -226,7 +203,7 @@ def _side(viewer: SwapListing, now: datetime, *, out: bool, cap: int) -> list[tu
     query = (
         select(*_MOVE)
         .join(SwapListing, SwapListing.id == other)
-        .where(mine == viewer.id, _not_mutual(SwapMatch, viewer.id, out), *_shown_to(viewer, now))
+        .where(mine == viewer.id, SwapMatch.share.is_(None), *_shown_to(viewer, now))
         .order_by(SwapMatch.points.desc(), other.desc())
         .limit(cap)
     )

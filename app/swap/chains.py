@@ -46,6 +46,13 @@ def share(fits: Iterable[Fit]) -> Fraction:
     return Fraction(points, wished) if wished else Fraction(1)
 
 
+def ratio(points: int, wished: int) -> float:
+    """``share`` as a float, for ordering (1 when nothing specific was asked). Equal
+    fractions divide to the same float, and shares of these small sums never differ by as
+    little as 1e-15, so it orders as the fraction does; SQL divides the same way."""
+    return points / wished if wished else 1.0
+
+
 def as_percent(value: Fraction) -> int:
     """匹配度 as shown: whole percent, rounded down so it never claims more than is met."""
     return int(value * 100)
@@ -104,10 +111,8 @@ class Chain:
 def order_key(
     points: int, wished: int, homes: tuple[int, ...]
 ) -> tuple[float, int, tuple[int, ...]]:
-    """Best first: 匹配度, then fewer homes, then the newest listings. A float share orders
-    as the fraction does (equal fractions divide to the same float, and shares of these
-    small sums never differ by as little as 1e-15)."""
-    return (-(points / wished) if wished else -1.0, len(homes), tuple(-h for h in homes))
+    """Best first: 匹配度, then fewer homes, then the newest listings."""
+    return (-ratio(points, wished), len(homes), tuple(-h for h in homes))
 
 
 def rank_key(chain: Chain) -> tuple[float, int, tuple[int, ...]]:

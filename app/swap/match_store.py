@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, event, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, event, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from app.core.clock import utcnow
 from app.extensions import batches, db, rows_changed
 from app.housing.models import LeaseTerm
 from app.swap.board import is_on_board, on_board
+from app.swap.chains import ratio
 from app.swap.match_notices import tell_new_matches
 from app.swap.matching import Party, fit_points, suits, wished_points
 from app.swap.matching_sql import (
@@ -77,10 +78,11 @@ _LISTINGS = "swap_match_listings"
 _LEASES = "swap_match_leases"
 _BLOCKS = "swap_match_blocks"
 
-Move = tuple[int, int, int, int]  # wanter, home, points, wished
+Want = tuple[int, int, int, int]  # wanter, home, points, wished
+Move = tuple[int, int, int, int, float | None]  # and the share when the pair is mutual
 
 
-def moves_of(listing: SwapListing, now: datetime) -> list[Move]:
+def moves_of(listing: SwapListing, now: datetime) -> list[Want]:
     """Every move between ``listing`` and the other listings on the board, both ways."""
     viewer = party_of(listing)
     fits = home_fits_sql(viewer.wishes)
@@ -97,7 +99,7 @@ def moves_of(listing: SwapListing, now: datetime) -> list[Move]:
     return [*_decide(viewer, parties_of_rows(rows))]
 
 
-def _decide(viewer: Party, others: Iterable[Party]) -> Iterable[Move]:
+def _decide(viewer: Party, others: Iterable[Party]) -> Iterable[Want]:
     wanted = wished_points(viewer.wishes)
     for other in others:
         if suits(other, viewer):
@@ -121,21 +123,36 @@ def refresh(listing_ids: Collection[int], *, now: datetime | None = None, tell: 
     before = _moves_touching(ids) if tell else set()
     for chunk in batches(ids):
         db.session.execute(delete(SwapMatch).where(_touching(chunk)))
-    moves: dict[tuple[int, int], Move] = {}
+    wants: dict[tuple[int, int], tuple[int, int]] = {}
     live = []
     for listing in db.session.scalars(select(SwapListing).where(SwapListing.id.in_(ids))):
         if is_on_board(listing, now):
             live.append(listing)
-            for move in moves_of(listing, now):
-                moves[move[0], move[1]] = move
-    _write(moves.values())
+            for wanter, home, points, wished in moves_of(listing, now):
+                wants[wanter, home] = points, wished
+    _write(with_shares(wants))
     if tell and live:
         tell_new_matches(live, before, now)
-    return len(moves)
+    return len(wants)
+
+
+def with_shares(wants: dict[tuple[int, int], tuple[int, int]]) -> list[Move]:
+    """Each move with its pair's share where the other listing wants it back. ``wants``
+    holds every move to and from the listings refreshed, so the move back is there if it
+    holds at all."""
+    moves = []
+    for (wanter, home), (points, wished) in wants.items():
+        back = wants.get((home, wanter))
+        share = None if back is None else ratio(points + back[0], wished + back[1])
+        moves.append((wanter, home, points, wished, share))
+    return moves
 
 
 def _write(moves: Iterable[Move]) -> None:
-    rows = [{"wanter_id": w, "home_id": h, "points": p, "wished": n} for w, h, p, n in moves]
+    rows = [
+        {"wanter_id": w, "home_id": h, "points": p, "wished": n, "share": s}
+        for w, h, p, n, s in moves
+    ]
     for chunk in batches(rows, 5000):
         db.session.execute(insert(SwapMatch), chunk)
 
@@ -176,6 +193,7 @@ def rebuild_all(*, now: datetime | None = None) -> int:
         written += len(moves)
         db.session.commit()
     bump_version()  # what was read in between is out of date as well
+    db.session.execute(text("ANALYZE swap_matches"))  # the planner learns its new size
     db.session.commit()
     return written
 
@@ -216,11 +234,16 @@ class BoardIndex:
         if wanter is None:
             return []
         wished = wished_points(wanter.wishes)
-        return [
-            (wanter_id, home.listing_id, fit_points(home.home, wanter.wishes), wished)
-            for home in self._candidates(wanter)
-            if suits(home, wanter)
-        ]
+        moves: list[Move] = []
+        for home in self._candidates(wanter):
+            if not suits(home, wanter):
+                continue
+            points, share = fit_points(home.home, wanter.wishes), None
+            if suits(wanter, home):  # a mutual match
+                back = fit_points(wanter.home, home.wishes)
+                share = ratio(points + back, wished + wished_points(home.wishes))
+            moves.append((wanter_id, home.listing_id, points, wished, share))
+        return moves
 
 
 def bump_version() -> None:

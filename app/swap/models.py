@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -230,12 +231,24 @@ class SwapMatch(Model):
     )
     points: Mapped[int] = mapped_column(Integer, nullable=False)
     wished: Mapped[int] = mapped_column(Integer, nullable=False)
+    # When the home's listing wants the wanter's home too (a mutual match): 匹配度 of both
+    # moves, the points over the wished of the two (``chains.ratio``); otherwise NULL.
+    share: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         # Who wants this home (the other half of a mutual match, the last move of a chain).
         Index("ix_swap_matches_home", "home_id", "points", "wanter_id", "wished"),
         # The best homes of a wanter first, from the index alone.
         Index("ix_swap_matches_best", "wanter_id", "points", "home_id", "wished"),
+        # A wanter's mutual matches, best first: a page of them is read from here.
+        Index(
+            "ix_swap_matches_mutual",
+            "wanter_id",
+            "share",
+            "home_id",
+            sqlite_where=text("share IS NOT NULL"),
+            postgresql_where=text("share IS NOT NULL"),
+        ),
     )
 
 

@@ -278,6 +278,25 @@ def stored_moves() -> dict[tuple[int, int], Fit]:
     return {(wanter, home): Fit(points, wished) for wanter, home, points, wished in rows}
 
 
+def stored_shares() -> dict[tuple[int, int], float]:
+    rows = db.session.execute(
+        select(SwapMatch.wanter_id, SwapMatch.home_id, SwapMatch.share).where(
+            SwapMatch.share.is_not(None)
+        )
+    )
+    return {(wanter, home): value for wanter, home, value in rows}
+
+
+def pure_shares(parties: list[Party]) -> dict[tuple[int, int], float]:
+    """(wanter, home) of every mutual pair, both ways, with the 匹配度 of its two moves."""
+    moves = pure_moves(parties)
+    return {
+        (wanter, home): float(share((fit, moves[home, wanter])))
+        for (wanter, home), fit in moves.items()
+        if (home, wanter) in moves
+    }
+
+
 def pure_graph(parties: list[Party]) -> Graph:
     wants: dict[int, dict[int, Fit]] = {p.listing_id: {} for p in parties}
     for (wanter, home), fit in pure_moves(parties).items():

@@ -275,8 +275,10 @@ def _assert_the_sql_agrees(listings: list[SwapListing]) -> None:
     matches and the chains read from them (the chain search reads the whole small board)."""
     parties = [matching_sql.party_of(listing) for listing in listings]
     assert builders.stored_moves() == builders.pure_moves(parties)
+    assert builders.stored_shares() == builders.pure_shares(parties)
     match_store.rebuild_all()  # the bulk path, from the board in memory, writes the same
     assert builders.stored_moves() == builders.pure_moves(parties)
+    assert builders.stored_shares() == builders.pure_shares(parties)
     mutual_pairs = 0
     for listing, me in zip(listings, parties, strict=True):
         expected = builders.pure_mutual(parties, me)

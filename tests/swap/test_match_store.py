@@ -48,6 +48,7 @@ def _assert_agrees(now=None) -> None:
     ]
     parties = [party_of(listing) for listing in shown]
     assert builders.stored_moves() == builders.pure_moves(parties)
+    assert builders.stored_shares() == builders.pure_shares(parties)
     whole = builders.pure_graph(parties)
     for listing in shown:
         assert [m.listing_id for m in board_matches.mutual_matches(listing, now)] == (
