@@ -176,6 +176,8 @@ def mutual_page(viewer: SwapListing, now: datetime, page: int) -> tuple[list[Mut
 
 
 def count_mutual(viewer: SwapListing, now: datetime) -> int:
+    """How many mutual matches may be shown. While ``rebuild-matches`` runs, a move may
+    carry its share before the move back is written again: counted, not yet listed."""
     return db.session.scalar(_mutual(viewer, now, func.count())) or 0
 
 

@@ -3,7 +3,7 @@
 ``swap_matches.share``: on a move whose home's listing wants the wanter's home too, the
 匹配度 of the two moves; a partial index reads a listing's mutual matches best first, so
 互相匹配 reads one page of them instead of sorting them all. Filled here from the rows
-0012 stored (the same division as ``chains.ratio``).
+0012 stored (the same division as ``chains.ratio``), writing only the mutual ones.
 
 Revision ID: 0013
 Revises: 0012
@@ -33,6 +33,11 @@ def upgrade():
                     / (swap_matches.wished + back.wished)
             END
             FROM swap_matches AS back
+            WHERE back.wanter_id = swap_matches.home_id
+                AND back.home_id = swap_matches.wanter_id
+        )
+        WHERE EXISTS (
+            SELECT 1 FROM swap_matches AS back
             WHERE back.wanter_id = swap_matches.home_id
                 AND back.home_id = swap_matches.wanter_id
         )
