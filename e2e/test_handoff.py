@@ -200,6 +200,8 @@ def test_a_small_touch_screen_puts_continue_here_first(
     check_page(desktop)
 
     phone.reload()  # the computer's visit issued a new code; continue on the phone
+    # the widget's POST swaps the step in as the page loads: click the button it brings
+    expect(phone.get_by_role("img", name=re.compile("二维码"))).to_be_attached()
     phone.get_by_role("button", name="在本机继续").click()
     expect(phone).to_have_url(re.compile(r"/handoff/\d+/face$"))
     check_page(phone)
