@@ -396,34 +396,34 @@ def explain(url: str) -> None:
         for listing in db.session.scalars(
             select(SwapListing).where(board.on_board(now)).order_by(SwapListing.id).limit(200)
         ):  # one with moves out and in that are not mutual: every query of a chain search
-            firsts = board_matches._side(listing.id, out=True, cap=board_matches.SIDE_CAP)
-            lasts = board_matches._side(listing.id, out=False, cap=board_matches.SIDE_CAP)
+            firsts = board_matches._side(listing, now, out=True, cap=board_matches.SIDE_CAP)
+            lasts = board_matches._side(listing, now, out=False, cap=board_matches.SIDE_CAP)
             if firsts and lasts:
                 break
         if listing is None:
             print("  plan: no listing on the board to explain 互相匹配 with")
             return
-        viewer = listing.id
+        viewer = listing
         first_ids = [home for _wanter, home, _fit in firsts]
         last_ids = [wanter for wanter, _home, _fit in lasts]
         steps = {
-            "match: mutual (swap_matches self-join), then usable": lambda: (
-                board_matches.mutual_matches(listing, now)
+            "match: a page of mutual matches (ix_swap_matches_mutual) and their count": lambda: (
+                board_matches.mutual_page(viewer, now, 1)
             ),
             "match: best moves out (homes it wants, not mutual)": lambda: board_matches._side(
-                viewer, out=True, cap=board_matches.SIDE_CAP
+                viewer, now, out=True, cap=board_matches.SIDE_CAP
             ),
             "match: best moves in (listings wanting its home)": lambda: board_matches._side(
-                viewer, out=False, cap=board_matches.SIDE_CAP
+                viewer, now, out=False, cap=board_matches.SIDE_CAP
             ),
             f"match: next steps out of {len(first_ids)} homes (union of best moves)": lambda: (
-                board_matches._steps(first_ids, out=True, cap=board_matches.STEP_CAP)
+                board_matches._steps(viewer, now, first_ids, out=True, cap=board_matches.STEP_CAP)
             ),
             "match: moves between the chain's ends": lambda: board_matches._between(
                 first_ids, last_ids
             ),
         }
-        print(f"  match plans for listing {viewer}: {len(firsts)} out, {len(lasts)} in")
+        print(f"  match plans for listing {viewer.id}: {len(firsts)} out, {len(lasts)} in")
         for name, step in steps.items():
             for number, (statement, parameters) in enumerate(_statements(step), 1):
                 _print_plan(f"{name} [{number}]", statement, parameters)

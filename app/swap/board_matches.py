@@ -131,11 +131,9 @@ def _mutual(
     )
 
 
-def mutual_matches(
-    viewer: SwapListing, now: datetime, *, offset: int = 0, limit: int | None = None
-) -> list[Mutual]:
-    """The viewer's mutual matches, best first, from ``offset``."""
-    return _read_mutual(viewer, now, offset, limit)
+def mutual_matches(viewer: SwapListing, now: datetime) -> list[Mutual]:
+    """All the viewer's mutual matches, best first (the page reads ``mutual_page``)."""
+    return _read_mutual(viewer, now, 0, None)
 
 
 def _read_mutual(

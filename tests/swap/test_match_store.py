@@ -291,3 +291,15 @@ def test_a_savepoint_rolled_back_keeps_what_was_noted(app, pair) -> None:
     db.session.commit()
     # 刘洋 now wants no one's home; 周婷 still wants his.
     assert set(builders.stored_moves()) == {(b_listing.id, a_listing.id)}
+
+
+def test_the_bench_explains_every_query_of_the_matches_page(shared_app, capsys) -> None:
+    """``bench_swap.py --explain`` calls the page's own queries, so it breaks with them."""
+    from bench.bench_swap import explain
+
+    _ring()
+    db.session.commit()
+    explain(db.engine.url.render_as_string(hide_password=False))
+    printed = capsys.readouterr().out
+    for step in ("a page of mutual matches", "best moves out", "best moves in", "next steps"):
+        assert f"plan: match: {step}" in printed
